@@ -1,0 +1,30 @@
+#pragma once
+// Small file-system helpers with explicit owners and modes, so that no file
+// of a tenant is ever left with whatever umask or owner happened to apply.
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "core/status.h"
+
+namespace md {
+
+struct Owner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Writes `content` to a temporary file beside `path`, sets owner and mode,
+// fsyncs, and renames it over `path`: readers see the old or the new file.
+Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode, Owner owner = {});
+Result<std::string> ReadFile(const std::string& path);
+// Creates `path` (and missing parents, root-owned 0755) and sets its owner and mode.
+Status EnsureDirectory(const std::string& path, mode_t mode, Owner owner = {});
+// Removes `path` recursively; a missing path is success.
+Status RemoveTree(const std::string& path);
+// Points symlink `link` at `target`, replacing any old link atomically.
+Status ReplaceSymlink(const std::string& target, const std::string& link);
+bool PathExists(const std::string& path);
+
+}  // namespace md

@@ -1,0 +1,127 @@
+#include "core/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace md {
+namespace {
+
+extern "C" char** environ;
+
+void CloseFd(int& fd) {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+std::string LastLine(const std::string& text) {
+  size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return "";
+  size_t start = text.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, end - start + 1);
+}
+
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  if (argv.empty()) return InvalidArgument("empty command");
+  int out_pipe[2];
+  int in_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + strerror(errno));
+  if (pipe2(in_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    return Internal(std::string("pipe: ") + strerror(errno));
+  }
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  for (const auto& extra : options.env) {
+    auto key = extra.substr(0, extra.find('=') + 1);
+    std::erase_if(env_strings, [&](const std::string& s) { return s.rfind(key, 0) == 0; });
+    env_strings.push_back(extra);
+  }
+  std::vector<char*> c_env;
+  for (auto& s : env_strings) c_env.push_back(s.data());
+  c_env.push_back(nullptr);
+  std::vector<std::string> args = argv;
+  std::vector<char*> c_argv;
+  for (auto& s : args) c_argv.push_back(s.data());
+  c_argv.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) return Internal(std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    dup2(in_pipe[0], 0);
+    dup2(out_pipe[1], 1);
+    dup2(out_pipe[1], 2);
+    setpgid(0, 0);
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    execvpe(c_argv[0], c_argv.data(), c_env.data());
+    const char msg[] = "exec failed\n";
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  int in_fd = in_pipe[1];
+  int out_fd = out_pipe[0];
+  // stdin is small; write it, ignoring a reader that has gone away.
+  signal(SIGPIPE, SIG_IGN);
+  size_t written = 0;
+  while (written < options.input.size()) {
+    ssize_t n = write(in_fd, options.input.data() + written, options.input.size() - written);
+    if (n <= 0) break;
+    written += static_cast<size_t>(n);
+  }
+  CloseFd(in_fd);
+
+  ProcessResult result;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+  bool timed_out = false;
+  char buf[4096];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    pollfd pfd{out_fd, POLLIN, 0};
+    int rc = poll(&pfd, 1, static_cast<int>(left.count()));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc <= 0) continue;
+    ssize_t n = read(out_fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    result.output.append(buf, static_cast<size_t>(n));
+  }
+  CloseFd(out_fd);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) return Unavailable(argv[0] + " timed out after " + std::to_string(options.timeout_ms) + " ms");
+  if (WIFEXITED(wstatus)) result.exit_code = WEXITSTATUS(wstatus);
+  else if (WIFSIGNALED(wstatus)) result.exit_code = 128 + WTERMSIG(wstatus);
+  if (result.exit_code == 127 && result.output == "exec failed\n") {
+    return Internal(argv[0] + ": command not found");
+  }
+  return result;
+}
+
+Result<std::string> RunChecked(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  MD_ASSIGN_OR_RETURN(ProcessResult r, RunProcess(argv, options));
+  if (r.exit_code != 0) {
+    std::string last = LastLine(r.output);
+    return Internal(argv[0] + " exited with " + std::to_string(r.exit_code) + (last.empty() ? "" : ": " + last));
+  }
+  return std::move(r.output);
+}
+
+}  // namespace md

@@ -1,0 +1,35 @@
+#pragma once
+// Runs a program (no shell) and captures its output. Used by the drivers that
+// talk to command-line tools (useradd, s6-svc, initdb, app install steps).
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace md {
+
+struct ProcessOptions {
+  std::string cwd;                    // empty: inherit
+  std::vector<std::string> env;       // extra KEY=VALUE entries on top of the current environment
+  std::string input;                  // written to stdin, then closed
+  int timeout_ms = 120000;            // killed (SIGKILL) past this
+};
+
+struct ProcessResult {
+  int exit_code = 0;      // 128+signal when killed by a signal
+  std::string output;     // stdout and stderr, interleaved
+};
+
+// Runs argv[0] from PATH. Fails only if it cannot be started or times out;
+// a non-zero exit is reported in the result.
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Like RunProcess, but a non-zero exit is an Internal error naming the
+// program and the last line of its output.
+Result<std::string> RunChecked(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// The last non-empty line of `text`, trimmed; for error messages.
+std::string LastLine(const std::string& text);
+
+}  // namespace md

@@ -1,0 +1,41 @@
+#pragma once
+// Validation of every user-supplied string that may reach SQL, a shell, a
+// path or a file. Each returns InvalidArgument with one clear line.
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace md {
+
+// RFC 1123 label, lower-case, 1-63 of a-z 0-9 -, no leading/trailing '-',
+// no "xn--" (IDNA labels are refused until they can be checked), not reserved.
+Status ValidateSubdomain(std::string_view subdomain);
+bool IsReservedSubdomain(std::string_view subdomain);
+
+// A practical address check: one '@', a sane local part, a dotted domain of
+// RFC 1123 labels, at most 254 bytes, no spaces or control characters.
+Status ValidateEmail(std::string_view email);
+
+// A person's display name: 1-200 bytes of valid UTF-8, no control characters.
+Status ValidateName(std::string_view name);
+
+// An environment variable name: [A-Za-z_][A-Za-z0-9_]*, at most 128 bytes.
+Status ValidateEnvKey(std::string_view key);
+
+// A flag or secret value: at most 4096 bytes, valid UTF-8, no NUL or newline.
+Status ValidateEnvValue(std::string_view value);
+
+// An app version label: 1-64 of [A-Za-z0-9._+-], starting with an alphanumeric.
+Status ValidateVersion(std::string_view version);
+
+// A cluster name: 1-32 of [a-z0-9_-], starting with a letter.
+Status ValidateClusterName(std::string_view name);
+
+// An app profile name: 1-32 of [a-z0-9_-], starting with a letter.
+Status ValidateAppName(std::string_view name);
+
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace md

@@ -1,0 +1,40 @@
+#pragma once
+// Database: one tenant database and its owning role on a PostgreSQL cluster.
+// Every method is idempotent (level-based) and thread-safe; names passed in
+// are already validated, and are quoted as identifiers/literals regardless.
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace md {
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Unavailable if the cluster does not answer.
+  virtual Status Ping(const std::string& admin_url) = 0;
+  // Creates the role (LOGIN, password) and a database owned by it, with
+  // CONNECT revoked from PUBLIC; an existing role gets the new password.
+  virtual Status EnsureDatabase(const std::string& admin_url, const std::string& role,
+                                const std::string& password, const std::string& db) = 0;
+  // Drops the database (disconnecting its sessions) and the role; gone is success.
+  virtual Status DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) = 0;
+  // Drops every schema of `db` except public, information_schema and pg_*.
+  // Returns the names dropped.
+  virtual Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url,
+                                                                   const std::string& db) = 0;
+  // Databases and roles whose names start with `prefix` (for orphan checks).
+  virtual Result<std::vector<std::string>> ListDatabases(const std::string& admin_url, const std::string& prefix) = 0;
+  virtual Result<std::vector<std::string>> ListRoles(const std::string& admin_url, const std::string& prefix) = 0;
+  virtual bool DatabaseExists(const std::string& admin_url, const std::string& db) = 0;
+  virtual bool RoleExists(const std::string& admin_url, const std::string& role) = 0;
+  // The connection URL a tenant uses: the cluster's host and port with the
+  // tenant's role, password and database.
+  virtual Result<std::string> TenantUrl(const std::string& admin_url, const std::string& role,
+                                        const std::string& password, const std::string& db) = 0;
+};
+
+}  // namespace md

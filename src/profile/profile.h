@@ -1,0 +1,60 @@
+#pragma once
+// AppProfile: an app described as data (profiles/*.toml): how to install a
+// version, initialise a project, start, reload, upgrade, health-check, and
+// where its log is. Templates use {{var}} placeholders; commands are argv
+// lists run without a shell, so a variable's value can never become syntax.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace md {
+
+using Argv = std::vector<std::string>;
+
+// How an upgrade takes effect once the new version is in place.
+enum class UpgradeMode { kRestart, kReload };
+
+struct AppProfile {
+  std::string name;
+  std::string description;
+  std::string default_version;
+  std::vector<Argv> install;   // run as root, in order; must create {{app_dir}}
+  std::vector<Argv> init;      // run once as the tenant, in {{project_dir}}, at create
+  Argv start;                  // the service's process, run as the tenant in {{project_dir}}
+  EnvMap environment;          // non-secret environment of the service (templates)
+  EnvMap secret_environment;   // environment written to the tenant's secrets dir (templates)
+  UpgradeMode upgrade = UpgradeMode::kRestart;
+  std::string health_path = "/healthz";
+  int health_timeout_s = 60;
+  std::string app_log;         // template of the app's log file path
+};
+
+// Variables available to templates: subdomain, version, app_dir, project_dir,
+// tenant_dir, port, database_url, admin_password, user, libexec.
+using TemplateVars = std::map<std::string, std::string>;
+
+// Replaces every {{name}}; an unknown name is InvalidArgument.
+Result<std::string> RenderTemplate(const std::string& text, const TemplateVars& vars);
+Result<Argv> RenderArgv(const Argv& argv, const TemplateVars& vars);
+Result<EnvMap> RenderEnv(const EnvMap& env, const TemplateVars& vars);
+
+// Parses a profile from TOML text; errors name the field.
+Result<AppProfile> ParseProfile(const std::string& toml_text, const std::string& source_name);
+
+// Profiles by name: those built into the binary, overridden by files
+// `NAME.toml` in `override_dir` when that is set and has one.
+class ProfileCatalog {
+ public:
+  explicit ProfileCatalog(std::string override_dir = "");
+  Result<AppProfile> Find(const std::string& name) const;  // NotFound lists the known names
+  std::vector<std::string> Names() const;
+
+ private:
+  std::string override_dir_;
+};
+
+}  // namespace md

@@ -1,0 +1,86 @@
+#pragma once
+// Controller: the use cases of MeltanoData, one method per verb of the
+// command line. The HTTP API calls these and nothing else. Long use cases
+// (create, upgrade, flags/secrets changes, start/stop, wipe, delete) enqueue a
+// durable Operation and return it at once; callers poll GetOperation.
+// Thread-safe.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace md {
+
+struct CreateRequest {
+  std::string subdomain;
+  std::string email;
+  std::string name;
+  std::string app = "demo";
+  std::string version;  // empty: the profile's default version
+};
+
+struct InstanceStatusReport {
+  Instance instance;
+  bool up = false;
+  int pid = 0;
+  int64_t uptime_s = 0;
+  int health_code = 0;      // HTTP status of the health check; 0 if it did not answer
+  std::string health_error; // why it did not answer
+};
+
+struct LogChunk {
+  std::string text;
+  std::string cursor;  // pass back to read only what was written since
+};
+
+struct DoctorFinding {
+  std::string kind;       // "drift", "orphan", "missing"
+  std::string subdomain;  // may be empty for orphans
+  std::string resource;   // e.g. ".env", "secrets", "unix_user md-acme"
+  std::string detail;
+  bool fixed = false;
+};
+
+enum class Lifecycle { kStart, kStop, kRestart };
+
+class Controller {
+ public:
+  virtual ~Controller() = default;
+
+  virtual Result<Operation> CreateInstance(const CreateRequest& request) = 0;
+  virtual Result<std::vector<Instance>> ListInstances() = 0;
+  virtual Result<Instance> GetInstance(const std::string& subdomain) = 0;
+  virtual Result<InstanceStatusReport> GetStatus(const std::string& subdomain) = 0;
+  // The last `lines` lines of the app log and the service output; with a
+  // cursor, only what was written since it.
+  virtual Result<LogChunk> ReadLogs(const std::string& subdomain, int lines, const std::string& cursor) = 0;
+
+  // Empty `subdomains` with all=true upgrades every instance.
+  virtual Result<std::vector<Operation>> Upgrade(const std::vector<std::string>& subdomains, bool all,
+                                                 const std::string& version) = 0;
+  virtual Result<EnvMap> ListFlags(const std::string& subdomain) = 0;
+  virtual Result<Operation> ChangeFlags(const std::string& subdomain, const EnvMap& set,
+                                        const std::vector<std::string>& unset) = 0;
+  virtual Result<std::vector<std::string>> ListSecretNames(const std::string& subdomain) = 0;
+  virtual Result<Operation> ChangeSecrets(const std::string& subdomain, const EnvMap& set,
+                                          const std::vector<std::string>& unset) = 0;
+  virtual Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) = 0;
+  virtual Result<Operation> WipeDatabase(const std::string& subdomain) = 0;
+  virtual Result<Operation> DeleteInstance(const std::string& subdomain) = 0;
+
+  virtual Result<std::vector<Cluster>> ListClusters() = 0;
+  virtual Result<Cluster> AddCluster(const std::string& name, const std::string& url, int capacity) = 0;
+  virtual Result<Cluster> DrainCluster(const std::string& name) = 0;
+  virtual Status RemoveCluster(const std::string& name) = 0;
+
+  virtual Result<std::vector<Operation>> ListOperations(const std::string& subdomain, int limit) = 0;
+  virtual Result<Operation> GetOperation(int64_t id) = 0;
+
+  virtual Result<std::vector<DoctorFinding>> Doctor(bool fix) = 0;
+};
+
+}  // namespace md

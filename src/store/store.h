@@ -1,0 +1,62 @@
+#pragma once
+// The controller's durable state: instances, clusters, operations with their
+// step journals, the resource ledger, desired flags and secrets, settings.
+// Implementations are thread-safe; every method is one transaction.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace md {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Instances. Insert fails with AlreadyExists if the subdomain is taken.
+  virtual Status InsertInstance(const Instance& instance) = 0;
+  virtual Result<Instance> GetInstance(const std::string& subdomain) = 0;
+  virtual Result<std::vector<Instance>> ListInstances() = 0;  // ordered by subdomain
+  virtual Status UpdateInstance(const Instance& instance) = 0;  // NotFound if absent
+  // Also removes its flags, secrets and ledger rows.
+  virtual Status DeleteInstance(const std::string& subdomain) = 0;
+
+  // Clusters; `used` is filled in from the instances placed on each.
+  virtual Status InsertCluster(const Cluster& cluster) = 0;
+  virtual Result<Cluster> GetCluster(const std::string& name) = 0;
+  virtual Result<std::vector<Cluster>> ListClusters() = 0;  // ordered by name
+  virtual Status UpdateCluster(const Cluster& cluster) = 0;
+  virtual Status DeleteCluster(const std::string& name) = 0;
+
+  // Operations. Insert assigns `id` and persists `steps` as given.
+  virtual Result<int64_t> InsertOperation(const Operation& op) = 0;
+  virtual Result<Operation> GetOperation(int64_t id) = 0;
+  // Newest first; empty subdomain means all; limit <= 0 means no limit.
+  virtual Result<std::vector<Operation>> ListOperations(const std::string& subdomain, int limit) = 0;
+  // Operations in the given states, oldest first.
+  virtual Result<std::vector<Operation>> ListOperationsInState(const std::vector<OperationState>& states) = 0;
+  // Updates state, error and timestamps (not steps).
+  virtual Status UpdateOperation(const Operation& op) = 0;
+  virtual Status UpdateStep(int64_t op_id, const StepRecord& step) = 0;  // matched by name
+
+  // Resource ledger. Add is idempotent on (kind, ref) and returns the row id.
+  virtual Result<int64_t> AddLedger(const LedgerEntry& entry) = 0;
+  virtual Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) = 0;  // "" = all
+  virtual Status RemoveLedger(const std::string& kind, const std::string& ref) = 0;
+
+  // Desired configuration of an instance: flags (.env) and secrets.
+  virtual Result<EnvMap> GetFlags(const std::string& subdomain) = 0;
+  virtual Status SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) = 0;
+  virtual Result<EnvMap> GetSecrets(const std::string& subdomain) = 0;
+  virtual Status SetSecrets(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) = 0;
+
+  // Controller settings (small key/value pairs, e.g. the port range cursor).
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+};
+
+}  // namespace md
