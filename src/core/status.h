@@ -55,7 +55,9 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+  // An OK status carries no value, which is a bug of the caller: it becomes Internal.
+  Result(Status status)  // NOLINT: implicit by design
+      : status_(status.ok() ? Status(Code::kInternal, "Result built from an OK status") : std::move(status)) {}
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
@@ -66,10 +68,11 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
+  T&& operator*() && { return std::move(*value_); }
 
  private:
   std::optional<T> value_;
-  Status status_{Code::kInternal, "no value"};
+  Status status_;  // OK exactly when value_ is set
 };
 
 }  // namespace md

@@ -31,22 +31,37 @@ struct AppProfile {
   std::string health_path = "/healthz";
   int health_timeout_s = 60;
   std::string app_log;         // template of the app's log file path
+  // Template of the file holding the pid to send SIGHUP for a reload; empty:
+  // the service's main process. (`meltano ui` is a launcher that dies on
+  // SIGHUP; its gunicorn child, whose pid file this names, reloads.)
+  std::string reload_pid_file;
 };
 
 // Variables available to templates: subdomain, version, app_dir, project_dir,
-// tenant_dir, port, database_url, admin_password, user, libexec.
+// tenant_dir, port, database_url, admin_password, user, libexec, secret_key,
+// password_salt. `app_dir` is the version's install dir (tenant_dir/app/VERSION);
+// `database_url` is a libpq/SQLAlchemy URL (postgresql://role:pw@host:port/db);
+// `secret_key` and `password_salt` are random per tenant, made once and kept
+// (a new salt invalidates every stored password).
 using TemplateVars = std::map<std::string, std::string>;
 
-// Replaces every {{name}}; an unknown name is InvalidArgument.
+// The names above: ParseProfile refuses a template using any other.
+const std::vector<std::string>& TemplateVariableNames();
+
+// Replaces every {{name}} (spaces inside the braces allowed) by its value,
+// once: a value containing "{{x}}" stays literal. An unknown name or an
+// unterminated "{{" is InvalidArgument naming it.
 Result<std::string> RenderTemplate(const std::string& text, const TemplateVars& vars);
 Result<Argv> RenderArgv(const Argv& argv, const TemplateVars& vars);
 Result<EnvMap> RenderEnv(const EnvMap& env, const TemplateVars& vars);
 
-// Parses a profile from TOML text; errors name the field.
+// Parses a profile from TOML text; errors (InvalidArgument) name the source
+// and the field. Unknown keys are refused, so a typo cannot pass silently.
 Result<AppProfile> ParseProfile(const std::string& toml_text, const std::string& source_name);
 
 // Profiles by name: those built into the binary, overridden by files
-// `NAME.toml` in `override_dir` when that is set and has one.
+// `NAME.toml` in `override_dir` when that is set and has one. Reads the
+// override dir on every call (edits apply without a restart); thread-safe.
 class ProfileCatalog {
  public:
   explicit ProfileCatalog(std::string override_dir = "");

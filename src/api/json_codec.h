@@ -1,0 +1,125 @@
+#pragma once
+// The one JSON codec of the HTTP API: the server encodes with it and the CLI
+// decodes with it. Responses decode leniently (unknown fields are ignored, so
+// an older client reads a newer server); request bodies decode strictly
+// (unknown fields and wrong types are InvalidArgument). A cluster's admin_url
+// is never encoded: only its host:port. Stateless free functions.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "core/types.h"
+#include "service/controller.h"
+
+namespace md {
+
+using Json = nlohmann::json;
+
+// --- request bodies that are not domain records -------------------------------------------
+
+// PATCH /v1/instances/SUB/flags and /secrets.
+struct EnvChange {
+  EnvMap set;
+  std::vector<std::string> unset;
+};
+
+// POST /v1/clusters. `url` holds a password: never print it.
+struct ClusterSpec {
+  std::string name;
+  std::string url;
+  int capacity = 0;
+};
+
+// POST /v1/upgrades.
+struct UpgradeRequest {
+  std::vector<std::string> subdomains;
+  bool all = false;
+  std::string version;
+};
+
+// --- helpers ------------------------------------------------------------------------------
+
+// The address at which an instance answers. The one place that decides it.
+std::string InstanceUrl(const Instance& instance);
+
+// "host:port" of a PostgreSQL connection URL or key=value string, with the
+// user and password removed; "" when it cannot be told.
+std::string RedactedClusterAddress(const std::string& admin_url);
+
+// RFC 3339 UTC with milliseconds ("2026-03-01T12:00:00.123Z"); 0 -> "".
+std::string FormatTimestamp(int64_t ms);
+// Accepts what FormatTimestamp writes (the fraction is optional).
+bool ParseTimestamp(std::string_view text, int64_t* ms);
+
+// json.dump() that never throws: invalid UTF-8 (e.g. in logs) is replaced.
+std::string DumpJson(const Json& j, int indent = -1);
+// Parses a request or response body. The error names the byte offset but
+// never quotes the body (it may hold a secret).
+Result<Json> ParseJson(std::string_view body);
+
+// {"error": {"code": "not_found", "message": "..."}}
+Json ErrorToJson(const Status& status);
+int HttpStatusForCode(Code code);
+// The Status an error response stands for: from its JSON body when it has
+// one, else from the HTTP status.
+Status StatusFromHttpError(int http_status, std::string_view body);
+bool ParseCodeName(std::string_view name, Code* out);
+
+// --- encoders -----------------------------------------------------------------------------
+
+Json ToJson(const Instance& instance);
+Json ToJson(const Cluster& cluster);  // name used capacity full draining embedded address
+Json ToJson(const StepRecord& step);
+Json ToJson(const Operation& op);
+Json ToJson(const LedgerEntry& entry);
+Json ToJson(const InstanceStatusReport& report);  // the instance's fields + pid uptime_s health up
+Json ToJson(const LogChunk& chunk);
+Json ToJson(const DoctorFinding& finding);
+Json ToJson(const CreateRequest& request);
+Json ToJson(const EnvChange& change);
+Json ToJson(const ClusterSpec& spec);
+Json ToJson(const UpgradeRequest& request);
+
+template <typename T>
+Json ToJson(const std::vector<T>& items) {
+  Json array = Json::array();
+  for (const T& item : items) array.push_back(ToJson(item));
+  return array;
+}
+
+// --- decoders -----------------------------------------------------------------------------
+// Responses (lenient about unknown fields):
+Status FromJson(const Json& j, Instance* out);
+Status FromJson(const Json& j, Cluster* out);  // admin_url stays empty
+Status FromJson(const Json& j, StepRecord* out);
+Status FromJson(const Json& j, Operation* out);
+Status FromJson(const Json& j, LedgerEntry* out);
+Status FromJson(const Json& j, InstanceStatusReport* out);
+Status FromJson(const Json& j, LogChunk* out);
+Status FromJson(const Json& j, DoctorFinding* out);
+Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
+Status FromJson(const Json& j, std::string* out);
+// Request bodies (strict):
+Status FromJson(const Json& j, CreateRequest* out);
+Status FromJson(const Json& j, EnvChange* out);
+Status FromJson(const Json& j, ClusterSpec* out);
+Status FromJson(const Json& j, UpgradeRequest* out);
+
+template <typename T>
+Status FromJson(const Json& j, std::vector<T>* out) {
+  if (!j.is_array()) return InvalidArgument("expected a JSON array");
+  out->clear();
+  for (const Json& item : j) {
+    T value;
+    MD_RETURN_IF_ERROR(FromJson(item, &value));
+    out->push_back(std::move(value));
+  }
+  return Status::Ok();
+}
+
+}  // namespace md

@@ -1,0 +1,52 @@
+#pragma once
+// ApiServer: the controller's HTTP JSON API (routes in docs/api.md) over
+// cpp-httplib with a thread pool. Every route but GET /healthz needs
+// `Authorization: Bearer TOKEN`. It calls the Controller and nothing else.
+// Does not own the Controller, which must outlive it. Start/Stop from one
+// thread; handlers run concurrently on the pool.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/status.h"
+#include "service/controller.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace md {
+
+class ApiServer {
+ public:
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
+
+  // `port` 0 picks a free port (see port() after Start()).
+  ApiServer(Controller& controller, std::string admin_token, std::string host, int port);
+  ~ApiServer();  // Stops.
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds and starts serving in the background. FailedPrecondition if the
+  // address is taken or cannot be bound.
+  Status Start();
+  // Stops accepting, finishes requests in flight, joins. Idempotent.
+  void Stop();
+  // The bound port (the actual one when 0 was asked); 0 before Start().
+  int port() const { return bound_port_; }
+
+ private:
+  void InstallRoutes();
+
+  Controller& controller_;
+  std::string admin_token_;
+  std::string host_;
+  int port_;
+  int bound_port_ = 0;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace md

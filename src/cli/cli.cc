@@ -1,0 +1,124 @@
+#include "cli/cli.h"
+
+#include <algorithm>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/context.h"
+#include "cli/output.h"
+#include "cli/verbs.h"
+
+namespace md {
+namespace cli {
+
+int UsageError(Context& ctx, const std::string& message) {
+  std::string topic = ctx.command.empty() ? "" : " (see `meltanodata help " + ctx.command + "`)";
+  ctx.err << "error: " << message << topic << "\n";
+  return kExitUsage;
+}
+
+bool ExpectPositionals(Context& ctx, size_t n, const std::string& what, int* exit_code) {
+  if (ctx.args.positional.size() == n) return true;
+  if (ctx.args.positional.size() < n) {
+    *exit_code = UsageError(ctx, ctx.command + " needs " + what);
+  } else {
+    *exit_code = UsageError(ctx, "unexpected argument '" + ctx.args.positional[n] + "'");
+  }
+  return false;
+}
+
+namespace {
+
+// Every flag that takes a value, in any command: to find the command words.
+std::set<std::string> ValueFlags() {
+  std::set<std::string> out;
+  for (const FlagSpec& f : GlobalFlags()) {
+    if (f.takes_value) out.insert(f.name);
+  }
+  for (const Command& c : Commands()) {
+    for (const FlagSpec& f : c.flags) {
+      if (f.takes_value) out.insert(f.name);
+    }
+  }
+  return out;
+}
+
+int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostream& err, std::istream& in) {
+  Context ctx(out, err, in);
+  const std::vector<std::string> args = CanonicalizeArgs(raw_args);
+  const std::vector<std::string> words = Positionals(args, ValueFlags());
+  const bool wants_help = std::find(args.begin(), args.end(), "--help") != args.end();
+
+  if (words.empty()) {
+    PrintHelp(wants_help ? out : err, "");
+    return wants_help ? kExitOk : kExitUsage;
+  }
+  if (words[0] == "help") {
+    std::string topic = words.size() > 1 ? words[1] : "";
+    if (words.size() > 2) topic += " " + words[2];
+    PrintHelp(out, topic);
+    return kExitOk;
+  }
+  if (words[0] == "serve") {
+    return UsageError(ctx, "`serve` is run by the meltanodata binary itself, not the client");
+  }
+  std::string command = words[0];
+  size_t command_words = 1;
+  if (IsGroup(words[0])) {
+    if (words.size() < 2) {
+      if (wants_help) {
+        PrintHelp(out, words[0]);
+        return kExitOk;
+      }
+      ctx.command = words[0];
+      return UsageError(ctx, words[0] + " needs a subcommand");
+    }
+    command += " " + words[1];
+    command_words = 2;
+  }
+  const Command* cmd = FindCommand(command);
+  if (cmd == nullptr) {
+    err << "error: unknown command '" << command << "': see `meltanodata help`\n";
+    return kExitUsage;
+  }
+  ctx.command = command;
+  if (wants_help) {
+    PrintHelp(out, command);
+    return kExitOk;
+  }
+
+  std::vector<FlagSpec> spec = GlobalFlags();
+  spec.insert(spec.end(), cmd->flags.begin(), cmd->flags.end());
+  Result<ParsedArgs> parsed = ParseArgs(args, spec);
+  if (!parsed.ok()) return UsageError(ctx, parsed.status().message());
+  ctx.args = std::move(*parsed);
+  ctx.args.positional.erase(ctx.args.positional.begin(), ctx.args.positional.begin() + command_words);
+
+  std::string format = ctx.args.Get("--output", "table");
+  if (format != "json" && format != "table") return UsageError(ctx, "-o must be json or table");
+  ctx.json = format == "json";
+  ctx.server_url = ResolveServerUrl(ctx.args.Get("--server"));
+  ctx.token_flag = ctx.args.Get("--token");
+  return cmd->run(ctx);
+}
+
+}  // namespace
+}  // namespace cli
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::istream& in) {
+  try {
+    return cli::Run(args, out, err, in);
+  } catch (const std::exception& e) {
+    err << "error: unexpected failure in the command line: " << e.what() << "\n";
+    return cli::kExitFailed;
+  }
+}
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return RunCli(args, std::cout, std::cerr, std::cin);
+}
+
+}  // namespace md

@@ -1,0 +1,54 @@
+#include "cli/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/files.h"
+
+namespace md::cli {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::string DefaultDataDir() {
+  if (geteuid() == 0) return "/var/lib/meltanodata";
+  if (std::string xdg = Env("XDG_DATA_HOME"); !xdg.empty()) return xdg + "/meltanodata";
+  if (std::string home = Env("HOME"); !home.empty()) return home + "/.local/share/meltanodata";
+  return "";
+}
+
+std::string ResolveServerUrl(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (std::string env = Env("MELTANODATA_URL"); !env.empty()) return env;
+  return kDefaultServerUrl;
+}
+
+Result<std::string> ResolveToken(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (std::string env = Trim(Env("MELTANODATA_TOKEN")); !env.empty()) return env;
+  std::string dir = DefaultDataDir();
+  std::string why = "no data dir";
+  if (!dir.empty()) {
+    std::string path = dir + "/admin.token";
+    Result<std::string> content = ReadFile(path);
+    if (content.ok() && !Trim(*content).empty()) return Trim(*content);
+    why = content.ok() ? path + " is empty" : "cannot read " + path;
+  }
+  return InvalidArgument("no admin token (" + why +
+                         "): pass --token, set MELTANODATA_TOKEN, or run as the user that runs `meltanodata serve`");
+}
+
+}  // namespace md::cli

@@ -1,0 +1,49 @@
+#pragma once
+// The verbs of the command line, one function each, grouped by file:
+// verbs_instances.cc, verbs_env.cc, verbs_clusters.cc, verbs_ops.cc.
+// Each validates its arguments before any request and returns an exit code.
+
+#include "cli/context.h"
+
+namespace md::cli {
+
+int CmdCreate(Context& ctx);
+int CmdList(Context& ctx);
+int CmdShow(Context& ctx);
+int CmdStatus(Context& ctx);
+int CmdLogs(Context& ctx);
+int CmdUpgrade(Context& ctx);
+int CmdLifecycle(Context& ctx);  // start, stop, restart (ctx.command)
+int CmdWipeDb(Context& ctx);
+int CmdDelete(Context& ctx);
+
+int CmdFlagsList(Context& ctx);
+int CmdFlagsSet(Context& ctx);
+int CmdFlagsUnset(Context& ctx);
+int CmdSecretsList(Context& ctx);
+int CmdSecretsSet(Context& ctx);
+int CmdSecretsUnset(Context& ctx);
+
+int CmdClustersList(Context& ctx);
+int CmdClustersAdd(Context& ctx);
+int CmdClustersDrain(Context& ctx);
+int CmdClustersRemove(Context& ctx);
+
+int CmdOpsList(Context& ctx);
+int CmdOpsShow(Context& ctx);
+int CmdDoctor(Context& ctx);
+
+// Helpers shared by the verb files.
+// A usage error: one line naming the fix, exit 2.
+int UsageError(Context& ctx, const std::string& message);
+// Exactly `n` positionals, else a usage error naming `what` (e.g. "SUB").
+bool ExpectPositionals(Context& ctx, size_t n, const std::string& what, int* exit_code);
+// Runs the request with the client, printing the error on failure.
+#define MD_CLI_TRY(ctx, lhs, expr)                                     \
+  MD_CLI_TRY_IMPL(ctx, MD_CONCAT(md_cli_result_, __LINE__), lhs, expr)
+#define MD_CLI_TRY_IMPL(ctx, tmp, lhs, expr)                      \
+  auto tmp = (expr);                                              \
+  if (!tmp.ok()) return ::md::cli::PrintError((ctx).err, tmp.status()); \
+  lhs = std::move(tmp).value()
+
+}  // namespace md::cli

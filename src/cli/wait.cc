@@ -1,0 +1,204 @@
+#include "cli/wait.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "cli/interrupt.h"
+#include "cli/output.h"
+
+namespace md::cli {
+namespace {
+
+constexpr auto kFirstPoll = std::chrono::milliseconds(100);
+constexpr auto kPollInterval = std::chrono::milliseconds(150);
+constexpr auto kLostControllerGrace = std::chrono::seconds(60);
+
+struct Tracked {
+  Operation op;
+  std::vector<bool> printed;  // per step
+  bool said_queued = false;
+  bool finished = false;
+  int exit_code = kExitOk;
+};
+
+bool IsFinished(const Operation& op) {
+  return op.state == OperationState::kSucceeded || op.state == OperationState::kFailed;
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  size_t w = DisplayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+void PrintNewSteps(Context& ctx, Tracked& t, const std::string& label) {
+  const auto& steps = t.op.steps;
+  t.printed.resize(steps.size(), false);
+  size_t name_width = 0;
+  for (const auto& s : steps) name_width = std::max(name_width, DisplayWidth(s.name));
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepRecord& s = steps[i];
+    if (t.printed[i] || (s.state != StepState::kDone && s.state != StepState::kFailed)) continue;
+    t.printed[i] = true;
+    std::string line = "  " + label + (s.state == StepState::kDone ? "✓ " : "✗ ") + Pad(s.name, name_width) + "  " +
+                       FormatDurationMs(s.finished_ms - s.started_ms);
+    if (s.attempts > 1) line += " (" + std::to_string(s.attempts) + " attempts)";
+    if (s.state == StepState::kFailed && !s.error.empty()) line += "  " + s.error;
+    ctx.out << line << "\n";
+  }
+  ctx.out.flush();
+}
+
+// Says what a queued operation waits for: an earlier unfinished operation on
+// the same instance, or a free worker.
+void SayQueued(Context& ctx, ApiClient& client, const Operation& op, const std::string& label) {
+  std::string text = "queued: waiting for the controller to start it";
+  Result<std::vector<Operation>> recent =
+      client.GetAs<std::vector<Operation>>("/v1/operations", {{"subdomain", op.subdomain}, {"limit", "50"}});
+  if (recent.ok()) {
+    const Operation* blocker = nullptr;
+    for (const Operation& other : *recent) {
+      if (other.id >= op.id || IsFinished(other)) continue;
+      bool better = blocker == nullptr || (other.state == OperationState::kRunning && blocker->state != OperationState::kRunning) ||
+                    (other.state == blocker->state && other.id < blocker->id);
+      if (better) blocker = &other;
+    }
+    if (blocker != nullptr) {
+      text = "queued behind operation #" + std::to_string(blocker->id) + " (" + Describe(*blocker) + ", " +
+             OperationStateName(blocker->state) + ")";
+    }
+  }
+  ctx.out << "  " << label << text << "\n";
+  ctx.out.flush();
+}
+
+std::string FailureMessage(const Operation& op) {
+  std::string message = Describe(op) + " failed";
+  for (const StepRecord& s : op.steps) {
+    if (s.state == StepState::kFailed && op.error.find(s.name) == std::string::npos) {
+      message += " at step " + s.name;
+      break;
+    }
+  }
+  std::string error = op.error.empty() ? "no error recorded" : op.error;
+  return message + ": " + error + " (details: `meltanodata ops show " + std::to_string(op.id) + "`)";
+}
+
+}  // namespace
+
+std::string Describe(const Operation& op) {
+  return op.subdomain.empty() ? op.kind : op.kind + " " + op.subdomain;
+}
+
+int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array, const SuccessLine& success) {
+  if (ctx.args.Has("--no-wait")) {
+    if (ctx.json) {
+      PrintJson(ctx.out, as_array ? ToJson(ops) : ToJson(ops.front()));
+      return kExitOk;
+    }
+    for (const Operation& op : ops) {
+      ctx.out << "operation #" << op.id << " " << OperationStateName(op.state) << ": " << Describe(op)
+              << "; follow it with `meltanodata ops show " << op.id << "`\n";
+    }
+    return kExitOk;
+  }
+  if (ops.empty()) {
+    if (ctx.json) PrintJson(ctx.out, Json::array());
+    return kExitOk;
+  }
+  Result<ApiClient*> client = ctx.Client();
+  if (!client.ok()) return PrintError(ctx.err, client.status());
+
+  std::vector<Tracked> tracked;
+  size_t label_width = 0;
+  for (const Operation& op : ops) {
+    tracked.push_back({op, {}, false, IsFinished(op), kExitOk});
+    label_width = std::max(label_width, DisplayWidth(op.subdomain));
+  }
+  const bool multi = ops.size() > 1;
+  auto label = [&](const Operation& op) { return multi ? Pad(op.subdomain, label_width) + "  " : std::string(); };
+  const bool progress = !ctx.json;
+  if (progress) {
+    for (const Operation& op : ops) ctx.out << Describe(op) << " (operation #" << op.id << ")\n";
+    ctx.out.flush();
+  }
+
+  InterruptGuard interrupt;
+  auto lost_since = std::chrono::steady_clock::time_point();
+  bool said_lost = false;
+  std::this_thread::sleep_for(kFirstPoll);
+  while (true) {
+    bool all_finished = true;
+    for (Tracked& t : tracked) {
+      if (t.finished) continue;
+      if (interrupt.interrupted()) break;
+      Result<Operation> polled = (*client)->GetAs<Operation>("/v1/operations/" + std::to_string(t.op.id));
+      if (!polled.ok()) {
+        if (polled.status().code() == Code::kUnavailable) {
+          auto now = std::chrono::steady_clock::now();
+          if (lost_since == std::chrono::steady_clock::time_point()) lost_since = now;
+          if (now - lost_since < kLostControllerGrace) {
+            if (!said_lost && progress) {
+              ctx.out << "  (the controller is not answering; still waiting)\n";
+              ctx.out.flush();
+              said_lost = true;
+            }
+            all_finished = false;
+            continue;
+          }
+        }
+        t.finished = true;
+        t.exit_code = PrintError(ctx.err, polled.status().WithContext("operation #" + std::to_string(t.op.id)));
+        continue;
+      }
+      lost_since = {};
+      said_lost = false;
+      t.op = std::move(*polled);
+      if (progress) {
+        if (t.op.state == OperationState::kQueued && !t.said_queued) {
+          SayQueued(ctx, **client, t.op, label(t.op));
+          t.said_queued = true;
+        }
+        PrintNewSteps(ctx, t, label(t.op));
+      }
+      if (IsFinished(t.op)) {
+        t.finished = true;
+        if (t.op.state == OperationState::kSucceeded) {
+          if (progress) {
+            std::string line = success ? success(t.op) : "";
+            if (line.empty()) line = Describe(t.op) + " done";
+            ctx.out << "✓ " << line << " (" << FormatDurationMs(t.op.finished_ms - t.op.started_ms) << ")\n";
+            ctx.out.flush();
+          }
+        } else {
+          t.exit_code = PrintError(ctx.err, Internal(FailureMessage(t.op)));
+        }
+      } else {
+        all_finished = false;
+      }
+    }
+    if (interrupt.interrupted()) {
+      std::string ids;
+      for (const Tracked& t : tracked) {
+        if (!t.finished) ids += (ids.empty() ? "" : " ") + std::to_string(t.op.id);
+      }
+      ctx.err << "error: stopped waiting; operation " << ids
+              << " continues on the controller: follow it with `meltanodata ops show ID`\n";
+      return kExitInterrupted;
+    }
+    if (all_finished) break;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+
+  if (ctx.json) {
+    std::vector<Operation> final_ops;
+    for (const Tracked& t : tracked) final_ops.push_back(t.op);
+    PrintJson(ctx.out, as_array ? ToJson(final_ops) : ToJson(final_ops.front()));
+  }
+  for (const Tracked& t : tracked) {
+    if (t.exit_code != kExitOk) return t.exit_code;
+  }
+  return kExitOk;
+}
+
+}  // namespace md::cli

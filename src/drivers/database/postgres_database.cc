@@ -1,0 +1,401 @@
+#include "drivers/database/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace md {
+namespace {
+
+constexpr size_t kMaxNameBytes = 63;  // NAMEDATALEN - 1; PostgreSQL would truncate silently
+
+struct ConnCloser {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct ResultClearer {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+struct LibpqFreer {
+  void operator()(void* p) const { PQfreemem(p); }
+};
+using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
+using ResultPtr = std::unique_ptr<PGresult, ResultClearer>;
+
+std::string Trim(std::string s) {
+  size_t end = s.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return "";
+  size_t start = s.find_first_not_of(" \t\r\n");
+  return s.substr(start, end - start + 1);
+}
+
+// Replaces every occurrence of the secrets it knows by "***".
+class Scrubber {
+ public:
+  void Add(const std::string& secret) {
+    if (!secret.empty()) secrets_.push_back(secret);
+  }
+  std::string operator()(std::string text) const {
+    for (const auto& secret : secrets_) {
+      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+      }
+    }
+    return text;
+  }
+
+ private:
+  std::vector<std::string> secrets_;
+};
+
+Status CheckName(const char* kind, const std::string& name) {
+  if (name.empty()) return InvalidArgument(std::string(kind) + " name is empty");
+  if (name.size() > kMaxNameBytes) {
+    return InvalidArgument(std::string(kind) + " name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  }
+  if (name.find('\0') != std::string::npos) return InvalidArgument(std::string(kind) + " name contains a NUL byte");
+  return Status::Ok();
+}
+
+Status CheckPassword(const std::string& password) {
+  if (password.empty()) return InvalidArgument("password is empty");
+  if (password.find('\0') != std::string::npos) return InvalidArgument("password contains a NUL byte");
+  return Status::Ok();
+}
+
+// The keywords set in a libpq connection string or URI.
+Result<std::map<std::string, std::string>> ParseConninfo(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  // The parser's message may quote a part of the URL, password included.
+  if (err != nullptr) PQfreemem(err);
+  if (opts == nullptr) return InvalidArgument("admin URL is not a valid PostgreSQL connection URI");
+  std::map<std::string, std::string> out;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && o->val[0] != '\0') out[o->keyword] = o->val;
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+// SQLSTATEs worth retrying: connection loss, shutdown, lock/serialization
+// conflicts, too many connections, template database busy.
+bool IsTransient(const std::string& sqlstate) {
+  if (sqlstate.rfind("08", 0) == 0) return true;
+  for (const char* s : {"57P01", "57P02", "57P03", "55P03", "55006", "40001", "40P01", "53300"}) {
+    if (sqlstate == s) return true;
+  }
+  return false;
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+// One admin connection. Every error it returns is scrubbed of the secrets.
+class Session {
+ public:
+  static Result<Session> Open(const std::string& admin_url, const std::optional<std::string>& dbname,
+                              const PostgresDatabaseOptions& options, Scrubber scrub) {
+    std::string timeout = std::to_string(options.connect_timeout_s);
+    std::vector<const char*> keys = {"connect_timeout", "fallback_application_name", "dbname"};
+    std::vector<const char*> values = {timeout.c_str(), "meltanodata", admin_url.c_str()};
+    if (dbname) {
+      // Only the first dbname is expanded as a URI; this one is a plain name.
+      keys.push_back("dbname");
+      values.push_back(dbname->c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+    if (!conn) return Internal("libpq: out of memory");
+    if (PQstatus(conn.get()) != CONNECTION_OK) {
+      return Unavailable("cannot connect to PostgreSQL: " + scrub(Trim(PQerrorMessage(conn.get()))));
+    }
+    PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
+    Session session(std::move(conn), std::move(scrub));
+    MD_RETURN_IF_ERROR(session.Exec("set lock_timeout",
+                                    "SET lock_timeout = " + std::to_string(options.lock_timeout_ms)));
+    return session;
+  }
+
+  PGconn* get() const { return conn_.get(); }
+
+  // Runs `sql`; `what` names it in errors. `sqlstate` receives the error's code.
+  Result<ResultPtr> Run(const std::string& what, const std::string& sql, const std::vector<std::string>& params = {},
+                        std::string* sqlstate = nullptr) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    ResultPtr res(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                               values.empty() ? nullptr : values.data(), nullptr, nullptr, 0));
+    ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return res;
+    std::string code;
+    std::string message;
+    if (res) {
+      const char* c = PQresultErrorField(res.get(), PG_DIAG_SQLSTATE);
+      const char* m = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY);
+      if (c != nullptr) code = c;
+      // The primary message only: the full one may quote the statement.
+      if (m != nullptr) message = m;
+    }
+    if (message.empty()) message = Trim(PQerrorMessage(conn_.get()));
+    if (sqlstate != nullptr) *sqlstate = code;
+    std::string text = what + ": " + scrub_(message) + (code.empty() ? "" : " (SQLSTATE " + code + ")");
+    if (PQstatus(conn_.get()) != CONNECTION_OK || IsTransient(code)) return Unavailable(text);
+    return Internal(text);
+  }
+
+  Status Exec(const std::string& what, const std::string& sql, std::string* sqlstate = nullptr) {
+    auto res = Run(what, sql, {}, sqlstate);
+    return res.ok() ? Status::Ok() : res.status();
+  }
+
+  // The first column of every row.
+  Result<std::vector<std::string>> Column(const std::string& what, const std::string& sql,
+                                          const std::vector<std::string>& params) {
+    MD_ASSIGN_OR_RETURN(ResultPtr res, Run(what, sql, params));
+    std::vector<std::string> out;
+    for (int i = 0; i < PQntuples(res.get()); ++i) out.emplace_back(PQgetvalue(res.get(), i, 0));
+    return out;
+  }
+
+  Result<std::string> Ident(const std::string& name) {
+    std::unique_ptr<char, LibpqFreer> q(PQescapeIdentifier(conn_.get(), name.data(), name.size()));
+    if (!q) return InvalidArgument("cannot quote identifier: " + Trim(PQerrorMessage(conn_.get())));
+    return std::string(q.get());
+  }
+
+  Result<std::string> Literal(const std::string& text) {
+    std::unique_ptr<char, LibpqFreer> q(PQescapeLiteral(conn_.get(), text.data(), text.size()));
+    if (!q) return InvalidArgument("cannot quote literal: " + scrub_(Trim(PQerrorMessage(conn_.get()))));
+    return std::string(q.get());
+  }
+
+  // The SCRAM verifier (or whatever password_encryption says) for `password`.
+  Result<std::string> EncryptPassword(const std::string& role, const std::string& password) {
+    std::unique_ptr<char, LibpqFreer> v(PQencryptPasswordConn(conn_.get(), password.c_str(), role.c_str(), nullptr));
+    if (!v) {
+      std::string text = "cannot encrypt password: " + scrub_(Trim(PQerrorMessage(conn_.get())));
+      if (PQstatus(conn_.get()) != CONNECTION_OK) return Unavailable(text);
+      return Internal(text);
+    }
+    return std::string(v.get());
+  }
+
+ private:
+  Session(ConnPtr conn, Scrubber scrub) : conn_(std::move(conn)), scrub_(std::move(scrub)) {}
+
+  ConnPtr conn_;
+  Scrubber scrub_;
+};
+
+// A scrubber that knows the admin URL's password (and `extra`).
+Scrubber ScrubberFor(const std::string& admin_url, const std::string& extra = "") {
+  Scrubber scrub;
+  auto info = ParseConninfo(admin_url);
+  if (info.ok()) {
+    auto it = info->find("password");
+    if (it != info->end()) scrub.Add(it->second);
+  }
+  scrub.Add(extra);
+  return scrub;
+}
+
+Result<Session> OpenAdmin(const std::string& admin_url, const PostgresDatabaseOptions& options,
+                          const std::string& extra_secret = "") {
+  return Session::Open(admin_url, std::nullopt, options, ScrubberFor(admin_url, extra_secret));
+}
+
+Result<bool> HasRow(Session& s, const std::string& what, const std::string& sql, const std::string& param) {
+  MD_ASSIGN_OR_RETURN(std::vector<std::string> rows, s.Column(what, sql, {param}));
+  return !rows.empty();
+}
+
+constexpr const char* kRoleExistsSql = "SELECT 1 FROM pg_roles WHERE rolname = $1";
+constexpr const char* kDatabaseOwnerSql =
+    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1";
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = s.find(',', start);
+    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PercentEncode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+PostgresDatabase::PostgresDatabase(PostgresDatabaseOptions options) : options_(options) {}
+
+Status PostgresDatabase::Ping(const std::string& admin_url) {
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
+  return s.Exec("ping", "SELECT 1");
+}
+
+Status PostgresDatabase::EnsureDatabase(const std::string& admin_url, const std::string& role,
+                                        const std::string& password, const std::string& db) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_RETURN_IF_ERROR(CheckName("database", db));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_, password));
+  MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
+  MD_ASSIGN_OR_RETURN(std::string db_id, s.Ident(db));
+  // The server only ever sees the verifier, so the password cannot end up
+  // in its log (log_statement, log_min_error_statement).
+  MD_ASSIGN_OR_RETURN(std::string verifier, s.EncryptPassword(role, password));
+  MD_ASSIGN_OR_RETURN(std::string verifier_lit, s.Literal(verifier));
+
+  MD_ASSIGN_OR_RETURN(bool role_exists, HasRow(s, "look up role " + role, kRoleExistsSql, role));
+  if (!role_exists) {
+    std::string sqlstate;
+    Status st = s.Exec("create role " + role, "CREATE ROLE " + role_id + " LOGIN PASSWORD " + verifier_lit, &sqlstate);
+    if (sqlstate == "42710") role_exists = true;  // created concurrently
+    else MD_RETURN_IF_ERROR(st);
+  }
+  if (role_exists) {
+    MD_RETURN_IF_ERROR(
+        s.Exec("alter role " + role, "ALTER ROLE " + role_id + " WITH LOGIN PASSWORD " + verifier_lit));
+  }
+
+  MD_ASSIGN_OR_RETURN(std::vector<std::string> owner, s.Column("look up database " + db, kDatabaseOwnerSql, {db}));
+  if (owner.empty()) {
+    // CREATE DATABASE cannot run inside a transaction block: one statement alone.
+    std::string sqlstate;
+    Status st = s.Exec("create database " + db, "CREATE DATABASE " + db_id + " OWNER " + role_id, &sqlstate);
+    if (sqlstate == "42P04") {  // created concurrently
+      MD_ASSIGN_OR_RETURN(owner, s.Column("look up database " + db, kDatabaseOwnerSql, {db}));
+    } else {
+      MD_RETURN_IF_ERROR(st);
+    }
+  }
+  if (!owner.empty() && owner.front() != role) {
+    MD_RETURN_IF_ERROR(s.Exec("change owner of database " + db, "ALTER DATABASE " + db_id + " OWNER TO " + role_id));
+  }
+  MD_RETURN_IF_ERROR(
+      s.Exec("revoke connect on database " + db, "REVOKE CONNECT ON DATABASE " + db_id + " FROM PUBLIC"));
+  MD_RETURN_IF_ERROR(
+      s.Exec("grant connect on database " + db, "GRANT CONNECT ON DATABASE " + db_id + " TO " + role_id));
+  return Status::Ok();
+}
+
+Status PostgresDatabase::DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_RETURN_IF_ERROR(CheckName("database", db));
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
+  MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
+  MD_ASSIGN_OR_RETURN(std::string db_id, s.Ident(db));
+  MD_RETURN_IF_ERROR(s.Exec("drop database " + db, "DROP DATABASE IF EXISTS " + db_id + " WITH (FORCE)"));
+  MD_RETURN_IF_ERROR(s.Exec("drop role " + role, "DROP ROLE IF EXISTS " + role_id));
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> PostgresDatabase::DropSchemasExceptPublic(const std::string& admin_url,
+                                                                           const std::string& db) {
+  MD_RETURN_IF_ERROR(CheckName("database", db));
+  {
+    MD_ASSIGN_OR_RETURN(Session admin, OpenAdmin(admin_url, options_));
+    MD_ASSIGN_OR_RETURN(bool exists,
+                        HasRow(admin, "look up database " + db, "SELECT 1 FROM pg_database WHERE datname = $1", db));
+    if (!exists) return NotFound("database " + db + " does not exist");
+  }
+  MD_ASSIGN_OR_RETURN(Session s, Session::Open(admin_url, db, options_, ScrubberFor(admin_url)));
+  // pg_* is reserved for the system (pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N).
+  MD_ASSIGN_OR_RETURN(std::vector<std::string> schemas,
+                      s.Column("list schemas of " + db,
+                               "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
+                               "AND NOT starts_with(nspname::text, 'pg_') ORDER BY nspname",
+                               {}));
+  // One statement a schema: a retry after a failure finds only what is left.
+  for (const auto& schema : schemas) {
+    MD_ASSIGN_OR_RETURN(std::string id, s.Ident(schema));
+    MD_RETURN_IF_ERROR(s.Exec("drop schema " + schema + " of " + db, "DROP SCHEMA IF EXISTS " + id + " CASCADE"));
+  }
+  return schemas;
+}
+
+Result<std::vector<std::string>> PostgresDatabase::ListDatabases(const std::string& admin_url,
+                                                                 const std::string& prefix) {
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
+  return s.Column("list databases",
+                  "SELECT datname FROM pg_database WHERE starts_with(datname::text, $1) ORDER BY datname", {prefix});
+}
+
+Result<std::vector<std::string>> PostgresDatabase::ListRoles(const std::string& admin_url, const std::string& prefix) {
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
+  return s.Column("list roles", "SELECT rolname FROM pg_roles WHERE starts_with(rolname::text, $1) ORDER BY rolname",
+                  {prefix});
+}
+
+bool PostgresDatabase::DatabaseExists(const std::string& admin_url, const std::string& db) {
+  if (!CheckName("database", db).ok()) return false;
+  auto s = OpenAdmin(admin_url, options_);
+  if (!s.ok()) return false;
+  auto found = HasRow(*s, "look up database", "SELECT 1 FROM pg_database WHERE datname = $1", db);
+  return found.ok() && *found;
+}
+
+bool PostgresDatabase::RoleExists(const std::string& admin_url, const std::string& role) {
+  if (!CheckName("role", role).ok()) return false;
+  auto s = OpenAdmin(admin_url, options_);
+  if (!s.ok()) return false;
+  auto found = HasRow(*s, "look up role", kRoleExistsSql, role);
+  return found.ok() && *found;
+}
+
+Result<std::string> PostgresDatabase::TenantUrl(const std::string& admin_url, const std::string& role,
+                                                const std::string& password, const std::string& db) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_RETURN_IF_ERROR(CheckName("database", db));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
+  MD_ASSIGN_OR_RETURN(auto info, ParseConninfo(admin_url));
+  std::string host = info.count("host") ? info["host"] : "";
+  std::string hostaddr = info.count("hostaddr") ? info["hostaddr"] : "";
+  std::string port = info.count("port") ? info["port"] : "";
+  if (host.empty()) host = hostaddr;
+  if (host.empty()) return InvalidArgument("admin URL names no host");
+  std::vector<std::string> hosts = SplitComma(host);
+  std::vector<std::string> ports = port.empty() ? std::vector<std::string>{} : SplitComma(port);
+  if (!ports.empty() && ports.size() != 1 && ports.size() != hosts.size()) {
+    return InvalidArgument("admin URL has " + std::to_string(ports.size()) + " ports for " +
+                           std::to_string(hosts.size()) + " hosts");
+  }
+  std::string authority;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    if (i > 0) authority += ',';
+    const std::string& h = hosts[i];
+    if (h.find(':') != std::string::npos) authority += "[" + h + "]";  // IPv6 literal
+    else authority += PercentEncode(h);  // names, IPv4, and socket directories (%2F)
+    if (!ports.empty()) {
+      const std::string& p = ports.size() == 1 ? ports[0] : ports[i];
+      if (!p.empty()) authority += ":" + p;
+    }
+  }
+  std::string url = "postgresql://" + PercentEncode(role) + ":" + PercentEncode(password) + "@" + authority + "/" +
+                    PercentEncode(db);
+  if (!hostaddr.empty() && hostaddr != host) url += "?hostaddr=" + PercentEncode(hostaddr);
+  return url;
+}
+
+}  // namespace md

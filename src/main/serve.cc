@@ -1,0 +1,137 @@
+#include "main/serve.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "api/server.h"
+#include "core/files.h"
+#include "core/random.h"
+#include "drivers/database/embedded_cluster.h"
+#include "drivers/database/postgres_database.h"
+#include "drivers/host/linux_host.h"
+#include "drivers/supervisor/s6_supervisor.h"
+#include "main/server_config.h"
+#include "service/controller_impl.h"
+#include "service/plans.h"
+#include "store/sqlite_store.h"
+#include "workflow/runner.h"
+
+namespace md {
+namespace {
+
+constexpr const char* kEmbeddedClusterName = "local";
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "error: %s\n", status.message().c_str());
+  return status.code() == Code::kInvalidArgument ? 2 : 1;
+}
+
+// The admin token, created (0600) on first start.
+Result<std::string> EnsureAdminToken(const std::string& data_dir) {
+  std::string path = data_dir + "/admin.token";
+  auto existing = ReadFile(path);
+  if (existing.ok() && !existing->empty()) {
+    std::string token = *existing;
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return token;
+  }
+  std::string token = RandomHex(32);
+  MD_RETURN_IF_ERROR(WriteFileAtomic(path, token + "\n", 0600, {geteuid(), getegid()}));
+  return token;
+}
+
+// With no cluster registered, the controller runs its own PostgreSQL.
+Status EnsureEmbeddedCluster(Store& store, Supervisor& supervisor, const ServerConfig& config) {
+  MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, store.ListClusters());
+  bool has_embedded = false;
+  for (const Cluster& c : clusters) has_embedded |= c.embedded;
+  if (!clusters.empty() && !has_embedded) return Status::Ok();
+  EmbeddedCluster embedded(config.data_dir, supervisor);
+  MD_ASSIGN_OR_RETURN(std::string admin_url, embedded.Ensure());
+  if (has_embedded) return Status::Ok();
+  return store.InsertCluster({.name = kEmbeddedClusterName,
+                              .admin_url = admin_url,
+                              .capacity = config.embedded_cluster_capacity,
+                              .embedded = true});
+}
+
+std::string ExecutableDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "." : exe.parent_path().string();
+}
+
+RunnerOptions RunnerOptionsFromEnv() {
+  RunnerOptions options;
+  if (const char* fault = std::getenv("MELTANODATA_FAULT")) options.fault = fault;
+  return options;
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  auto parsed = ParseServeArgs(argc, argv);
+  if (!parsed.ok()) return Fail(parsed.status());
+  const ServerConfig& config = *parsed;
+
+  // Signals are taken synchronously by sigwait below; threads inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (Status s = EnsureDirectory(config.data_dir, 0755, {geteuid(), getegid()}); !s.ok()) return Fail(s);
+  auto token = EnsureAdminToken(config.data_dir);
+  if (!token.ok()) return Fail(token.status());
+  auto store = SqliteStore::Open(config.data_dir + "/meltanodata.db");
+  if (!store.ok()) return Fail(store.status());
+
+  S6Supervisor supervisor(config.data_dir + "/services");
+  if (Status s = supervisor.EnsureRunning(); !s.ok()) return Fail(s.WithContext("starting the supervisor"));
+  if (Status s = EnsureEmbeddedCluster(**store, supervisor, config); !s.ok()) {
+    return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
+  }
+
+  PostgresDatabase database;
+  LinuxHost host;
+  ProfileCatalog profiles(config.profiles_dir);
+  HttpHealthProbe probe;
+  ServiceDeps deps{.store = **store,
+                   .database = database,
+                   .host = host,
+                   .supervisor = supervisor,
+                   .profiles = profiles,
+                   .probe = probe,
+                   .layout = Layout(config.data_dir),
+                   .libexec_dir = ExecutableDir(),
+                   .health_timeout_ms = config.health_timeout_s * 1000};
+  TenantSteps steps(deps);
+  TenantPlans plans(steps);
+  Runner runner(**store, plans, RunnerOptionsFromEnv());
+  ControllerImpl controller(deps, steps, runner,
+                            {.port_base = config.port_base, .port_count = config.port_count});
+  if (Status s = runner.Start(); !s.ok()) return Fail(s);
+
+  ApiServer api(controller, *token, config.listen_host, config.listen_port);
+  if (Status s = api.Start(); !s.ok()) {
+    runner.Stop();
+    return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));
+  }
+  std::fprintf(stderr, "meltanodata: serving on http://%s:%d, data in %s\n", config.listen_host.c_str(), api.port(),
+               config.data_dir.c_str());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "meltanodata: signal %d, stopping (tenants keep running)\n", sig);
+  api.Stop();
+  runner.Stop();
+  return 0;
+}
+
+}  // namespace md

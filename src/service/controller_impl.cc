@@ -1,0 +1,278 @@
+#include "service/controller_impl.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/validate.h"
+#include "service/log_reader.h"
+#include "service/plans.h"
+
+namespace md {
+namespace {
+
+bool PortIsFree(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return free;
+}
+
+std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : fields) j[k] = v;
+  return j.dump();
+}
+
+}  // namespace
+
+ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, Runner& runner, ControllerOptions options)
+    : d_(deps), steps_(steps), runner_(runner), options_(options) {}
+
+Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+  auto inst = d_.store.GetInstance(sub);
+  if (!inst.ok() && inst.status().code() == Code::kNotFound) {
+    return NotFound("no instance '" + sub + "'; see `meltanodata list`");
+  }
+  return inst;
+}
+
+Result<std::string> ControllerImpl::PickCluster() {
+  MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, d_.store.ListClusters());
+  const Cluster* best = nullptr;
+  for (const Cluster& c : clusters) {
+    if (c.draining || c.used >= c.capacity) continue;
+    if (!best || c.capacity - c.used > best->capacity - best->used) best = &c;
+  }
+  if (!best) {
+    return FailedPrecondition("every database cluster is full or draining; add one with "
+                              "`meltanodata clusters add NAME --url URL --capacity N`");
+  }
+  return best->name;
+}
+
+Result<int> ControllerImpl::PickPort(const std::vector<Instance>& instances) {
+  std::set<int> taken;
+  for (const auto& i : instances) taken.insert(i.port);
+  for (int port = options_.port_base; port < options_.port_base + options_.port_count; ++port) {
+    if (!taken.count(port) && PortIsFree(port)) return port;
+  }
+  return FailedPrecondition("no free port left for tenant apps");
+}
+
+Result<Operation> ControllerImpl::CreateInstance(const CreateRequest& r) {
+  MD_RETURN_IF_ERROR(ValidateSubdomain(r.subdomain));
+  MD_RETURN_IF_ERROR(ValidateEmail(r.email));
+  MD_RETURN_IF_ERROR(ValidateName(r.name));
+  MD_RETURN_IF_ERROR(ValidateAppName(r.app));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(r.app));
+  std::string version = r.version.empty() ? profile.default_version : r.version;
+  MD_RETURN_IF_ERROR(ValidateVersion(version));
+
+  std::lock_guard lock(admission_mu_);
+  MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, d_.store.ListInstances());
+  for (const auto& i : instances) {
+    if (i.subdomain == r.subdomain) return AlreadyExists("subdomain '" + r.subdomain + "' is taken");
+  }
+  Instance inst;
+  inst.subdomain = r.subdomain;
+  inst.name = r.name;
+  inst.email = r.email;
+  inst.app = r.app;
+  inst.app_version = version;
+  inst.status = InstanceStatus::kProvisioning;
+  MD_ASSIGN_OR_RETURN(inst.cluster, PickCluster());
+  MD_ASSIGN_OR_RETURN(inst.port, PickPort(instances));
+  inst.db_name = Layout::DatabaseName(r.subdomain);
+  inst.db_role = Layout::RoleName(r.subdomain);
+  inst.unix_user = Layout::UnixUserName(r.subdomain);
+  inst.created_ms = inst.updated_ms = NowMs();
+  for (const auto& i : instances) {
+    if (i.unix_user == inst.unix_user || i.db_name == inst.db_name) {
+      return AlreadyExists("subdomain '" + r.subdomain + "' maps to the same user or database as '" + i.subdomain +
+                           "'; choose another");
+    }
+  }
+  MD_RETURN_IF_ERROR(d_.store.InsertInstance(inst));
+  // Generated once and kept: changing the salt would void stored passwords.
+  MD_RETURN_IF_ERROR(d_.store.SetSecrets(r.subdomain,
+                                         {{kDbPasswordKey, RandomHex(24)},
+                                          {kAdminPasswordKey, RandomHex(12)},
+                                          {kSecretKeyKey, RandomHex(32)},
+                                          {kPasswordSaltKey, RandomHex(16)}},
+                                         {}));
+  return runner_.Submit(op_kind::kCreate, r.subdomain, ParamsJson({{"version", version}}));
+}
+
+Result<std::vector<Instance>> ControllerImpl::ListInstances() { return d_.store.ListInstances(); }
+
+Result<Instance> ControllerImpl::GetInstance(const std::string& sub) { return ExistingInstance(sub); }
+
+Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  InstanceStatusReport report;
+  report.instance = inst;
+  auto svc = d_.supervisor.GetStatus(Layout::ServiceName(sub));
+  if (svc.ok()) {
+    report.up = svc->up;
+    report.pid = svc->pid;
+    report.uptime_s = svc->uptime_s;
+  }
+  if (report.up) {
+    auto profile = d_.profiles.Find(inst.app);
+    std::string path = profile.ok() ? profile->health_path : "/";
+    report.health_code = d_.probe.Get(inst.port, path, &report.health_error);
+  } else {
+    report.health_error = "service is down";
+  }
+  return report;
+}
+
+Result<LogChunk> ControllerImpl::ReadLogs(const std::string& sub, int lines, const std::string& cursor) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  if (lines < 0 || lines > 100000) return InvalidArgument("--lines must be between 0 and 100000");
+  MD_ASSIGN_OR_RETURN(std::string app_log, steps_.AppLogPath(sub));
+  return ReadLogFiles({{"app log", app_log}, {"service output", d_.layout.logs_dir(sub) + "/current"}}, lines, cursor);
+}
+
+Result<std::vector<Operation>> ControllerImpl::Upgrade(const std::vector<std::string>& subs, bool all,
+                                                       const std::string& version) {
+  MD_RETURN_IF_ERROR(ValidateVersion(version));
+  if (all == !subs.empty()) return InvalidArgument("name instances to upgrade, or --all, not both");
+  std::vector<Instance> targets;
+  if (all) {
+    MD_ASSIGN_OR_RETURN(targets, d_.store.ListInstances());
+  } else {
+    for (const auto& sub : subs) {
+      MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+      targets.push_back(inst);
+    }
+  }
+  std::vector<Operation> ops;
+  for (const Instance& inst : targets) {
+    if (inst.status == InstanceStatus::kDeleting) continue;
+    MD_ASSIGN_OR_RETURN(Operation op, runner_.Submit(op_kind::kUpgrade, inst.subdomain,
+                                                     ParamsJson({{"from", inst.app_version}, {"to", version}})));
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+Status ControllerImpl::ValidateChanges(const EnvMap& set, const std::vector<std::string>& unset) {
+  if (set.empty() && unset.empty()) return InvalidArgument("nothing to change");
+  for (const auto& [key, value] : set) {
+    MD_RETURN_IF_ERROR(ValidateEnvKey(key));
+    MD_RETURN_IF_ERROR(ValidateEnvValue(value).WithContext(key));
+  }
+  for (const auto& key : unset) MD_RETURN_IF_ERROR(ValidateEnvKey(key));
+  return Status::Ok();
+}
+
+Result<EnvMap> ControllerImpl::ListFlags(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return d_.store.GetFlags(sub);
+}
+
+Result<Operation> ControllerImpl::ChangeFlags(const std::string& sub, const EnvMap& set,
+                                              const std::vector<std::string>& unset) {
+  MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  MD_RETURN_IF_ERROR(d_.store.SetFlags(sub, set, unset));
+  return runner_.Submit(op_kind::kFlags, sub, "{}");
+}
+
+Result<std::vector<std::string>> ControllerImpl::ListSecretNames(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  MD_ASSIGN_OR_RETURN(EnvMap desired, steps_.DesiredSecretFiles(sub));
+  std::vector<std::string> names;
+  for (const auto& [key, value] : desired) names.push_back(key);
+  return names;
+}
+
+Result<Operation> ControllerImpl::ChangeSecrets(const std::string& sub, const EnvMap& set,
+                                                const std::vector<std::string>& unset) {
+  MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  MD_RETURN_IF_ERROR(d_.store.SetSecrets(sub, set, unset));
+  return runner_.Submit(op_kind::kSecrets, sub, "{}");
+}
+
+Result<Operation> ControllerImpl::ChangeLifecycle(const std::string& sub, Lifecycle action) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  const char* kind = action == Lifecycle::kStart ? op_kind::kStart
+                     : action == Lifecycle::kStop ? op_kind::kStop
+                                                  : op_kind::kRestart;
+  return runner_.Submit(kind, sub, "{}");
+}
+
+Result<Operation> ControllerImpl::WipeDatabase(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return runner_.Submit(op_kind::kWipeDb, sub, "{}");
+}
+
+Result<Operation> ControllerImpl::DeleteInstance(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return runner_.Submit(op_kind::kDelete, sub, "{}");
+}
+
+Result<std::vector<Cluster>> ControllerImpl::ListClusters() { return d_.store.ListClusters(); }
+
+Result<Cluster> ControllerImpl::AddCluster(const std::string& name, const std::string& url, int capacity) {
+  MD_RETURN_IF_ERROR(ValidateClusterName(name));
+  if (capacity < 1 || capacity > 100000) return InvalidArgument("--capacity must be between 1 and 100000");
+  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+    return InvalidArgument("--url must be a postgresql:// URL of a superuser (or CREATEROLE, CREATEDB) role");
+  }
+  Status ping = d_.database.Ping(url);
+  if (!ping.ok()) return Status(ping.code(), "cannot reach cluster '" + name + "': " + ping.message());
+  Cluster c{.name = name, .admin_url = url, .capacity = capacity};
+  std::lock_guard lock(admission_mu_);
+  MD_RETURN_IF_ERROR(d_.store.InsertCluster(c));
+  return d_.store.GetCluster(name);
+}
+
+Result<Cluster> ControllerImpl::DrainCluster(const std::string& name) {
+  std::lock_guard lock(admission_mu_);
+  MD_ASSIGN_OR_RETURN(Cluster c, d_.store.GetCluster(name));
+  c.draining = true;
+  MD_RETURN_IF_ERROR(d_.store.UpdateCluster(c));
+  return d_.store.GetCluster(name);
+}
+
+Status ControllerImpl::RemoveCluster(const std::string& name) {
+  std::lock_guard lock(admission_mu_);
+  MD_ASSIGN_OR_RETURN(Cluster c, d_.store.GetCluster(name));
+  if (c.used > 0) {
+    return FailedPrecondition("cluster '" + name + "' still holds " + std::to_string(c.used) +
+                              " instance(s); drain it and delete or move them first");
+  }
+  return d_.store.DeleteCluster(name);
+}
+
+Result<std::vector<Operation>> ControllerImpl::ListOperations(const std::string& sub, int limit) {
+  if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+  return d_.store.ListOperations(sub, limit);
+}
+
+Result<Operation> ControllerImpl::GetOperation(int64_t id) {
+  auto op = d_.store.GetOperation(id);
+  if (!op.ok() && op.status().code() == Code::kNotFound) {
+    return NotFound("no operation " + std::to_string(id) + "; see `meltanodata ops list`");
+  }
+  return op;
+}
+
+}  // namespace md

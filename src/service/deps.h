@@ -1,0 +1,36 @@
+#pragma once
+// The collaborators every use case and step needs, wired once in main.
+// Non-owning references; they outlive the service objects.
+
+#include <string>
+
+#include "drivers/database/database.h"
+#include "drivers/host/host.h"
+#include "drivers/supervisor/supervisor.h"
+#include "profile/profile.h"
+#include "service/health_probe.h"
+#include "service/layout.h"
+#include "store/store.h"
+
+namespace md {
+
+struct ServiceDeps {
+  Store& store;
+  Database& database;
+  Host& host;
+  Supervisor& supervisor;
+  const ProfileCatalog& profiles;
+  HealthProbe& probe;
+  Layout layout;
+  std::string libexec_dir;        // where meltanodata-demo and friends are
+  int health_timeout_ms = 30000;  // upper bound; a profile may ask for less
+};
+
+// Secrets the controller generates for itself; not valid variable names, so a
+// user's `secrets set` can never touch them, and `secrets list` hides them.
+inline constexpr const char* kDbPasswordKey = "md:db_password";
+inline constexpr const char* kAdminPasswordKey = "md:admin_password";
+inline constexpr const char* kSecretKeyKey = "md:secret_key";        // e.g. MELTANO_UI_SECRET_KEY
+inline constexpr const char* kPasswordSaltKey = "md:password_salt";  // e.g. MELTANO_UI_PASSWORD_SALT
+
+}  // namespace md

@@ -1,0 +1,110 @@
+#include "service/plans.h"
+
+#include <nlohmann/json.hpp>
+
+namespace md {
+namespace {
+
+using json = nlohmann::json;
+
+// Reads a string parameter that Submit was given; absent is empty.
+std::string Param(const Operation& op, const char* key) {
+  json params = json::parse(op.params, nullptr, /*allow_exceptions=*/false);
+  if (!params.is_object() || !params.contains(key) || !params[key].is_string()) return "";
+  return params[key].get<std::string>();
+}
+
+// Marks the instance failed and keeps the step's error.
+std::function<Status(const Status&)> MarkFailed(TenantSteps& steps, const std::string& sub) {
+  return [&steps, sub](const Status& error) {
+    (void)steps.SetStatus(sub, InstanceStatus::kFailed);
+    return error;
+  };
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TenantPlans::StepNames(const std::string& kind) {
+  Operation probe;
+  probe.kind = kind;
+  MD_ASSIGN_OR_RETURN(Plan plan, Build(probe));
+  std::vector<std::string> names;
+  for (const auto& step : plan.steps) names.push_back(step.name);
+  return names;
+}
+
+Result<Plan> TenantPlans::Build(const Operation& op) {
+  TenantSteps& s = steps_;
+  const std::string sub = op.subdomain;
+  const std::string& kind = op.kind;
+  Plan plan;
+  auto add = [&plan](const char* name, std::function<Status()> run) { plan.steps.push_back({name, std::move(run)}); };
+
+  if (kind == op_kind::kCreate) {
+    add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
+    add("create_user", [&s, sub] { return s.CreateUser(sub); });
+    add("create_files", [&s, sub] { return s.CreateFiles(sub); });
+    std::string version = Param(op, "version");
+    add("install_app", [&s, sub, version] { return s.InstallVersion(sub, version); });
+    add("switch_version", [&s, sub, version] { return s.SwitchVersion(sub, version); });
+    add("init_project", [&s, sub] { return s.InitProject(sub); });
+    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("start_service", [&s, sub] { return s.InstallService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    plan.on_failure = MarkFailed(s, sub);
+  } else if (kind == op_kind::kUpgrade) {
+    std::string from = Param(op, "from");
+    std::string to = Param(op, "to");
+    add("install_version", [&s, sub, to] { return s.InstallVersion(sub, to); });
+    add("switch_version", [&s, sub, to] { return s.SwitchVersion(sub, to); });
+    add("record_version", [&s, sub, to] { return s.RecordVersion(sub, to); });
+    add("restart_service", [&s, sub] { return s.RestartService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    plan.on_failure = [&s, sub, from, to](const Status& error) -> Status {
+      Status back = s.SwitchVersion(sub, from);
+      if (back.ok()) back = s.RecordVersion(sub, from);
+      if (back.ok()) back = s.RestartService(sub);
+      if (back.ok()) back = s.WaitHealthy(sub);
+      (void)s.SetStatus(sub, back.ok() ? InstanceStatus::kRunning : InstanceStatus::kDegraded);
+      std::string outcome = back.ok() ? "rolled back to " + from + ", which is serving"
+                                      : "rollback to " + from + " failed too: " + back.message();
+      return Status(error.code(), "upgrade to " + to + " failed; " + outcome + "; " + error.message());
+    };
+  } else if (kind == op_kind::kFlags) {
+    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+    add("reload_service", [&s, sub] { return s.ReloadService(sub); });
+  } else if (kind == op_kind::kSecrets) {
+    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("restart_service", [&s, sub] { return s.RestartService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+  } else if (kind == op_kind::kStart || kind == op_kind::kRestart) {
+    if (kind == op_kind::kStart) add("start_service", [&s, sub] { return s.StartService(sub); });
+    else add("restart_service", [&s, sub] { return s.RestartService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    plan.on_failure = [&s, sub](const Status& error) {
+      (void)s.SetStatus(sub, InstanceStatus::kDegraded);
+      return error;
+    };
+  } else if (kind == op_kind::kStop) {
+    add("stop_service", [&s, sub] { return s.StopService(sub); });
+    add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
+  } else if (kind == op_kind::kWipeDb) {
+    add("wipe_database", [&s, sub] { return s.WipeDatabase(sub); });
+  } else if (kind == op_kind::kDelete) {
+    add("mark_deleting", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kDeleting); });
+    add("remove_service", [&s, sub] { return s.RemoveService(sub); });
+    add("drop_database", [&s, sub] { return s.DropDatabase(sub); });
+    add("remove_user", [&s, sub] { return s.RemoveUser(sub); });
+    add("remove_files", [&s, sub] { return s.RemoveFiles(sub); });
+    add("forget_instance", [&s, sub] { return s.ForgetInstance(sub); });
+  } else {
+    return InvalidArgument("unknown operation kind '" + kind + "'");
+  }
+  return plan;
+}
+
+}  // namespace md

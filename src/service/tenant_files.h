@@ -1,0 +1,35 @@
+#pragma once
+// Text of the files the controller writes for a tenant: the project's .env
+// (feature flags), and the supervised service's run and log scripts.
+
+#include <string>
+#include <sys/types.h>
+
+#include "core/types.h"
+#include "profile/profile.h"
+
+namespace md {
+
+// One argument for /bin/sh, single-quoted so nothing in it is syntax.
+std::string ShellQuote(const std::string& s);
+
+// KEY=VALUE lines, sorted, quoted the way dotenv readers expect.
+std::string RenderEnvFile(const EnvMap& flags);
+
+struct RunScriptSpec {
+  std::string project_dir;
+  std::string secrets_dir;   // every file NAME in it becomes the variable NAME
+  std::string user;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  EnvMap environment;        // non-secret, already rendered
+  Argv start;                // already rendered
+};
+
+// A supervisor-neutral run script: reads the secrets (as root), drops to the
+// tenant with setpriv, and execs the app in its project dir.
+std::string RenderRunScript(const RunScriptSpec& spec);
+// The logger: s6-log as the tenant, rotating in `logs_dir`.
+std::string RenderLogScript(const std::string& logs_dir, uid_t uid, gid_t gid);
+
+}  // namespace md

@@ -1,0 +1,328 @@
+#include "service/tenant_steps.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/files.h"
+#include "core/process.h"
+#include "service/tenant_files.h"
+
+namespace md {
+namespace {
+
+constexpr mode_t kRootDir = 0755;
+constexpr mode_t kTenantDir = 0750;
+constexpr mode_t kSecretsDir = 0700;
+constexpr mode_t kEnvFile = 0640;
+constexpr mode_t kSecretFile = 0600;
+constexpr const char* kInstalledMarker = ".installed";
+
+std::string TailLines(const std::string& path, int n) {
+  std::ifstream in(path);
+  if (!in) return "";
+  std::deque<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    lines.push_back(line);
+    if (static_cast<int>(lines.size()) > n) lines.pop_front();
+  }
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string LedgerRef(const std::string& cluster, const std::string& name) { return cluster + "/" + name; }
+
+}  // namespace
+
+Result<TemplateVars> TenantSteps::Vars(const Instance& inst, const std::string& version) {
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
+  TemplateVars vars{
+      {"subdomain", inst.subdomain},
+      {"version", version},
+      {"app_dir", d_.layout.app_dir(inst.subdomain, version)},
+      {"project_dir", d_.layout.project_dir(inst.subdomain)},
+      {"tenant_dir", d_.layout.tenant_dir(inst.subdomain)},
+      {"port", std::to_string(inst.port)},
+      {"user", inst.unix_user},
+      {"libexec", d_.libexec_dir},
+      {"admin_password", secrets[kAdminPasswordKey]},
+      {"secret_key", secrets[kSecretKeyKey]},
+      {"password_salt", secrets[kPasswordSaltKey]},
+      {"database_url", ""},
+  };
+  if (!inst.cluster.empty()) {
+    MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+    MD_ASSIGN_OR_RETURN(vars["database_url"],
+                        d_.database.TenantUrl(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name));
+  }
+  return vars;
+}
+
+Result<std::string> TenantSteps::AdminUrl(const Instance& inst) {
+  MD_ASSIGN_OR_RETURN(Cluster cluster, d_.store.GetCluster(inst.cluster));
+  return cluster.admin_url;
+}
+
+Result<UnixUser> TenantSteps::TenantUser(const Instance& inst) { return d_.host.LookupUser(inst.unix_user); }
+
+Status TenantSteps::CreateDatabase(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_role", .ref = LedgerRef(inst.cluster, inst.db_role)}).status());
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_database", .ref = LedgerRef(inst.cluster, inst.db_name)}).status());
+  return d_.database.EnsureDatabase(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
+}
+
+Status TenantSteps::CreateUser(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "unix_user", .ref = inst.unix_user}).status());
+  return d_.host.EnsureUser(inst.unix_user, d_.layout.project_dir(sub)).status();
+}
+
+Status TenantSteps::CreateFiles(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  Owner tenant{user.uid, user.gid};
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.tenant_dir(sub)}).status());
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.secrets_dir(sub)}).status());
+  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.tenant_dir(sub), kRootDir));
+  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.project_dir(sub), kTenantDir, tenant));
+  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.apps_dir(sub), kRootDir));
+  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.logs_dir(sub), kTenantDir, tenant));
+  return EnsureDirectory(d_.layout.secrets_dir(sub), kSecretsDir, tenant);
+}
+
+Status TenantSteps::InstallVersion(const std::string& sub, const std::string& version) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  std::string app_dir = d_.layout.app_dir(sub, version);
+  if (PathExists(app_dir + "/" + kInstalledMarker)) return Status::Ok();
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, version));
+  // A half-made install from an interrupted run is removed and redone.
+  MD_RETURN_IF_ERROR(RemoveTree(app_dir));
+  MD_RETURN_IF_ERROR(EnsureDirectory(app_dir, kRootDir));
+  for (const Argv& cmd : profile.install) {
+    MD_ASSIGN_OR_RETURN(Argv argv, RenderArgv(cmd, vars));
+    MD_RETURN_IF_ERROR(RunChecked(argv).status().WithContext("installing " + inst.app + " " + version));
+  }
+  return WriteFileAtomic(app_dir + "/" + kInstalledMarker, version + "\n", 0644);
+}
+
+Status TenantSteps::SwitchVersion(const std::string& sub, const std::string& version) {
+  return ReplaceSymlink(version, d_.layout.current_link(sub));
+}
+
+Status TenantSteps::RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env) {
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  Argv full = {"setpriv", "--reuid=" + std::to_string(user.uid), "--regid=" + std::to_string(user.gid),
+               "--clear-groups", "--"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  ProcessOptions options;
+  options.cwd = d_.layout.project_dir(inst.subdomain);
+  options.env = {"HOME=" + options.cwd};
+  for (const auto& [key, value] : env) options.env.push_back(key + "=" + value);
+  return RunChecked(full, options).status();
+}
+
+Status TenantSteps::InitProject(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  if (profile.init.empty()) return Status::Ok();
+  std::string key = "initialised:" + sub;
+  MD_ASSIGN_OR_RETURN(auto done, d_.store.GetSetting(key));
+  if (done && *done == "1") return Status::Ok();
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  // Init sees what the service will see: e.g. `meltano init` creates the
+  // system database named by MELTANO_DATABASE_URI.
+  MD_ASSIGN_OR_RETURN(EnvMap env, RenderEnv(profile.environment, vars));
+  MD_ASSIGN_OR_RETURN(EnvMap secret_env, DesiredSecretFiles(sub));
+  env.insert(secret_env.begin(), secret_env.end());
+  for (const Argv& cmd : profile.init) {
+    MD_ASSIGN_OR_RETURN(Argv argv, RenderArgv(cmd, vars));
+    MD_RETURN_IF_ERROR(RunAsTenant(inst, argv, env).WithContext("initialising the project"));
+  }
+  return d_.store.PutSetting(key, "1");
+}
+
+Result<std::string> TenantSteps::DesiredEnvFile(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
+  return RenderEnvFile(flags);
+}
+
+Result<EnvMap> TenantSteps::DesiredSecretFiles(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(EnvMap files, RenderEnv(profile.secret_environment, vars));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  for (const auto& [key, value] : secrets) {
+    if (key.rfind("md:", 0) != 0) files[key] = value;
+  }
+  return files;
+}
+
+Status TenantSteps::WriteFlags(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(std::string text, DesiredEnvFile(sub));
+  return WriteFileAtomic(d_.layout.env_file(sub), text, kEnvFile, {user.uid, user.gid});
+}
+
+Status TenantSteps::WriteSecrets(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(EnvMap files, DesiredSecretFiles(sub));
+  std::string dir = d_.layout.secrets_dir(sub);
+  MD_RETURN_IF_ERROR(EnsureDirectory(dir, kSecretsDir, {user.uid, user.gid}));
+  for (const auto& [key, value] : files) {
+    MD_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + key, value, kSecretFile, {user.uid, user.gid}));
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!files.count(name)) std::filesystem::remove(entry.path(), ec);
+  }
+  return Status::Ok();
+}
+
+Status TenantSteps::InstallService(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  RunScriptSpec spec;
+  spec.project_dir = d_.layout.project_dir(sub);
+  spec.secrets_dir = d_.layout.secrets_dir(sub);
+  spec.user = user.name;
+  spec.uid = user.uid;
+  spec.gid = user.gid;
+  MD_ASSIGN_OR_RETURN(spec.environment, RenderEnv(profile.environment, vars));
+  MD_ASSIGN_OR_RETURN(spec.start, RenderArgv(profile.start, vars));
+  std::string name = Layout::ServiceName(sub);
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "service", .ref = name}).status());
+  return d_.supervisor.Install({.name = name,
+                                .run_script = RenderRunScript(spec),
+                                .log_script = RenderLogScript(d_.layout.logs_dir(sub), user.uid, user.gid)});
+}
+
+Status TenantSteps::ReloadService(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  if (profile.reload_pid_file.empty()) return d_.supervisor.Reload(Layout::ServiceName(sub));
+  // The app names the process that takes SIGHUP (gunicorn's master, not `meltano ui`).
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(std::string pid_path, RenderTemplate(profile.reload_pid_file, vars));
+  MD_ASSIGN_OR_RETURN(std::string pid_text, ReadFile(pid_path));
+  int pid = std::atoi(pid_text.c_str());
+  if (pid <= 1) return Unavailable("no pid in " + pid_path + " yet");
+  if (kill(pid, SIGHUP) != 0) return Unavailable("cannot signal pid " + std::to_string(pid) + " from " + pid_path);
+  return Status::Ok();
+}
+Status TenantSteps::RestartService(const std::string& sub) { return d_.supervisor.Restart(Layout::ServiceName(sub)); }
+Status TenantSteps::StartService(const std::string& sub) { return d_.supervisor.Start(Layout::ServiceName(sub)); }
+Status TenantSteps::StopService(const std::string& sub) { return d_.supervisor.Stop(Layout::ServiceName(sub)); }
+
+Result<std::string> TenantSteps::AppLogPath(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  return RenderTemplate(profile.app_log, vars);
+}
+
+std::string TenantSteps::LogTail(const std::string& sub, int n) {
+  std::string out;
+  auto app_log = AppLogPath(sub);
+  if (app_log.ok()) out += TailLines(*app_log, n);
+  std::string service_log = TailLines(d_.layout.logs_dir(sub) + "/current", n);
+  if (!service_log.empty()) out += (out.empty() ? "" : "--- service output ---\n") + service_log;
+  return out;
+}
+
+Status TenantSteps::WaitHealthy(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  int timeout_ms = std::min(profile.health_timeout_s * 1000, d_.health_timeout_ms);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto delay = std::chrono::milliseconds(5);
+  int code = 0;
+  std::string error;
+  while (std::chrono::steady_clock::now() < deadline) {
+    code = d_.probe.Get(inst.port, profile.health_path, &error);
+    if (code == 200) return Status::Ok();
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(250));
+  }
+  std::string why = code ? "answered " + std::to_string(code) : "did not answer (" + error + ")";
+  std::string tail = LogTail(sub, 10);
+  return Internal(inst.app + " " + inst.app_version + " not healthy after " + std::to_string(timeout_ms / 1000) +
+                  " s: " + profile.health_path + " " + why + (tail.empty() ? "" : "; last log lines:\n" + tail));
+}
+
+Status TenantSteps::WipeDatabase(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+  return d_.database.DropSchemasExceptPublic(admin_url, inst.db_name).status();
+}
+
+Status TenantSteps::SetStatus(const std::string& sub, InstanceStatus status) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  inst.status = status;
+  inst.updated_ms = NowMs();
+  return d_.store.UpdateInstance(inst);
+}
+
+Status TenantSteps::RecordVersion(const std::string& sub, const std::string& version) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  inst.app_version = version;
+  inst.updated_ms = NowMs();
+  return d_.store.UpdateInstance(inst);
+}
+
+Status TenantSteps::RemoveService(const std::string& sub) {
+  std::string name = Layout::ServiceName(sub);
+  MD_RETURN_IF_ERROR(d_.supervisor.Remove(name));
+  return d_.store.RemoveLedger("service", name);
+}
+
+Status TenantSteps::DropDatabase(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  if (inst.cluster.empty()) return Status::Ok();
+  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+  MD_RETURN_IF_ERROR(d_.database.DropDatabase(admin_url, inst.db_role, inst.db_name));
+  MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", LedgerRef(inst.cluster, inst.db_name)));
+  return d_.store.RemoveLedger("pg_role", LedgerRef(inst.cluster, inst.db_role));
+}
+
+Status TenantSteps::RemoveUser(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_RETURN_IF_ERROR(d_.host.RemoveUser(inst.unix_user));
+  return d_.store.RemoveLedger("unix_user", inst.unix_user);
+}
+
+Status TenantSteps::RemoveFiles(const std::string& sub) {
+  for (const std::string& dir : {d_.layout.tenant_dir(sub), d_.layout.secrets_dir(sub)}) {
+    MD_RETURN_IF_ERROR(RemoveTree(dir));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("directory", dir));
+  }
+  return Status::Ok();
+}
+
+Status TenantSteps::ForgetInstance(const std::string& sub) {
+  auto inst = d_.store.GetInstance(sub);
+  if (!inst.ok()) return inst.status().code() == Code::kNotFound ? Status::Ok() : inst.status();
+  MD_RETURN_IF_ERROR(d_.store.PutSetting("initialised:" + sub, ""));
+  return d_.store.DeleteInstance(sub);
+}
+
+}  // namespace md

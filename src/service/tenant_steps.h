@@ -1,0 +1,61 @@
+#pragma once
+// TenantSteps: the idempotent actions that operations are made of. Each makes
+// one resource of one tenant match the desired state in the store, writing
+// the resource to the ledger before creating it. Thread-safe for different
+// tenants; the Runner never runs two operations of one tenant at once.
+
+#include <string>
+
+#include "core/status.h"
+#include "core/types.h"
+#include "service/deps.h"
+
+namespace md {
+
+class TenantSteps {
+ public:
+  explicit TenantSteps(ServiceDeps deps) : d_(deps) {}
+
+  Status CreateDatabase(const std::string& sub);
+  Status CreateUser(const std::string& sub);
+  Status CreateFiles(const std::string& sub);
+  Status InstallVersion(const std::string& sub, const std::string& version);
+  Status SwitchVersion(const std::string& sub, const std::string& version);
+  Status InitProject(const std::string& sub);
+  Status WriteFlags(const std::string& sub);
+  Status WriteSecrets(const std::string& sub);
+  Status InstallService(const std::string& sub);
+  Status ReloadService(const std::string& sub);
+  Status RestartService(const std::string& sub);
+  Status StartService(const std::string& sub);
+  Status StopService(const std::string& sub);
+  // Polls the app's health path until it answers 200; the error carries the
+  // last lines of the app's log.
+  Status WaitHealthy(const std::string& sub);
+  Status WipeDatabase(const std::string& sub);
+  Status SetStatus(const std::string& sub, InstanceStatus status);
+  Status RecordVersion(const std::string& sub, const std::string& version);
+
+  Status RemoveService(const std::string& sub);
+  Status DropDatabase(const std::string& sub);
+  Status RemoveUser(const std::string& sub);
+  Status RemoveFiles(const std::string& sub);
+  Status ForgetInstance(const std::string& sub);
+
+  // Desired contents of the tenant's .env and secrets dir, as the store says.
+  Result<std::string> DesiredEnvFile(const std::string& sub);
+  Result<EnvMap> DesiredSecretFiles(const std::string& sub);
+  // The last `n` lines of the app's log and of the service output.
+  std::string LogTail(const std::string& sub, int n);
+  Result<std::string> AppLogPath(const std::string& sub);
+
+ private:
+  Result<TemplateVars> Vars(const Instance& inst, const std::string& version);
+  Result<UnixUser> TenantUser(const Instance& inst);
+  Result<std::string> AdminUrl(const Instance& inst);
+  Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
+
+  ServiceDeps d_;
+};
+
+}  // namespace md

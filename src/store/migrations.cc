@@ -1,0 +1,189 @@
+#include "store/migrations.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace md {
+namespace {
+
+// Version 1: the initial schema. Enum columns hold their names (types.h).
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE instances (
+  subdomain   TEXT    PRIMARY KEY NOT NULL,
+  name        TEXT    NOT NULL,
+  email       TEXT    NOT NULL,
+  app         TEXT    NOT NULL,
+  app_version TEXT    NOT NULL,
+  status      TEXT    NOT NULL,
+  cluster     TEXT    NOT NULL DEFAULT '',
+  db_name     TEXT    NOT NULL,
+  db_role     TEXT    NOT NULL,
+  unix_user   TEXT    NOT NULL,
+  port        INTEGER NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  updated_ms  INTEGER NOT NULL
+);
+CREATE INDEX instances_by_cluster ON instances(cluster);
+
+CREATE TABLE clusters (
+  name      TEXT    PRIMARY KEY NOT NULL,
+  admin_url TEXT    NOT NULL,
+  capacity  INTEGER NOT NULL,
+  draining  INTEGER NOT NULL,
+  embedded  INTEGER NOT NULL
+);
+
+CREATE TABLE operations (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind        TEXT    NOT NULL,
+  subdomain   TEXT    NOT NULL,
+  params      TEXT    NOT NULL,
+  state       TEXT    NOT NULL,
+  error       TEXT    NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  started_ms  INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL
+);
+CREATE INDEX operations_by_subdomain ON operations(subdomain, id);
+CREATE INDEX operations_by_state ON operations(state, id);
+
+CREATE TABLE operation_steps (
+  op_id       INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+  position    INTEGER NOT NULL,
+  name        TEXT    NOT NULL,
+  state       TEXT    NOT NULL,
+  attempts    INTEGER NOT NULL,
+  error       TEXT    NOT NULL,
+  started_ms  INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL,
+  PRIMARY KEY (op_id, position),
+  UNIQUE (op_id, name)
+);
+
+CREATE TABLE ledger (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  subdomain  TEXT    NOT NULL,
+  kind       TEXT    NOT NULL,
+  ref        TEXT    NOT NULL,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (kind, ref)
+);
+CREATE INDEX ledger_by_subdomain ON ledger(subdomain, id);
+
+CREATE TABLE flags (
+  subdomain TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (subdomain, key)
+) WITHOUT ROWID;
+
+CREATE TABLE secrets (
+  subdomain TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (subdomain, key)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+Status SqlError(sqlite3* db, int rc, const std::string& what) {
+  std::string message = "store: " + what + ": " + sqlite3_errmsg(db);
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(message);
+  return Internal(message);
+}
+
+Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(db, rc, what);
+  return Status::Ok();
+}
+
+Status TooNew(int current, int latest) {
+  return FailedPrecondition("store: database schema version " + std::to_string(current) +
+                            " is newer than this program knows (" + std::to_string(latest) +
+                            "); upgrade meltanodata or restore a matching backup");
+}
+
+void RollbackQuietly(sqlite3* db) {
+  if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+// Applies one migration if the database is still below its version. Re-reads the
+// version inside the write transaction, so that two processes opening the same
+// file at once apply each script once.
+Status ApplyOne(sqlite3* db, const Migration& m, int latest) {
+  MD_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin migration"));
+  Result<int> current = SchemaVersion(db);
+  Status s = current.status();
+  if (current.ok()) {
+    if (*current > latest) {
+      s = TooNew(*current, latest);
+    } else if (*current >= m.version) {
+      s = Status::Ok();
+    } else {
+      s = Exec(db, m.sql, "migration " + std::to_string(m.version));
+      // user_version cannot be a bound parameter; the number comes from the list above.
+      if (s.ok()) s = Exec(db, "PRAGMA user_version = " + std::to_string(m.version), "set schema version");
+    }
+  }
+  if (!s.ok()) {
+    RollbackQuietly(db);
+    return s;
+  }
+  s = Exec(db, "COMMIT", "commit migration " + std::to_string(m.version));
+  if (!s.ok()) RollbackQuietly(db);
+  return s;
+}
+
+}  // namespace
+
+const std::vector<Migration>& StoreMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, kSchemaV1},
+  };
+  return kMigrations;
+}
+
+int LatestStoreSchemaVersion() { return StoreMigrations().back().version; }
+
+Result<int> SchemaVersion(sqlite3* db) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqlError(db, rc, "read schema version");
+  rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    Status s = SqlError(db, rc, "read schema version");
+    sqlite3_finalize(stmt);
+    return s;
+  }
+  int version = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return version;
+}
+
+Status ApplyMigrations(sqlite3* db, const std::vector<Migration>& migrations) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1 || migrations[i].sql == nullptr) {
+      return Internal("store: migration list is malformed at position " + std::to_string(i) +
+                      " (versions must be 1..N in order)");
+    }
+  }
+  const int latest = static_cast<int>(migrations.size());
+  MD_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  if (current > latest) {
+    return TooNew(current, latest);
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    MD_RETURN_IF_ERROR(ApplyOne(db, m, latest));
+  }
+  return Status::Ok();
+}
+
+}  // namespace md

@@ -1,0 +1,661 @@
+#include "store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "store/migrations.h"
+
+namespace md {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Busy or locked past the busy timeout is transient (Unavailable); anything else is Internal.
+Status SqlError(sqlite3* db, int rc, const std::string& what) {
+  std::string message = "store: " + what + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(message);
+  return Internal(message);
+}
+
+}  // namespace
+
+namespace sqlite_internal {
+
+// A cached prepared statement borrowed for one use: binds parameters left to
+// right, steps, reads columns; resets and clears its bindings when destroyed.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), next_(other.next_), bind_rc_(other.bind_rc_) {}
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() {
+    if (stmt_ != nullptr) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+
+  Statement& Text(const std::string& value) {
+    return Check(sqlite3_bind_text(stmt_, next_++, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
+  }
+  Statement& Int(int64_t value) { return Check(sqlite3_bind_int64(stmt_, next_++, value)); }
+
+  // True if a row is ready, false when done.
+  Result<bool> Step() {
+    if (bind_rc_ != SQLITE_OK) return SqlError(db_, bind_rc_, "bind");
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqlError(db_, rc, "step");
+  }
+  // Runs a statement that returns no rows.
+  Status Run() {
+    MD_ASSIGN_OR_RETURN(bool row, Step());
+    if (row) return Internal("store: statement unexpectedly returned a row");
+    return Status::Ok();
+  }
+
+  std::string ColText(int col) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, col);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
+  int64_t ColInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  Statement& Check(int rc) {
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+  int bind_rc_ = SQLITE_OK;
+};
+
+}  // namespace sqlite_internal
+
+namespace {
+
+using sqlite_internal::Statement;
+
+// Creates the database file if missing, with mode 0600, and tightens an
+// existing one: it holds secrets and cluster admin URLs. SQLite gives the
+// -wal and -shm files the same mode as the database.
+Status SecureDatabaseFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("store: cannot create " + path + ": " + strerror(errno));
+  struct stat st {};
+  Status s;
+  if (fstat(fd, &st) != 0) {
+    s = Internal("store: cannot stat " + path + ": " + strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    s = FailedPrecondition("store: " + path + " is not a regular file");
+  } else if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0) {
+    s = Internal("store: cannot set mode 0600 on " + path + ": " + strerror(errno));
+  }
+  close(fd);
+  return s;
+}
+
+bool IsMemoryPath(const std::string& path) { return path == ":memory:" || path.empty(); }
+
+// Column lists and readers; the two must agree.
+constexpr const char* kInstanceColumns =
+    "subdomain, name, email, app, app_version, status, cluster, db_name, db_role, unix_user, port, "
+    "created_ms, updated_ms";
+
+Result<Instance> ReadInstance(const Statement& st) {
+  Instance i;
+  i.subdomain = st.ColText(0);
+  i.name = st.ColText(1);
+  i.email = st.ColText(2);
+  i.app = st.ColText(3);
+  i.app_version = st.ColText(4);
+  std::string status = st.ColText(5);
+  if (!ParseInstanceStatus(status, &i.status)) {
+    return Internal("store: instance " + i.subdomain + " has unknown status '" + status + "'");
+  }
+  i.cluster = st.ColText(6);
+  i.db_name = st.ColText(7);
+  i.db_role = st.ColText(8);
+  i.unix_user = st.ColText(9);
+  i.port = static_cast<int>(st.ColInt(10));
+  i.created_ms = st.ColInt(11);
+  i.updated_ms = st.ColInt(12);
+  return i;
+}
+
+constexpr const char* kClusterColumns =
+    "c.name, c.admin_url, c.capacity, c.draining, c.embedded, "
+    "(SELECT COUNT(*) FROM instances i WHERE i.cluster = c.name)";
+
+Cluster ReadCluster(const Statement& st) {
+  Cluster c;
+  c.name = st.ColText(0);
+  c.admin_url = st.ColText(1);
+  c.capacity = static_cast<int>(st.ColInt(2));
+  c.draining = st.ColInt(3) != 0;
+  c.embedded = st.ColInt(4) != 0;
+  c.used = static_cast<int>(st.ColInt(5));
+  return c;
+}
+
+constexpr const char* kOperationColumns =
+    "id, kind, subdomain, params, state, error, created_ms, started_ms, finished_ms";
+
+Result<Operation> ReadOperation(const Statement& st) {
+  Operation op;
+  op.id = st.ColInt(0);
+  op.kind = st.ColText(1);
+  op.subdomain = st.ColText(2);
+  op.params = st.ColText(3);
+  std::string state = st.ColText(4);
+  if (!ParseOperationState(state, &op.state)) {
+    return Internal("store: operation " + std::to_string(op.id) + " has unknown state '" + state + "'");
+  }
+  op.error = st.ColText(5);
+  op.created_ms = st.ColInt(6);
+  op.started_ms = st.ColInt(7);
+  op.finished_ms = st.ColInt(8);
+  return op;
+}
+
+Result<StepRecord> ReadStep(const Statement& st, int64_t op_id) {
+  StepRecord s;
+  s.name = st.ColText(0);
+  std::string state = st.ColText(1);
+  if (!ParseStepState(state, &s.state)) {
+    return Internal("store: step " + s.name + " of operation " + std::to_string(op_id) + " has unknown state '" +
+                    state + "'");
+  }
+  s.attempts = static_cast<int>(st.ColInt(2));
+  s.error = st.ColText(3);
+  s.started_ms = st.ColInt(4);
+  s.finished_ms = st.ColInt(5);
+  return s;
+}
+
+std::string Sql(std::initializer_list<const char*> parts) {
+  std::string sql;
+  for (const char* p : parts) sql += p;
+  return sql;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Connection, statements, transactions
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  const bool memory = IsMemoryPath(path);
+  if (!memory) MD_RETURN_IF_ERROR(SecureDatabaseFile(path));
+
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(memory ? ":memory:" : path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqlError(db, rc, "cannot open " + (memory ? std::string(":memory:") : path));
+    sqlite3_close_v2(db);
+    return s;
+  }
+  // From here the store owns `db` and closes it on every return.
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+
+  std::lock_guard lock(store->mu_);
+  MD_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys = ON"));
+  MD_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous = FULL"));
+  if (!memory) {
+    MD_ASSIGN_OR_RETURN(Statement wal, store->Prepare("PRAGMA journal_mode = WAL"));
+    MD_ASSIGN_OR_RETURN(bool row, wal.Step());
+    std::string mode = row ? wal.ColText(0) : "";
+    if (mode != "wal") return Internal("store: cannot switch " + path + " to WAL (journal mode is '" + mode + "')");
+  }
+  MD_RETURN_IF_ERROR(ApplyMigrations(db, StoreMigrations()).WithContext("opening " +
+                                                                        (memory ? std::string(":memory:") : path)));
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<SqliteStore::Statement> SqliteStore::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) return SqlError(db_, rc, "prepare");
+    it = cache_.emplace(sql, stmt).first;
+  }
+  return Statement(db_, it->second);
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(db_, rc, sql);
+  return Status::Ok();
+}
+
+template <typename Fn>
+auto SqliteStore::Transact(bool write, Fn&& fn) -> decltype(fn()) {
+  std::lock_guard lock(mu_);
+  // IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
+  // writer never fails half-way on another connection's lock.
+  MD_RETURN_IF_ERROR(Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  auto result = fn();
+  Status end = result.ok() ? Exec("COMMIT") : Status::Ok();
+  if (!result.ok() || !end.ok()) {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  if (!end.ok()) return end;
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Instances
+
+Status SqliteStore::InsertInstance(const Instance& in) {
+  if (in.subdomain.empty()) return InvalidArgument("store: instance has no subdomain");
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"INSERT INTO instances (", kInstanceColumns,
+                                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                                   "ON CONFLICT(subdomain) DO NOTHING"})));
+    st.Text(in.subdomain).Text(in.name).Text(in.email).Text(in.app).Text(in.app_version);
+    st.Text(InstanceStatusName(in.status)).Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
+    st.Int(in.port).Int(in.created_ms).Int(in.updated_ms);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return AlreadyExists("instance " + in.subdomain + " already exists");
+    return Status::Ok();
+  });
+}
+
+Result<Instance> SqliteStore::GetInstance(const std::string& subdomain) {
+  return Transact(false, [&]() -> Result<Instance> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kInstanceColumns, " FROM instances WHERE subdomain = ?"})));
+    st.Text(subdomain);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no instance " + subdomain);
+    return ReadInstance(st);
+  });
+}
+
+Result<std::vector<Instance>> SqliteStore::ListInstances() {
+  return Transact(false, [&]() -> Result<std::vector<Instance>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kInstanceColumns, " FROM instances ORDER BY subdomain"})));
+    std::vector<Instance> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      MD_ASSIGN_OR_RETURN(Instance i, ReadInstance(st));
+      out.push_back(std::move(i));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::UpdateInstance(const Instance& in) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare("UPDATE instances SET name = ?, email = ?, app = ?, app_version = ?, status = ?, "
+                                "cluster = ?, db_name = ?, db_role = ?, unix_user = ?, port = ?, created_ms = ?, "
+                                "updated_ms = ? WHERE subdomain = ?"));
+    st.Text(in.name).Text(in.email).Text(in.app).Text(in.app_version).Text(InstanceStatusName(in.status));
+    st.Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
+    st.Int(in.port).Int(in.created_ms).Int(in.updated_ms).Text(in.subdomain);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no instance " + in.subdomain);
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::DeleteInstance(const std::string& subdomain) {
+  return Transact(true, [&]() -> Status {
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM instances WHERE subdomain = ?"));
+      MD_RETURN_IF_ERROR(st.Text(subdomain).Run());
+      if (sqlite3_changes(db_) == 0) return NotFound("no instance " + subdomain);
+    }
+    // Operations stay: they are the instance's history.
+    for (const char* sql : {"DELETE FROM flags WHERE subdomain = ?", "DELETE FROM secrets WHERE subdomain = ?",
+                            "DELETE FROM ledger WHERE subdomain = ?"}) {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+      MD_RETURN_IF_ERROR(st.Text(subdomain).Run());
+    }
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Clusters
+
+Status SqliteStore::InsertCluster(const Cluster& c) {
+  if (c.name.empty()) return InvalidArgument("store: cluster has no name");
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO clusters (name, admin_url, capacity, draining, embedded) "
+                                              "VALUES (?,?,?,?,?) ON CONFLICT(name) DO NOTHING"));
+    st.Text(c.name).Text(c.admin_url).Int(c.capacity).Int(c.draining ? 1 : 0).Int(c.embedded ? 1 : 0);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return AlreadyExists("cluster " + c.name + " already exists");
+    return Status::Ok();
+  });
+}
+
+Result<Cluster> SqliteStore::GetCluster(const std::string& name) {
+  return Transact(false, [&]() -> Result<Cluster> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kClusterColumns, " FROM clusters c WHERE c.name = ?"})));
+    st.Text(name);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no cluster " + name);
+    return ReadCluster(st);
+  });
+}
+
+Result<std::vector<Cluster>> SqliteStore::ListClusters() {
+  return Transact(false, [&]() -> Result<std::vector<Cluster>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kClusterColumns, " FROM clusters c ORDER BY c.name"})));
+    std::vector<Cluster> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadCluster(st));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::UpdateCluster(const Cluster& c) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE clusters SET admin_url = ?, capacity = ?, draining = ?, "
+                                              "embedded = ? WHERE name = ?"));
+    st.Text(c.admin_url).Int(c.capacity).Int(c.draining ? 1 : 0).Int(c.embedded ? 1 : 0).Text(c.name);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no cluster " + c.name);
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::DeleteCluster(const std::string& name) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM clusters WHERE name = ?"));
+    MD_RETURN_IF_ERROR(st.Text(name).Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no cluster " + name);
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+
+Result<int64_t> SqliteStore::InsertOperation(const Operation& op) {
+  std::set<std::string> names;
+  for (const StepRecord& s : op.steps) {
+    if (!names.insert(s.name).second) {
+      return InvalidArgument("store: operation " + op.kind + " has step " + s.name + " twice");
+    }
+  }
+  return Transact(true, [&]() -> Result<int64_t> {
+    int64_t id = 0;
+    {
+      MD_ASSIGN_OR_RETURN(Statement st,
+                          Prepare("INSERT INTO operations (kind, subdomain, params, state, error, created_ms, "
+                                  "started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
+      st.Text(op.kind).Text(op.subdomain).Text(op.params).Text(OperationStateName(op.state)).Text(op.error);
+      st.Int(op.created_ms).Int(op.started_ms).Int(op.finished_ms);
+      MD_RETURN_IF_ERROR(st.Run());
+      id = sqlite3_last_insert_rowid(db_);
+    }
+    for (size_t pos = 0; pos < op.steps.size(); ++pos) {
+      const StepRecord& s = op.steps[pos];
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO operation_steps (op_id, position, name, state, "
+                                                "attempts, error, started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
+      st.Int(id).Int(static_cast<int64_t>(pos)).Text(s.name).Text(StepStateName(s.state)).Int(s.attempts);
+      st.Text(s.error).Int(s.started_ms).Int(s.finished_ms);
+      MD_RETURN_IF_ERROR(st.Run());
+    }
+    return id;
+  });
+}
+
+Result<std::vector<StepRecord>> SqliteStore::LoadSteps(int64_t op_id) {
+  MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT name, state, attempts, error, started_ms, finished_ms "
+                                            "FROM operation_steps WHERE op_id = ? ORDER BY position"));
+  st.Int(op_id);
+  std::vector<StepRecord> steps;
+  while (true) {
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    MD_ASSIGN_OR_RETURN(StepRecord s, ReadStep(st, op_id));
+    steps.push_back(std::move(s));
+  }
+  return steps;
+}
+
+// Reads every row of `stmt` (selecting kOperationColumns), then each one's steps.
+Result<std::vector<Operation>> SqliteStore::LoadOperations(Statement& stmt) {
+  std::vector<Operation> ops;
+  while (true) {
+    MD_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    MD_ASSIGN_OR_RETURN(Operation op, ReadOperation(stmt));
+    ops.push_back(std::move(op));
+  }
+  for (Operation& op : ops) {
+    MD_ASSIGN_OR_RETURN(op.steps, LoadSteps(op.id));
+  }
+  return ops;
+}
+
+Result<Operation> SqliteStore::GetOperation(int64_t id) {
+  return Transact(false, [&]() -> Result<Operation> {
+    Operation op;
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kOperationColumns, " FROM operations WHERE id = ?"})));
+      st.Int(id);
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return NotFound("no operation " + std::to_string(id));
+      MD_ASSIGN_OR_RETURN(op, ReadOperation(st));
+    }
+    MD_ASSIGN_OR_RETURN(op.steps, LoadSteps(id));
+    return op;
+  });
+}
+
+Result<std::vector<Operation>> SqliteStore::ListOperations(const std::string& subdomain, int limit) {
+  return Transact(false, [&]() -> Result<std::vector<Operation>> {
+    // LIMIT -1 is no limit in SQLite.
+    const int64_t bound = limit <= 0 ? -1 : limit;
+    if (subdomain.empty()) {
+      MD_ASSIGN_OR_RETURN(Statement st,
+                          Prepare(Sql({"SELECT ", kOperationColumns, " FROM operations ORDER BY id DESC LIMIT ?"})));
+      st.Int(bound);
+      return LoadOperations(st);
+    }
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kOperationColumns,
+                                                   " FROM operations WHERE subdomain = ? ORDER BY id DESC LIMIT ?"})));
+    st.Text(subdomain).Int(bound);
+    return LoadOperations(st);
+  });
+}
+
+Result<std::vector<Operation>> SqliteStore::ListOperationsInState(const std::vector<OperationState>& states) {
+  if (states.empty()) return std::vector<Operation>{};
+  return Transact(false, [&]() -> Result<std::vector<Operation>> {
+    // One placeholder per state; the values are bound.
+    std::string sql = Sql({"SELECT ", kOperationColumns, " FROM operations WHERE state IN ("});
+    for (size_t i = 0; i < states.size(); ++i) sql += i == 0 ? "?" : ",?";
+    sql += ") ORDER BY id";
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+    for (OperationState s : states) st.Text(OperationStateName(s));
+    return LoadOperations(st);
+  });
+}
+
+Status SqliteStore::UpdateOperation(const Operation& op) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE operations SET state = ?, error = ?, started_ms = ?, "
+                                              "finished_ms = ? WHERE id = ?"));
+    st.Text(OperationStateName(op.state)).Text(op.error).Int(op.started_ms).Int(op.finished_ms).Int(op.id);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no operation " + std::to_string(op.id));
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::UpdateStep(int64_t op_id, const StepRecord& step) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE operation_steps SET state = ?, attempts = ?, error = ?, "
+                                              "started_ms = ?, finished_ms = ? WHERE op_id = ? AND name = ?"));
+    st.Text(StepStateName(step.state)).Int(step.attempts).Text(step.error).Int(step.started_ms);
+    st.Int(step.finished_ms).Int(op_id).Text(step.name);
+    MD_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return NotFound("no step " + step.name + " in operation " + std::to_string(op_id));
+    }
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Resource ledger
+
+Result<int64_t> SqliteStore::AddLedger(const LedgerEntry& e) {
+  return Transact(true, [&]() -> Result<int64_t> {
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT id, subdomain FROM ledger WHERE kind = ? AND ref = ?"));
+      st.Text(e.kind).Text(e.ref);
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) {
+        // Idempotent for its owner; another instance's resource is never handed over.
+        if (st.ColText(1) != e.subdomain) {
+          return AlreadyExists("ledger: " + e.kind + " " + e.ref + " belongs to instance " + st.ColText(1));
+        }
+        return st.ColInt(0);
+      }
+    }
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO ledger (subdomain, kind, ref, created_ms) VALUES (?,?,?,?)"));
+    MD_RETURN_IF_ERROR(st.Text(e.subdomain).Text(e.kind).Text(e.ref).Int(e.created_ms).Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  });
+}
+
+Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(const std::string& subdomain) {
+  return Transact(false, [&]() -> Result<std::vector<LedgerEntry>> {
+    const char* sql = subdomain.empty()
+                          ? "SELECT id, subdomain, kind, ref, created_ms FROM ledger ORDER BY id"
+                          : "SELECT id, subdomain, kind, ref, created_ms FROM ledger WHERE subdomain = ? ORDER BY id";
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+    if (!subdomain.empty()) st.Text(subdomain);
+    std::vector<LedgerEntry> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      LedgerEntry e;
+      e.id = st.ColInt(0);
+      e.subdomain = st.ColText(1);
+      e.kind = st.ColText(2);
+      e.ref = st.ColText(3);
+      e.created_ms = st.ColInt(4);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::RemoveLedger(const std::string& kind, const std::string& ref) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM ledger WHERE kind = ? AND ref = ?"));
+    return st.Text(kind).Text(ref).Run();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Flags, secrets, settings
+
+Result<EnvMap> SqliteStore::GetMap(const char* select_sql, const std::string& subdomain) {
+  return Transact(false, [&]() -> Result<EnvMap> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(select_sql));
+    st.Text(subdomain);
+    EnvMap out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out[st.ColText(0)] = st.ColText(1);
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::SetMap(const char* upsert_sql, const char* delete_sql, const std::string& subdomain,
+                           const EnvMap& set, const std::vector<std::string>& unset) {
+  return Transact(true, [&]() -> Status {
+    for (const auto& [key, value] : set) {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare(upsert_sql));
+      MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Text(value).Run());
+    }
+    for (const std::string& key : unset) {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare(delete_sql));
+      MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<EnvMap> SqliteStore::GetFlags(const std::string& subdomain) {
+  return GetMap("SELECT key, value FROM flags WHERE subdomain = ?", subdomain);
+}
+
+Status SqliteStore::SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) {
+  return SetMap("INSERT INTO flags (subdomain, key, value) VALUES (?,?,?) "
+                "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value",
+                "DELETE FROM flags WHERE subdomain = ? AND key = ?", subdomain, set, unset);
+}
+
+Result<EnvMap> SqliteStore::GetSecrets(const std::string& subdomain) {
+  return GetMap("SELECT key, value FROM secrets WHERE subdomain = ?", subdomain);
+}
+
+Status SqliteStore::SetSecrets(const std::string& subdomain, const EnvMap& set,
+                               const std::vector<std::string>& unset) {
+  return SetMap("INSERT INTO secrets (subdomain, key, value) VALUES (?,?,?) "
+                "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value",
+                "DELETE FROM secrets WHERE subdomain = ? AND key = ?", subdomain, set, unset);
+}
+
+Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& key) {
+  return Transact(false, [&]() -> Result<std::optional<std::string>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT value FROM settings WHERE key = ?"));
+    st.Text(key);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(st.ColText(0));
+  });
+}
+
+Status SqliteStore::PutSetting(const std::string& key, const std::string& value) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO settings (key, value) VALUES (?,?) "
+                                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    return st.Text(key).Text(value).Run();
+  });
+}
+
+}  // namespace md

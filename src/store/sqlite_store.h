@@ -1,0 +1,87 @@
+#pragma once
+// SqliteStore: the Store on one SQLite file (WAL, foreign keys, busy timeout),
+// schema kept current by store/migrations.h at Open. Thread-safe: one connection
+// guarded by a mutex; each method is one transaction. Owns its connection.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace md {
+namespace sqlite_internal {
+class Statement;  // a cached prepared statement in use; defined in sqlite_store.cc
+}  // namespace sqlite_internal
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating it with mode 0600, or tightening an existing file to 0600)
+  // the database at `path` and applies missing migrations. ":memory:" gives a
+  // private in-memory database. A database newer than this program is
+  // FailedPrecondition.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status InsertInstance(const Instance& instance) override;
+  Result<Instance> GetInstance(const std::string& subdomain) override;
+  Result<std::vector<Instance>> ListInstances() override;
+  Status UpdateInstance(const Instance& instance) override;
+  Status DeleteInstance(const std::string& subdomain) override;
+
+  Status InsertCluster(const Cluster& cluster) override;
+  Result<Cluster> GetCluster(const std::string& name) override;
+  Result<std::vector<Cluster>> ListClusters() override;
+  Status UpdateCluster(const Cluster& cluster) override;
+  Status DeleteCluster(const std::string& name) override;
+
+  Result<int64_t> InsertOperation(const Operation& op) override;
+  Result<Operation> GetOperation(int64_t id) override;
+  Result<std::vector<Operation>> ListOperations(const std::string& subdomain, int limit) override;
+  Result<std::vector<Operation>> ListOperationsInState(const std::vector<OperationState>& states) override;
+  Status UpdateOperation(const Operation& op) override;
+  Status UpdateStep(int64_t op_id, const StepRecord& step) override;
+
+  Result<int64_t> AddLedger(const LedgerEntry& entry) override;
+  Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) override;
+  Status RemoveLedger(const std::string& kind, const std::string& ref) override;
+
+  Result<EnvMap> GetFlags(const std::string& subdomain) override;
+  Status SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;
+  Result<EnvMap> GetSecrets(const std::string& subdomain) override;
+  Status SetSecrets(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;
+
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override;
+  Status PutSetting(const std::string& key, const std::string& value) override;
+
+ private:
+  using Statement = sqlite_internal::Statement;
+
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+
+  // Runs `fn` inside BEGIN IMMEDIATE (write) or BEGIN (read) with mu_ held;
+  // commits if it returns ok, rolls back otherwise.
+  template <typename Fn>
+  auto Transact(bool write, Fn&& fn) -> decltype(fn());
+  // Returns the cached prepared statement for `sql`: SQL text and placeholders
+  // only, never values. mu_ held.
+  Result<Statement> Prepare(const std::string& sql);
+  Status Exec(const char* sql);  // mu_ held
+  Result<std::vector<StepRecord>> LoadSteps(int64_t op_id);  // mu_ held
+  Result<std::vector<Operation>> LoadOperations(Statement& stmt);  // mu_ held
+  Result<EnvMap> GetMap(const char* select_sql, const std::string& subdomain);
+  Status SetMap(const char* upsert_sql, const char* delete_sql, const std::string& subdomain, const EnvMap& set,
+                const std::vector<std::string>& unset);
+
+  std::mutex mu_;
+  sqlite3* db_;                                             // guarded by mu_
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // guarded by mu_
+};
+
+}  // namespace md

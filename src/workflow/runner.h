@@ -1,0 +1,68 @@
+#pragma once
+// Runner: executes durable operations. Each step's state is written to the
+// store as it starts and ends; one operation runs at a time per instance
+// (later ones queue, oldest first); operations left queued or running by a
+// previous controller are resumed by Start(). Thread-safe.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "store/store.h"
+#include "workflow/plan.h"
+
+namespace md {
+
+struct RunnerOptions {
+  int max_attempts = 5;                                // per step, for Unavailable errors
+  std::chrono::milliseconds first_backoff{200};        // doubled on each retry
+  std::chrono::milliseconds max_backoff{5000};
+  int max_concurrent = 16;                             // operations running at once
+  // "crash-after:STEP" (from MELTANODATA_FAULT): _exit right after STEP is
+  // recorded done, to test resumption. Empty in production.
+  std::string fault;
+};
+
+class Runner {
+ public:
+  Runner(Store& store, PlanFactory& plans, RunnerOptions options);
+  ~Runner();  // Stop()s
+
+  // Persists a queued operation with its steps and wakes the dispatcher.
+  Result<Operation> Submit(const std::string& kind, const std::string& subdomain, const std::string& params);
+  // Resumes unfinished operations and starts dispatching.
+  Status Start();
+  // Stops taking new steps, lets running steps finish, joins the threads.
+  // Unfinished operations stay in the store and resume on the next Start.
+  void Stop();
+  // Blocks until the operation is final or the timeout passes; for tests.
+  Result<Operation> WaitFinal(int64_t id, std::chrono::milliseconds timeout);
+
+ private:
+  void DispatchLoop();
+  void Execute(Operation op);
+  // Runs one step with retries; returns its final status.
+  Status RunStep(Operation& op, StepRecord& step, const PlanStep& plan_step);
+  void Finish(Operation& op, const Status& status);
+  bool SleepUnlessStopping(std::chrono::milliseconds d);
+
+  Store& store_;
+  PlanFactory& plans_;
+  RunnerOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool started_ = false;
+  std::set<std::string> busy_;             // subdomains with a running operation
+  std::map<int64_t, std::thread> workers_; // running operations
+  std::set<int64_t> finished_workers_;     // to be joined by the dispatcher
+  std::thread dispatcher_;
+};
+
+}  // namespace md

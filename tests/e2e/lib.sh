@@ -1,0 +1,151 @@
+# Shared helpers of the end-to-end tests: start a real controller on a fresh
+# data dir, run the CLI, assert, and clean up everything the test made.
+# Source it; every *_test.sh runs with `set -euo pipefail`.
+
+BIN=${MELTANODATA_BIN:?set MELTANODATA_BIN to the meltanodata binary}
+DATA=$(mktemp -d /tmp/md-e2e.XXXXXX)
+chmod 0755 "$DATA"
+CTRL_PID=""
+EXTRA_PG_DIRS=()
+PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
+[ -x "$PG_BIN/initdb" ] || PG_BIN=/usr/lib/postgresql/15/bin
+
+fail() {
+  echo "FAIL: $*" >&2
+  if [ -f "$DATA/controller.log" ]; then
+    echo "--- controller log (last 40 lines) ---" >&2
+    tail -n 40 "$DATA/controller.log" >&2
+  fi
+  exit 1
+}
+
+step() { echo "--- $*"; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+md() { "$BIN" "$@"; }
+
+# Runs the CLI and checks its exit code: expect_exit CODE args...
+expect_exit() {
+  local want=$1
+  shift
+  local got=0
+  "$BIN" "$@" >"$DATA/last.out" 2>"$DATA/last.err" || got=$?
+  if [ "$got" -ne "$want" ]; then
+    cat "$DATA/last.out" "$DATA/last.err" >&2
+    fail "meltanodata $* exited $got, expected $want"
+  fi
+}
+
+assert_eq() { [ "$1" == "$2" ] || fail "${3:-values differ}: got '$1', expected '$2'"; }
+assert_ne() { [ "$1" != "$2" ] || fail "${3:-values equal}: both '$1'"; }
+assert_contains() { [[ "$1" == *"$2"* ]] || fail "${3:-missing text}: '$2' not in '$1'"; }
+assert_not_contains() { [[ "$1" != *"$2"* ]] || fail "${3:-unexpected text}: '$2' found"; }
+
+# json_field JSON-TEXT JQ-FILTER
+jf() { jq -r "$2" <<<"$1"; }
+
+# Owner user:group and octal mode of a path.
+owner_mode() { stat -c '%U:%G %a' "$1"; }
+
+http_get() { curl -sS --max-time 5 "$@"; }
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
+
+start_controller() {
+  local port
+  port=$(free_port)
+  local port_base=$((30000 + RANDOM % 20000))
+  cat >"$DATA/config.toml" <<TOML
+port_base = $port_base
+port_count = 200
+embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
+health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
+TOML
+  MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
+    --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &
+  CTRL_PID=$!
+  export MELTANODATA_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do
+    if [ "$(http_code "$MELTANODATA_URL/healthz")" = "200" ]; then
+      MELTANODATA_TOKEN=$(cat "$DATA/admin.token")
+      export MELTANODATA_TOKEN
+      return 0
+    fi
+    kill -0 "$CTRL_PID" 2>/dev/null || fail "controller exited during start"
+    sleep 0.1
+  done
+  fail "controller did not answer /healthz"
+}
+
+restart_controller_same_port() {
+  local port=${MELTANODATA_URL##*:}
+  MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
+    --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &
+  CTRL_PID=$!
+  for _ in $(seq 1 600); do
+    [ "$(http_code "$MELTANODATA_URL/healthz")" = "200" ] && return 0
+    kill -0 "$CTRL_PID" 2>/dev/null || fail "controller exited during restart"
+    sleep 0.1
+  done
+  fail "controller did not answer /healthz after restart"
+}
+
+stop_controller() {
+  [ -n "$CTRL_PID" ] || return 0
+  kill -TERM "$CTRL_PID" 2>/dev/null || true
+  wait "$CTRL_PID" 2>/dev/null || true
+  CTRL_PID=""
+}
+
+kill_controller() {
+  [ -n "$CTRL_PID" ] || return 0
+  kill -KILL "$CTRL_PID" 2>/dev/null || true
+  wait "$CTRL_PID" 2>/dev/null || true
+  CTRL_PID=""
+}
+
+# Starts another PostgreSQL cluster (as the embedded cluster's OS user) and
+# prints its admin URL.
+start_extra_pg() {
+  local name=$1 port dir pw
+  port=$(free_port)
+  dir="$DATA/extra-pg-$name"
+  pw=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  mkdir -p "$dir/run"
+  printf '%s\n' "$pw" >"$dir/pw"
+  chown -R meltanodata-pg:meltanodata-pg "$dir"
+  setpriv --reuid=meltanodata-pg --regid=meltanodata-pg --clear-groups -- \
+    "$PG_BIN/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pw" --auth=scram-sha-256 >/dev/null
+  setpriv --reuid=meltanodata-pg --regid=meltanodata-pg --clear-groups -- \
+    "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1" start >/dev/null
+  EXTRA_PG_DIRS+=("$dir")
+  echo "postgresql://postgres:$pw@127.0.0.1:$port/postgres"
+}
+
+cleanup() {
+  local status=$?
+  stop_controller
+  # Stop every supervised process (tenants and the embedded PostgreSQL).
+  if [ -d "$DATA/services" ]; then
+    s6-svscanctl -t "$DATA/services" 2>/dev/null || true
+    for _ in $(seq 1 50); do pgrep -f "s6-svscan $DATA/services" >/dev/null || break; sleep 0.1; done
+    pkill -KILL -f "$DATA/" 2>/dev/null || true
+  fi
+  for dir in "${EXTRA_PG_DIRS[@]}"; do
+    setpriv --reuid=meltanodata-pg --regid=meltanodata-pg --clear-groups -- \
+      "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  done
+  # Tenant users whose home is under this data dir.
+  while IFS=: read -r user _ _ _ _ home _; do
+    if [[ "$home" == "$DATA"/* ]]; then
+      pkill -KILL -u "$user" 2>/dev/null || true
+      userdel "$user" 2>/dev/null || true
+    fi
+  done </etc/passwd
+  rm -rf "$DATA"
+  exit $status
+}
+trap cleanup EXIT

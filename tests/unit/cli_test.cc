@@ -1,0 +1,448 @@
+// The command line: argument parsing and exit codes, then every verb group
+// against a FakeController behind a real ApiServer on a free port.
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/json_codec.h"
+#include "api/server.h"
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "fake_controller.h"
+
+namespace md {
+namespace {
+
+constexpr const char* kToken = "cli-test-token";
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A loopback port nothing listens on (bound, then released).
+int UnusedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+Outcome RunRaw(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  std::ostringstream out, err;
+  std::istringstream in(stdin_text);
+  Outcome o;
+  o.code = RunCli(args, out, err, in);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+size_t CountLines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    unsetenv("MELTANODATA_URL");
+    unsetenv("MELTANODATA_TOKEN");
+    server_ = std::make_unique<ApiServer>(fake_, kToken, "127.0.0.1", 0);
+    ASSERT_TRUE(server_->Start().ok());
+    url_ = "http://127.0.0.1:" + std::to_string(server_->port());
+  }
+  void TearDown() override {
+    server_->Stop();
+    unsetenv("MELTANODATA_URL");
+    unsetenv("MELTANODATA_TOKEN");
+  }
+
+  // Runs the CLI against the test server.
+  Outcome Run(std::vector<std::string> args, const std::string& stdin_text = "") {
+    args.insert(args.end(), {"--server", url_, "--token", kToken});
+    return RunRaw(args, stdin_text);
+  }
+
+  FakeController fake_;
+  std::unique_ptr<ApiServer> server_;
+  std::string url_;
+};
+
+// --- parsing and usage, no server needed ---
+
+TEST(CliArgs, ParsesFlagsInEitherForm) {
+  auto parsed = cli::ParseArgs({"create", "--name=Acme Inc", "--email", "a@b.co", "--no-wait", "x"},
+                               {{"--name", true}, {"--email", true}, {"--no-wait", false}});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->Get("--name"), "Acme Inc");
+  EXPECT_EQ(parsed->Get("--email"), "a@b.co");
+  EXPECT_TRUE(parsed->Has("--no-wait"));
+  EXPECT_EQ(parsed->positional, (std::vector<std::string>{"create", "x"}));
+  EXPECT_FALSE(cli::ParseArgs({"--bogus"}, {}).ok());
+  EXPECT_FALSE(cli::ParseArgs({"--name"}, {{"--name", true}}).ok());
+  EXPECT_FALSE(cli::ParseArgs({"--no-wait=1"}, {{"--no-wait", false}}).ok());
+  auto dashdash = cli::ParseArgs({"--", "--not-a-flag"}, {});
+  ASSERT_TRUE(dashdash.ok());
+  EXPECT_EQ(dashdash->positional, (std::vector<std::string>{"--not-a-flag"}));
+}
+
+TEST(CliUsage, NoArgumentsIsUsageError) {
+  Outcome o = RunRaw({});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("usage:"), std::string::npos);
+}
+
+TEST(CliUsage, HelpExitsZero) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"help"}, {"--help"}, {"help", "create"},
+                                                                 {"create", "--help"}, {"clusters", "-h"}}) {
+    Outcome o = RunRaw(args);
+    EXPECT_EQ(o.code, 0) << args[0];
+    EXPECT_NE(o.out.find("meltanodata"), std::string::npos);
+  }
+  EXPECT_NE(RunRaw({"help", "create"}).out.find("--subdomain SUB"), std::string::npos);
+}
+
+TEST(CliUsage, UnknownCommandOrOptionIsUsageError) {
+  Outcome unknown = RunRaw({"frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err.rfind("error: ", 0), 0u);
+  EXPECT_EQ(RunRaw({"list", "--colour", "red"}).code, 2);
+  EXPECT_EQ(RunRaw({"flags"}).code, 2);
+  EXPECT_EQ(RunRaw({"flags", "paint", "acme"}).code, 2);
+  EXPECT_EQ(RunRaw({"list", "-o", "yaml"}).code, 2);
+  EXPECT_EQ(RunRaw({"show"}).code, 2);
+  EXPECT_EQ(RunRaw({"show", "a", "b"}).code, 2);
+}
+
+TEST_F(CliTest, InvalidInputExits2WithoutContactingTheServer) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"create", "--subdomain", "Bad_Sub", "--email", "a@b.co", "--name", "A"},
+      {"create", "--subdomain", "www", "--email", "a@b.co", "--name", "A"},
+      {"create", "--subdomain", "acme", "--email", "not-an-email", "--name", "A"},
+      {"create", "--subdomain", "acme", "--email", "a@b.co"},
+      {"create", "--subdomain", "acme", "--email", "a@b.co", "--name", "A", "--version", "bad version"},
+      {"show", "-acme"},
+      {"flags", "set", "acme", "1BAD=x"},
+      {"flags", "set", "acme", "NOEQUALS"},
+      {"secrets", "set", "acme", "KEY=line\rbreak"},
+      {"upgrade", "acme"},
+      {"upgrade", "acme", "--all", "--to", "2.0"},
+      {"upgrade", "--to", "2.0"},
+      {"logs", "acme", "--lines", "0"},
+      {"delete", "acme"},
+      {"delete", "acme", "Bad!", "--yes"},
+      {"wipe-db", "acme"},
+      {"clusters", "add", "db2", "--url", "postgresql://u:p@h/d"},
+      {"clusters", "add", "db2", "--url", "postgresql://u:p@h/d", "--capacity", "zero"},
+      {"clusters", "add", "Bad Name", "--url", "postgresql://u:p@h/d", "--capacity", "3"},
+      {"ops", "show", "abc"},
+      {"ops", "list", "--limit", "0"},
+  };
+  for (const auto& args : cases) {
+    Outcome o = Run(args);
+    EXPECT_EQ(o.code, 2) << args[0] << " " << args[1] << ": " << o.err;
+    EXPECT_EQ(o.err.rfind("error: ", 0), 0u) << o.err;
+    EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+  }
+  EXPECT_EQ(fake_.calls(), 0);
+}
+
+TEST_F(CliTest, UsageErrorsNeverEchoASecretValue) {
+  Outcome o = Run({"secrets", "set", "acme", "API_KEY=very-secret\rvalue"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.find("very-secret"), std::string::npos);
+  EXPECT_NE(o.err.find("API_KEY"), std::string::npos);
+}
+
+TEST(CliConnection, UnreachableControllerSaysHowToStartIt) {
+  std::string url = "http://127.0.0.1:" + std::to_string(UnusedPort());
+  Outcome o = RunRaw({"list", "--server", url, "--token", "t"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find(url), std::string::npos);
+  EXPECT_NE(o.err.find("meltanodata serve"), std::string::npos);
+  EXPECT_EQ(CountLines(o.err), 1u);
+}
+
+TEST(CliConnection, BadServerUrlIsUsageError) {
+  EXPECT_EQ(RunRaw({"list", "--server", "ftp://x", "--token", "t"}).code, 2);
+  EXPECT_EQ(RunRaw({"list", "--server", "http://h:1/path", "--token", "t"}).code, 2);
+}
+
+// --- against the fake controller ---
+
+TEST_F(CliTest, CreateWaitsAndPrintsEachStep) {
+  Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme Inc"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(o.err.empty()) << o.err;
+  for (const char* step : {"create_database", "create_user", "write_files", "start_service", "health_check"}) {
+    EXPECT_NE(o.out.find(std::string("✓ ") + step), std::string::npos) << step << "\n" << o.out;
+  }
+  EXPECT_NE(o.out.find("0.12s"), std::string::npos);
+  EXPECT_NE(o.out.find("create acme (operation #1)"), std::string::npos);
+  EXPECT_NE(o.out.find("✓ acme is running at http://127.0.0.1:"), std::string::npos) << o.out;
+}
+
+TEST_F(CliTest, CreateNoWaitPrintsTheOperationId) {
+  Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme", "--no-wait"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("operation #1"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("✓ create_database"), std::string::npos);
+}
+
+TEST_F(CliTest, WaitingSaysWhatAQueuedOperationIsBehind) {
+  fake_.Seed("acme");
+  fake_.queued_polls = 2;
+  ASSERT_EQ(Run({"stop", "acme", "--no-wait"}).code, 0);  // operation #1, left queued
+  Outcome o = Run({"restart", "acme"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("queued behind operation #1 (stop acme, queued)"), std::string::npos) << o.out;
+}
+
+TEST_F(CliTest, FailedCreateExits1WithOneErrorLine) {
+  fake_.failing = {"acme"};
+  Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("✓ create_database"), std::string::npos);
+  EXPECT_NE(o.out.find("✗ create_user"), std::string::npos);
+  EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+  EXPECT_EQ(o.err.rfind("error: create acme failed", 0), 0u) << o.err;
+  EXPECT_NE(o.err.find("boom"), std::string::npos);
+  EXPECT_NE(o.err.find("meltanodata ops show 1"), std::string::npos);
+}
+
+TEST_F(CliTest, DeleteOfTwoWhereOneFailsExits1AndDeletesTheOther) {
+  fake_.Seed("alpha");
+  fake_.Seed("beta");
+  fake_.failing = {"beta"};
+  Outcome o = Run({"delete", "alpha", "beta", "--yes"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("✓ alpha deleted"), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find("delete beta failed"), std::string::npos) << o.err;
+  EXPECT_EQ(CountLines(o.err), 1u);
+  EXPECT_EQ(Run({"show", "alpha"}).code, 3);
+  EXPECT_EQ(Run({"show", "beta"}).code, 0);
+}
+
+TEST_F(CliTest, DeleteGoesOnPastAMissingInstance) {
+  fake_.Seed("alpha");
+  Outcome o = Run({"delete", "ghost", "alpha", "--yes"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.err.find("ghost"), std::string::npos);
+  EXPECT_NE(o.out.find("✓ alpha deleted"), std::string::npos);
+}
+
+TEST_F(CliTest, NotFoundExits3) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"show", "ghost"}, {"status", "ghost"}, {"logs", "ghost"}, {"flags", "list", "ghost"},
+           {"restart", "ghost"}, {"ops", "show", "99"}, {"clusters", "drain", "nope"}}) {
+    Outcome o = Run(args);
+    EXPECT_EQ(o.code, 3) << args[0];
+    EXPECT_EQ(CountLines(o.err), 1u);
+  }
+}
+
+TEST_F(CliTest, ConflictExits4) {
+  fake_.Seed("acme");
+  Outcome exists = Run({"create", "--subdomain", "acme", "--email", "a@b.co", "--name", "A"});
+  EXPECT_EQ(exists.code, 4);
+  EXPECT_NE(exists.err.find("already exists"), std::string::npos);
+  fake_.clusters_full = true;
+  Outcome full = Run({"create", "--subdomain", "beta", "--email", "a@b.co", "--name", "B"});
+  EXPECT_EQ(full.code, 4);
+  EXPECT_NE(full.err.find("meltanodata clusters add"), std::string::npos);
+  EXPECT_EQ(Run({"clusters", "remove", "main"}).code, 4);
+}
+
+TEST_F(CliTest, WrongTokenExits2AndSaysWhereTheTokenIs) {
+  Outcome o = RunRaw({"list", "--server", url_, "--token", "wrong"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("admin.token"), std::string::npos);
+}
+
+TEST_F(CliTest, ServerAndTokenComeFromTheEnvironment) {
+  setenv("MELTANODATA_URL", url_.c_str(), 1);
+  setenv("MELTANODATA_TOKEN", kToken, 1);
+  fake_.Seed("acme");
+  Outcome o = RunRaw({"list"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("acme"), std::string::npos);
+}
+
+TEST_F(CliTest, ListShowStatusJsonParse) {
+  fake_.Seed("acme");
+  fake_.Seed("beta");
+  Outcome list = Run({"list", "-o", "json"});
+  ASSERT_EQ(list.code, 0);
+  Json array = Json::parse(list.out);
+  ASSERT_TRUE(array.is_array());
+  ASSERT_EQ(array.size(), 2u);
+  Outcome show = Run({"show", "acme", "-o", "json"});
+  ASSERT_EQ(show.code, 0);
+  Json instance = Json::parse(show.out);
+  EXPECT_EQ(instance, array[0]);
+  for (const char* field : {"subdomain", "name", "email", "app", "app_version", "status", "url"}) {
+    EXPECT_TRUE(instance.contains(field)) << field;
+  }
+  EXPECT_EQ(instance["database"]["cluster"], "main");
+  Outcome status = Run({"status", "acme", "-o", "json"});
+  ASSERT_EQ(status.code, 0);
+  Json report = Json::parse(status.out);
+  EXPECT_EQ(report["pid"], 4242);
+  EXPECT_EQ(report["health"], 200);
+}
+
+TEST_F(CliTest, TablesShowTheInstances) {
+  fake_.Seed("acme");
+  Outcome list = Run({"list"});
+  ASSERT_EQ(list.code, 0);
+  EXPECT_EQ(list.out.rfind("SUBDOMAIN", 0), 0u);
+  EXPECT_NE(list.out.find("acme"), std::string::npos);
+  Outcome status = Run({"status", "acme"});
+  ASSERT_EQ(status.code, 0);
+  EXPECT_NE(status.out.find("up, pid 4242, for 1h02m"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("HTTP 200"), std::string::npos);
+}
+
+TEST_F(CliTest, ClustersNeverShowThePassword) {
+  Outcome add = Run({"clusters", "add", "db2", "--url", "postgresql://root:pw-of-db2@db2.example:5432/postgres",
+                     "--capacity", "5"});
+  EXPECT_EQ(add.code, 0) << add.err;
+  EXPECT_NE(add.out.find("db2.example:5432"), std::string::npos);
+  for (const auto& args : std::vector<std::vector<std::string>>{{"clusters", "list"}, {"clusters", "list", "-o", "json"}}) {
+    Outcome o = Run(args);
+    EXPECT_EQ(o.code, 0);
+    EXPECT_EQ(o.out.find("pw-of-db2"), std::string::npos);
+    EXPECT_EQ(o.out.find(FakeController::kClusterPassword), std::string::npos);
+  }
+  Json clusters = Json::parse(Run({"clusters", "list", "-o", "json"}).out);
+  ASSERT_EQ(clusters.size(), 2u);
+  for (const char* field : {"name", "used", "capacity", "full", "draining"}) {
+    EXPECT_TRUE(clusters[0].contains(field)) << field;
+  }
+  EXPECT_EQ(Run({"clusters", "drain", "db2"}).code, 0);
+  EXPECT_EQ(Run({"clusters", "remove", "db2"}).code, 0);
+  EXPECT_EQ(Run({"clusters", "remove", "db2"}).code, 3);
+}
+
+TEST_F(CliTest, SecretsListShowsNamesNeverValues) {
+  fake_.Seed("acme");
+  Outcome set = Run({"secrets", "set", "acme", "API_KEY=k-123-secret", "FROM_STDIN"}, "stdin-secret\n");
+  EXPECT_EQ(set.code, 0) << set.err;
+  EXPECT_EQ(set.out.find("k-123-secret"), std::string::npos);
+  EXPECT_EQ(fake_.SecretsOf("acme")["FROM_STDIN"], "stdin-secret");
+  for (const auto& args : std::vector<std::vector<std::string>>{{"secrets", "list", "acme"},
+                                                                {"secrets", "list", "acme", "-o", "json"}}) {
+    Outcome o = Run(args);
+    EXPECT_EQ(o.code, 0);
+    EXPECT_NE(o.out.find("API_KEY"), std::string::npos);
+    EXPECT_NE(o.out.find("DB_PASSWORD"), std::string::npos);
+    EXPECT_EQ(o.out.find(FakeController::kSecretValue), std::string::npos);
+    EXPECT_EQ(o.out.find("k-123-secret"), std::string::npos);
+    EXPECT_EQ(o.out.find("stdin-secret"), std::string::npos);
+  }
+  EXPECT_EQ(Run({"secrets", "unset", "acme", "API_KEY"}).code, 0);
+  EXPECT_EQ(Run({"secrets", "list", "acme"}).out.find("API_KEY"), std::string::npos);
+}
+
+TEST_F(CliTest, FlagsSetListUnset) {
+  fake_.Seed("acme");
+  Outcome set = Run({"flags", "set", "acme", "MELTANO_UI_ANALYSIS=true", "EMPTY="});
+  EXPECT_EQ(set.code, 0) << set.err;
+  EXPECT_NE(set.out.find("✓ flags of acme updated"), std::string::npos) << set.out;
+  Outcome list = Run({"flags", "list", "acme"});
+  EXPECT_NE(list.out.find("MELTANO_UI_ANALYSIS=true\n"), std::string::npos);
+  EXPECT_NE(list.out.find("EMPTY=\n"), std::string::npos);
+  EXPECT_EQ(Run({"flags", "unset", "acme", "EMPTY"}).code, 0);
+  Json flags = Json::parse(Run({"flags", "list", "acme", "-o", "json"}).out);
+  EXPECT_FALSE(flags.contains("EMPTY"));
+  EXPECT_EQ(flags["MELTANO_UI_ANALYSIS"], "true");
+}
+
+TEST_F(CliTest, UpgradeWaitsForEveryOperation) {
+  fake_.Seed("alpha");
+  fake_.Seed("beta");
+  Outcome all = Run({"upgrade", "--all", "--to", "2.0"});
+  EXPECT_EQ(all.code, 0) << all.err;
+  EXPECT_NE(all.out.find("✓ alpha upgraded to 2.0"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("✓ beta upgraded to 2.0"), std::string::npos);
+  fake_.failing = {"beta"};
+  Outcome some = Run({"upgrade", "alpha", "beta", "--to", "3.0"});
+  EXPECT_EQ(some.code, 1);
+  EXPECT_NE(some.out.find("✓ alpha upgraded to 3.0"), std::string::npos);
+  EXPECT_NE(some.err.find("upgrade beta failed"), std::string::npos);
+  Outcome json = Run({"upgrade", "alpha", "--to", "4.0", "-o", "json"});
+  EXPECT_EQ(json.code, 0);
+  Json ops = Json::parse(json.out);
+  ASSERT_TRUE(ops.is_array());
+  EXPECT_EQ(ops[0]["state"], "succeeded");
+}
+
+TEST_F(CliTest, LifecycleAndWipeWait) {
+  fake_.Seed("acme");
+  EXPECT_EQ(Run({"stop", "acme"}).code, 0);
+  EXPECT_NE(Run({"show", "acme"}).out.find("stopped"), std::string::npos);
+  EXPECT_EQ(Run({"start", "acme"}).code, 0);
+  Outcome wipe = Run({"wipe-db", "acme", "--yes"});
+  EXPECT_EQ(wipe.code, 0);
+  EXPECT_NE(wipe.out.find("✓ drop_schemas"), std::string::npos);
+}
+
+TEST_F(CliTest, LogsPrintTheText) {
+  fake_.Seed("acme");
+  Outcome o = Run({"logs", "acme", "--lines", "20"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_EQ(o.out, "line one\nline two\n");
+  EXPECT_EQ(fake_.last_log_lines, 20);
+  Json chunk = Json::parse(Run({"logs", "acme", "-o", "json"}).out);
+  EXPECT_EQ(chunk["cursor"], "c2");
+}
+
+TEST_F(CliTest, OpsListAndShow) {
+  fake_.Seed("acme");
+  ASSERT_EQ(Run({"restart", "acme"}).code, 0);
+  Outcome list = Run({"ops", "list"});
+  EXPECT_EQ(list.code, 0);
+  EXPECT_NE(list.out.find("restart"), std::string::npos);
+  EXPECT_NE(list.out.find("succeeded"), std::string::npos);
+  Json ops = Json::parse(Run({"ops", "list", "--subdomain", "acme", "-o", "json"}).out);
+  ASSERT_EQ(ops.size(), 1u);
+  Outcome show = Run({"ops", "show", "1"});
+  EXPECT_EQ(show.code, 0);
+  EXPECT_NE(show.out.find("restart_service"), std::string::npos);
+  EXPECT_NE(show.out.find("#1 restart acme"), std::string::npos);
+  EXPECT_EQ(Json::parse(Run({"ops", "show", "1", "-o", "json"}).out)["id"], 1);
+}
+
+TEST_F(CliTest, DoctorReportsAndFixes) {
+  Outcome report = Run({"doctor"});
+  EXPECT_EQ(report.code, 0);
+  EXPECT_NE(report.out.find("drift"), std::string::npos);
+  EXPECT_NE(report.out.find("doctor --fix"), std::string::npos);
+  Json fixed = Json::parse(Run({"doctor", "--fix", "-o", "json"}).out);
+  EXPECT_EQ(fixed[0]["fixed"], true);
+}
+
+TEST(CliOutput, FormatsDurations) {
+  EXPECT_EQ(cli::FormatDurationMs(120), "0.12s");
+  EXPECT_EQ(cli::FormatDurationMs(12345), "12.3s");
+  EXPECT_EQ(cli::FormatDurationMs(125000), "2m05s");
+  EXPECT_EQ(cli::FormatUptime(3725), "1h02m");
+}
+
+}  // namespace
+}  // namespace md

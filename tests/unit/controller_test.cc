@@ -1,0 +1,249 @@
+// Use cases end to end over fake drivers: placement, the create plan, flags,
+// upgrade with rollback, delete. The same flows run against the real
+// components in tests/e2e.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "core/files.h"
+#include "drivers/database/fake_database.h"
+#include "drivers/host/fake_host.h"
+#include "drivers/supervisor/fake_supervisor.h"
+#include "service/controller_impl.h"
+#include "service/plans.h"
+#include "store/sqlite_store.h"
+
+namespace md {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Answers health checks from a function of the port, so a test can make an
+// app (un)healthy.
+class ScriptedProbe final : public HealthProbe {
+ public:
+  std::function<int(int port)> answer = [](int) { return 200; };
+  int Get(int port, const std::string&, std::string* error) override {
+    int code = answer(port);
+    if (code == 0 && error) *error = "connection refused";
+    return code;
+  }
+};
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("md-controller-test-" + std::to_string(getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_ / "libexec");
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "libexec/meltanodata-demo", "#!/bin/sh\n", 0755).ok());
+    store_ = std::move(*SqliteStore::Open(":memory:"));
+    ASSERT_TRUE(store_->InsertCluster({.name = "small", .admin_url = "postgresql://a:pw@small:5432/postgres", .capacity = 1}).ok());
+    ASSERT_TRUE(store_->InsertCluster({.name = "big", .admin_url = "postgresql://a:pw@big:5432/postgres", .capacity = 2}).ok());
+    deps_ = std::make_unique<ServiceDeps>(ServiceDeps{.store = *store_,
+                                                      .database = database_,
+                                                      .host = host_,
+                                                      .supervisor = supervisor_,
+                                                      .profiles = profiles_,
+                                                      .probe = probe_,
+                                                      .layout = Layout(dir_.string()),
+                                                      .libexec_dir = (dir_ / "libexec").string(),
+                                                      .health_timeout_ms = 300});
+    steps_ = std::make_unique<TenantSteps>(*deps_);
+    plans_ = std::make_unique<TenantPlans>(*steps_);
+    RunnerOptions options;
+    options.first_backoff = 1ms;
+    options.max_backoff = 2ms;
+    runner_ = std::make_unique<Runner>(*store_, *plans_, options);
+    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *runner_, ControllerOptions{.port_base = 41000});
+    ASSERT_TRUE(runner_->Start().ok());
+  }
+  void TearDown() override {
+    runner_->Stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Operation CreateAndWait(const std::string& sub, const std::string& version = "") {
+    auto op = controller_->CreateInstance({.subdomain = sub, .email = sub + "@example.com", .name = sub, .version = version});
+    EXPECT_TRUE(op.ok()) << op.status().message();
+    return Wait(*op);
+  }
+  Operation Wait(const Operation& op) {
+    auto done = runner_->WaitFinal(op.id, 10s);
+    EXPECT_TRUE(done.ok());
+    return *done;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  FakeDatabase database_;
+  FakeHost host_;
+  FakeSupervisor supervisor_;
+  ProfileCatalog profiles_;
+  ScriptedProbe probe_;
+  std::unique_ptr<ServiceDeps> deps_;
+  std::unique_ptr<TenantSteps> steps_;
+  std::unique_ptr<TenantPlans> plans_;
+  std::unique_ptr<Runner> runner_;
+  std::unique_ptr<ControllerImpl> controller_;
+};
+
+TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
+  Operation op = CreateAndWait("acme");
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  auto inst = store_->GetInstance("acme");
+  ASSERT_TRUE(inst.ok());
+  EXPECT_EQ(inst->status, InstanceStatus::kRunning);
+  EXPECT_EQ(inst->cluster, "big");  // the most free capacity
+  EXPECT_EQ(inst->unix_user, "md-acme");
+  EXPECT_EQ(inst->port, 41000);
+  auto cluster = store_->GetCluster("big");
+  EXPECT_TRUE(database_.DatabaseExists(cluster->admin_url, inst->db_name));
+  EXPECT_TRUE(host_.LookupUser("md-acme").ok());
+  auto svc = supervisor_.GetStatus("tenant-acme");
+  ASSERT_TRUE(svc.ok());
+  EXPECT_TRUE(svc->up);
+  auto spec = supervisor_.SpecOf("tenant-acme");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_NE(spec->run_script.find("setpriv"), std::string::npos);
+  EXPECT_EQ(spec->run_script.find("pw@"), std::string::npos) << "no secret in the run script";
+  EXPECT_TRUE(PathExists(dir_.string() + "/tenants/acme/app/1.0.0/bin/meltanodata-demo"));
+  EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/DATABASE_URL"));
+  auto ledger = store_->ListLedger("acme");
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_EQ(ledger->size(), 6u);  // role, database, user, 2 directories, service
+}
+
+TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {
+  for (const char* sub : {"t1", "t2", "t3"}) EXPECT_EQ(CreateAndWait(sub).state, OperationState::kSucceeded);
+  auto refused = controller_->CreateInstance({.subdomain = "t4", .email = "t4@example.com", .name = "t4"});
+  ASSERT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("clusters add"), std::string::npos);
+  EXPECT_EQ(store_->GetInstance("t4").status().code(), Code::kNotFound);
+  Operation del = Wait(*controller_->DeleteInstance("t2"));
+  ASSERT_EQ(del.state, OperationState::kSucceeded) << del.error;
+  EXPECT_EQ(CreateAndWait("t4").state, OperationState::kSucceeded);
+}
+
+TEST_F(ControllerTest, SkipsDrainingClusters) {
+  ASSERT_TRUE(controller_->DrainCluster("big").ok());
+  CreateAndWait("acme");
+  EXPECT_EQ(store_->GetInstance("acme")->cluster, "small");
+  EXPECT_EQ(controller_->RemoveCluster("small").code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(controller_->RemoveCluster("big").ok());
+}
+
+TEST_F(ControllerTest, RefusesTakenAndInvalidSubdomains) {
+  CreateAndWait("acme");
+  auto again = controller_->CreateInstance({.subdomain = "acme", .email = "a@example.com", .name = "A"});
+  EXPECT_EQ(again.status().code(), Code::kAlreadyExists);
+  auto bad = controller_->CreateInstance({.subdomain = "www", .email = "a@example.com", .name = "A"});
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(controller_->GetInstance("nosuch").status().code(), Code::kNotFound);
+}
+
+TEST_F(ControllerTest, RetriesWhileTheClusterIsDownThenFinishes) {
+  database_.SetDown(true);
+  auto op = controller_->CreateInstance({.subdomain = "acme", .email = "a@example.com", .name = "A"});
+  ASSERT_TRUE(op.ok());
+  std::this_thread::sleep_for(5ms);
+  database_.SetDown(false);
+  Operation done = Wait(*op);
+  EXPECT_EQ(done.state, OperationState::kSucceeded) << done.error;
+  EXPECT_GE(done.steps[0].attempts, 1);
+}
+
+TEST_F(ControllerTest, UnhealthyAppFailsCreateWithTheReason) {
+  probe_.answer = [](int) { return 503; };
+  Operation op = CreateAndWait("acme");
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("wait_healthy"), std::string::npos);
+  EXPECT_NE(op.error.find("503"), std::string::npos);
+  EXPECT_EQ(store_->GetInstance("acme")->status, InstanceStatus::kFailed);
+}
+
+TEST_F(ControllerTest, FlagsAreWrittenAndReloadedWithoutRestart) {
+  CreateAndWait("acme");
+  int pid = supervisor_.GetStatus("tenant-acme")->pid;
+  Operation op = Wait(*controller_->ChangeFlags("acme", {{"MELTANO_UI_READONLY", "true"}}, {}));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(supervisor_.GetStatus("tenant-acme")->pid, pid);
+  EXPECT_EQ(supervisor_.HupCount("tenant-acme"), 1);
+  auto env = ReadFile(dir_.string() + "/tenants/acme/project/.env");
+  ASSERT_TRUE(env.ok());
+  EXPECT_NE(env->find("MELTANO_UI_READONLY=true"), std::string::npos);
+  EXPECT_EQ(controller_->ChangeFlags("acme", {{"1BAD", "x"}}, {}).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(ControllerTest, SecretsListShowsNamesOnly) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "value-123"}}, {}));
+  auto names = controller_->ListSecretNames("acme");
+  ASSERT_TRUE(names.ok());
+  EXPECT_NE(std::find(names->begin(), names->end(), "API_KEY"), names->end());
+  for (const auto& n : *names) EXPECT_EQ(n.find("md:"), std::string::npos) << "internal secret listed";
+  struct stat st;
+  ASSERT_EQ(stat((dir_.string() + "/secrets/acme/API_KEY").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
+  CreateAndWait("acme");
+  auto current = [&] { return std::filesystem::read_symlink(dir_ / "tenants/acme/app/current").string(); };
+  probe_.answer = [&](int) { return current().find("unhealthy") == std::string::npos ? 200 : 503; };
+  auto ops = controller_->Upgrade({"acme"}, false, "2.0-unhealthy");
+  ASSERT_TRUE(ops.ok());
+  Operation op = Wait(ops->at(0));
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("rolled back to 1.0.0"), std::string::npos) << op.error;
+  EXPECT_EQ(current(), "1.0.0");
+  auto inst = store_->GetInstance("acme");
+  EXPECT_EQ(inst->app_version, "1.0.0");
+  EXPECT_EQ(inst->status, InstanceStatus::kRunning);
+
+  Operation good = Wait(controller_->Upgrade({}, true, "1.1.0")->at(0));
+  EXPECT_EQ(good.state, OperationState::kSucceeded) << good.error;
+  EXPECT_EQ(current(), "1.1.0");
+}
+
+TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
+  CreateAndWait("acme");
+  auto inst = *store_->GetInstance("acme");
+  Operation op = Wait(*controller_->DeleteInstance("acme"));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(store_->GetInstance("acme").status().code(), Code::kNotFound);
+  EXPECT_FALSE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", inst.db_name));
+  EXPECT_FALSE(database_.RoleExists("postgresql://a:pw@big:5432/postgres", inst.db_role));
+  EXPECT_EQ(host_.LookupUser(inst.unix_user).status().code(), Code::kNotFound);
+  EXPECT_EQ(supervisor_.GetStatus("tenant-acme").status().code(), Code::kNotFound);
+  EXPECT_FALSE(PathExists(dir_.string() + "/tenants/acme"));
+  EXPECT_FALSE(PathExists(dir_.string() + "/secrets/acme"));
+  EXPECT_TRUE(store_->ListLedger("acme")->empty());
+  EXPECT_TRUE(store_->GetSecrets("acme")->empty());
+  EXPECT_EQ(store_->GetCluster("big")->used, 0);
+  auto findings = controller_->Doctor(false);
+  ASSERT_TRUE(findings.ok());
+  EXPECT_TRUE(findings->empty());
+}
+
+TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  ASSERT_TRUE(WriteFileAtomic(dir_.string() + "/tenants/acme/project/.env", "A=2\n", 0640).ok());
+  std::filesystem::remove(dir_ / "secrets/acme/ADMIN_PASSWORD");
+  auto findings = controller_->Doctor(false);
+  ASSERT_TRUE(findings.ok());
+  ASSERT_EQ(findings->size(), 2u);
+  auto fixed = controller_->Doctor(true);
+  ASSERT_TRUE(fixed.ok());
+  for (const auto& f : *fixed) EXPECT_TRUE(f.fixed) << f.resource;
+  EXPECT_NE(ReadFile(dir_.string() + "/tenants/acme/project/.env")->find("A=1"), std::string::npos);
+  EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/ADMIN_PASSWORD"));
+  EXPECT_TRUE(controller_->Doctor(false)->empty());
+}
+
+}  // namespace
+}  // namespace md

@@ -1,0 +1,371 @@
+#pragma once
+// FakeController: an in-memory Controller for the API and CLI tests.
+// Operations advance by one step each time GetOperation is called, with
+// fixed 120 ms step timings, so waiting is fast and deterministic. Knobs
+// (failing, clusters_full, queued_polls) are set before use. Thread-safe.
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "service/controller.h"
+
+namespace md {
+
+class FakeController : public Controller {
+ public:
+  static constexpr const char* kClusterPassword = "s3cret-cluster-pw";
+  static constexpr const char* kSecretValue = "top-secret-value-42";
+
+  FakeController() {
+    Cluster main;
+    main.name = "main";
+    main.admin_url = std::string("postgresql://admin:") + kClusterPassword + "@127.0.0.1:5432/postgres";
+    main.capacity = 10;
+    main.embedded = true;
+    clusters_[main.name] = main;
+  }
+
+  // Knobs.
+  std::set<std::string> failing;  // operations on these subdomains fail at their second step
+  bool clusters_full = false;     // CreateInstance refuses: all clusters full
+  int queued_polls = 0;           // polls an operation stays queued before it runs
+
+  int calls() const { return calls_.load(); }
+
+  // Adds a running instance directly (no operation).
+  void Seed(const std::string& sub) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Instance in = MakeInstance(sub, "Seeded " + sub, sub + "@example.com", "demo", "1.0");
+    in.status = InstanceStatus::kRunning;
+    instances_[sub] = in;
+    secrets_[sub] = {{"DB_PASSWORD", kSecretValue}, {"SECRET_KEY", kSecretValue}};
+    flags_[sub] = {{"MELTANO_UI_READONLY", "false"}};
+  }
+
+  Result<Operation> CreateInstance(const CreateRequest& r) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (instances_.count(r.subdomain)) return AlreadyExists("instance '" + r.subdomain + "' already exists");
+    if (clusters_full) {
+      return FailedPrecondition("all database clusters are full: add one with `meltanodata clusters add`");
+    }
+    instances_[r.subdomain] = MakeInstance(r.subdomain, r.name, r.email, r.app, r.version.empty() ? "1.0" : r.version);
+    secrets_[r.subdomain] = {{"DB_PASSWORD", kSecretValue}};
+    return Enqueue("create", r.subdomain, "{\"app\":\"" + r.app + "\"}",
+                   {"create_database", "create_user", "write_files", "start_service", "health_check"});
+  }
+
+  Result<std::vector<Instance>> ListInstances() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    std::vector<Instance> out;
+    for (const auto& [sub, in] : instances_) out.push_back(in);
+    return out;
+  }
+
+  Result<Instance> GetInstance(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    auto it = instances_.find(sub);
+    if (it == instances_.end()) return NotFound("no instance '" + sub + "'");
+    return it->second;
+  }
+
+  Result<InstanceStatusReport> GetStatus(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    auto it = instances_.find(sub);
+    if (it == instances_.end()) return NotFound("no instance '" + sub + "'");
+    InstanceStatusReport r;
+    r.instance = it->second;
+    r.up = it->second.status == InstanceStatus::kRunning;
+    r.pid = r.up ? 4242 : 0;
+    r.uptime_s = r.up ? 3725 : 0;
+    r.health_code = r.up ? 200 : 0;
+    r.health_error = r.up ? "" : "connection refused";
+    return r;
+  }
+
+  Result<LogChunk> ReadLogs(const std::string& sub, int lines, const std::string& cursor) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    last_log_lines = lines;
+    if (cursor.empty()) return LogChunk{"line one\nline two\n", "c2"};
+    if (cursor == "c2") return LogChunk{"line three\n", "c3"};
+    return LogChunk{"", cursor};
+  }
+
+  Result<std::vector<Operation>> Upgrade(const std::vector<std::string>& subs, bool all,
+                                         const std::string& version) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    std::vector<std::string> targets = subs;
+    if (all) {
+      for (const auto& [sub, in] : instances_) targets.push_back(sub);
+    }
+    for (const auto& sub : targets) {
+      if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    }
+    std::vector<Operation> ops;
+    for (const auto& sub : targets) {
+      MD_ASSIGN_OR_RETURN(Operation op, Enqueue("upgrade", sub, "{\"version\":\"" + version + "\"}",
+                                                {"install_version", "switch_version", "health_check"}));
+      ops.push_back(op);
+    }
+    return ops;
+  }
+
+  Result<EnvMap> ListFlags(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return flags_[sub];
+  }
+
+  Result<Operation> ChangeFlags(const std::string& sub, const EnvMap& set,
+                                const std::vector<std::string>& unset) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    for (const auto& [k, v] : set) flags_[sub][k] = v;
+    for (const auto& k : unset) flags_[sub].erase(k);
+    return Enqueue("flags", sub, "{}", {"write_env", "reload"});
+  }
+
+  Result<std::vector<std::string>> ListSecretNames(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    std::vector<std::string> names;
+    for (const auto& [k, v] : secrets_[sub]) names.push_back(k);
+    return names;
+  }
+
+  Result<Operation> ChangeSecrets(const std::string& sub, const EnvMap& set,
+                                  const std::vector<std::string>& unset) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    for (const auto& [k, v] : set) secrets_[sub][k] = v;
+    for (const auto& k : unset) secrets_[sub].erase(k);
+    return Enqueue("secrets", sub, "{}", {"write_secrets", "restart"});
+  }
+
+  Result<Operation> ChangeLifecycle(const std::string& sub, Lifecycle action) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    const char* kind = action == Lifecycle::kStart ? "start" : action == Lifecycle::kStop ? "stop" : "restart";
+    return Enqueue(kind, sub, "{}", {std::string(kind) + "_service"});
+  }
+
+  Result<Operation> WipeDatabase(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return Enqueue("wipe_db", sub, "{}", {"drop_schemas"});
+  }
+
+  Result<Operation> DeleteInstance(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    instances_[sub].status = InstanceStatus::kDeleting;
+    return Enqueue("delete", sub, "{}", {"stop_service", "drop_database", "remove_user", "remove_files"});
+  }
+
+  Result<std::vector<Cluster>> ListClusters() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    std::vector<Cluster> out;
+    for (const auto& [name, c] : clusters_) out.push_back(WithUsage(c));
+    return out;
+  }
+
+  Result<Cluster> AddCluster(const std::string& name, const std::string& url, int capacity) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (clusters_.count(name)) return AlreadyExists("cluster '" + name + "' already exists");
+    Cluster c;
+    c.name = name;
+    c.admin_url = url;
+    c.capacity = capacity;
+    clusters_[name] = c;
+    return WithUsage(c);
+  }
+
+  Result<Cluster> DrainCluster(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    auto it = clusters_.find(name);
+    if (it == clusters_.end()) return NotFound("no cluster '" + name + "'");
+    it->second.draining = true;
+    return WithUsage(it->second);
+  }
+
+  Status RemoveCluster(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    auto it = clusters_.find(name);
+    if (it == clusters_.end()) return NotFound("no cluster '" + name + "'");
+    if (WithUsage(it->second).used > 0) {
+      return FailedPrecondition("cluster '" + name + "' still holds databases: drain it and move them first");
+    }
+    clusters_.erase(it);
+    return Status::Ok();
+  }
+
+  Result<std::vector<Operation>> ListOperations(const std::string& sub, int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    std::vector<Operation> out;
+    for (auto it = ops_.rbegin(); it != ops_.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      if (sub.empty() || it->second.op.subdomain == sub) out.push_back(it->second.op);
+    }
+    return out;
+  }
+
+  Result<Operation> GetOperation(int64_t id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    auto it = ops_.find(id);
+    if (it == ops_.end()) return NotFound("no operation " + std::to_string(id));
+    Advance(it->second);
+    return it->second.op;
+  }
+
+  Result<std::vector<DoctorFinding>> Doctor(bool fix) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    DoctorFinding f;
+    f.kind = "drift";
+    f.subdomain = "acme";
+    f.resource = ".env";
+    f.detail = "MELTANO_UI_READONLY differs from the desired value";
+    f.fixed = fix;
+    return std::vector<DoctorFinding>{f};
+  }
+
+  // Lets a test read what the API passed down.
+  int last_log_lines = 0;
+
+  EnvMap SecretsOf(const std::string& sub) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return secrets_[sub];
+  }
+
+ private:
+  struct TrackedOp {
+    Operation op;
+    int queued_left = 0;
+    size_t next_step = 0;
+  };
+
+  static constexpr int64_t kBaseMs = 1767225600000;  // 2026-01-01T00:00:00Z
+  static constexpr int64_t kStepMs = 120;
+
+  Instance MakeInstance(const std::string& sub, const std::string& name, const std::string& email,
+                        const std::string& app, const std::string& version) {
+    Instance in;
+    in.subdomain = sub;
+    in.name = name;
+    in.email = email;
+    in.app = app;
+    in.app_version = version;
+    in.status = InstanceStatus::kProvisioning;
+    in.cluster = "main";
+    in.db_name = "md_" + sub;
+    in.db_role = "md_" + sub;
+    in.unix_user = "md-" + sub;
+    in.port = 20000 + static_cast<int>(instances_.size());
+    in.created_ms = kBaseMs;
+    in.updated_ms = kBaseMs;
+    return in;
+  }
+
+  Cluster WithUsage(Cluster c) const {
+    c.used = static_cast<int>(std::count_if(instances_.begin(), instances_.end(),
+                                            [&](const auto& kv) { return kv.second.cluster == c.name; }));
+    return c;
+  }
+
+  Result<Operation> Enqueue(const std::string& kind, const std::string& sub, const std::string& params,
+                            const std::vector<std::string>& steps) {
+    TrackedOp t;
+    t.op.id = next_id_++;
+    t.op.kind = kind;
+    t.op.subdomain = sub;
+    t.op.params = params;
+    t.op.state = OperationState::kQueued;
+    t.op.created_ms = kBaseMs;
+    for (const auto& name : steps) {
+      StepRecord s;
+      s.name = name;
+      t.op.steps.push_back(s);
+    }
+    t.queued_left = queued_polls;
+    ops_[t.op.id] = t;
+    return t.op;
+  }
+
+  void Advance(TrackedOp& t) {
+    Operation& op = t.op;
+    if (op.state == OperationState::kSucceeded || op.state == OperationState::kFailed) return;
+    if (op.state == OperationState::kQueued) {
+      if (t.queued_left > 0) {
+        --t.queued_left;
+        return;
+      }
+      op.state = OperationState::kRunning;
+      op.started_ms = kBaseMs;
+      return;
+    }
+    StepRecord& step = op.steps[t.next_step];
+    step.started_ms = op.started_ms + static_cast<int64_t>(t.next_step) * kStepMs;
+    step.finished_ms = step.started_ms + kStepMs;
+    step.attempts = 1;
+    if (failing.count(op.subdomain) && t.next_step == 1) {
+      step.state = StepState::kFailed;
+      step.error = "boom: simulated failure";
+      op.state = OperationState::kFailed;
+      op.error = "step " + step.name + " failed: boom: simulated failure";
+      op.finished_ms = step.finished_ms;
+      Finish(op, false);
+      return;
+    }
+    step.state = StepState::kDone;
+    if (++t.next_step == op.steps.size()) {
+      op.state = OperationState::kSucceeded;
+      op.finished_ms = step.finished_ms;
+      Finish(op, true);
+    }
+  }
+
+  void Finish(const Operation& op, bool ok) {
+    auto it = instances_.find(op.subdomain);
+    if (it == instances_.end()) return;
+    Instance& in = it->second;
+    if (op.kind == "create") in.status = ok ? InstanceStatus::kRunning : InstanceStatus::kFailed;
+    if (op.kind == "delete" && ok) instances_.erase(it);
+    if (op.kind == "delete" && !ok) in.status = InstanceStatus::kFailed;
+    if (op.kind == "stop" && ok) in.status = InstanceStatus::kStopped;
+    if ((op.kind == "start" || op.kind == "restart") && ok) in.status = InstanceStatus::kRunning;
+  }
+
+  std::mutex mu_;
+  std::atomic<int> calls_{0};
+  std::map<std::string, Instance> instances_;
+  std::map<std::string, EnvMap> flags_;
+  std::map<std::string, EnvMap> secrets_;
+  std::map<std::string, Cluster> clusters_;
+  std::map<int64_t, TrackedOp> ops_;
+  int64_t next_id_ = 1;
+};
+
+}  // namespace md

@@ -1,0 +1,841 @@
+// SqliteStore: round trips, error codes, derived fields, migrations, file
+// security and concurrent use.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "core/files.h"
+#include "store/migrations.h"
+#include "store/sqlite_store.h"
+
+namespace md {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh temporary folder per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "md-store-test-XXXXXX").string();
+    char* made = mkdtemp(tmpl.data());
+    EXPECT_NE(made, nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() { (void)RemoveTree(path_); }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<SqliteStore> OpenOrDie(const std::string& path) {
+  auto store = SqliteStore::Open(path);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) std::abort();
+  return std::move(store).value();
+}
+
+// Runs a statement on a raw connection, outside the store, for set-up and checks.
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string message = err != nullptr ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+std::string RawQueryText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+Instance SampleInstance(const std::string& subdomain) {
+  Instance i;
+  i.subdomain = subdomain;
+  i.name = "Ada Lovelace";
+  i.email = "ada@example.com";
+  i.app = "meltano";
+  i.app_version = "2.19.1";
+  i.status = InstanceStatus::kDegraded;
+  i.cluster = "pg-1";
+  i.db_name = "md_" + subdomain;
+  i.db_role = "md_" + subdomain + "_role";
+  i.unix_user = "md-" + subdomain;
+  i.port = 41234;
+  i.created_ms = 1700000000123;
+  i.updated_ms = 1700000000456;
+  return i;
+}
+
+void ExpectSameInstance(const Instance& a, const Instance& b) {
+  EXPECT_EQ(a.subdomain, b.subdomain);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.email, b.email);
+  EXPECT_EQ(a.app, b.app);
+  EXPECT_EQ(a.app_version, b.app_version);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.cluster, b.cluster);
+  EXPECT_EQ(a.db_name, b.db_name);
+  EXPECT_EQ(a.db_role, b.db_role);
+  EXPECT_EQ(a.unix_user, b.unix_user);
+  EXPECT_EQ(a.port, b.port);
+  EXPECT_EQ(a.created_ms, b.created_ms);
+  EXPECT_EQ(a.updated_ms, b.updated_ms);
+}
+
+Cluster SampleCluster(const std::string& name) {
+  Cluster c;
+  c.name = name;
+  c.admin_url = "postgresql://admin:pw@127.0.0.1:5432/postgres";
+  c.capacity = 25;
+  c.draining = true;
+  c.embedded = true;
+  return c;
+}
+
+StepRecord Step(const std::string& name, StepState state = StepState::kPending) {
+  StepRecord s;
+  s.name = name;
+  s.state = state;
+  return s;
+}
+
+Operation SampleOperation(const std::string& subdomain, const std::string& kind = "create") {
+  Operation op;
+  op.kind = kind;
+  op.subdomain = subdomain;
+  op.params = R"({"email":"ada@example.com"})";
+  op.state = OperationState::kRunning;
+  op.error = "previous attempt: timeout";
+  op.created_ms = 1700000001000;
+  op.started_ms = 1700000002000;
+  op.finished_ms = 0;
+  StepRecord done = Step("zeta", StepState::kDone);
+  done.attempts = 2;
+  done.error = "retried once";
+  done.started_ms = 11;
+  done.finished_ms = 12;
+  op.steps = {done, Step("alpha", StepState::kRunning), Step("mid")};
+  return op;
+}
+
+// --- Instances --------------------------------------------------------------
+
+TEST(SqliteStoreTest, InstanceRoundTripsEveryField) {
+  auto store = OpenOrDie(":memory:");
+  Instance in = SampleInstance("acme");
+  ASSERT_TRUE(store->InsertInstance(in).ok());
+  auto got = store->GetInstance("acme");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ExpectSameInstance(*got, in);
+}
+
+TEST(SqliteStoreTest, EveryInstanceStatusRoundTrips) {
+  auto store = OpenOrDie(":memory:");
+  const std::vector<InstanceStatus> all = {InstanceStatus::kProvisioning, InstanceStatus::kRunning,
+                                           InstanceStatus::kStopped,      InstanceStatus::kDegraded,
+                                           InstanceStatus::kFailed,       InstanceStatus::kDeleting};
+  for (size_t n = 0; n < all.size(); ++n) {
+    Instance in = SampleInstance("s" + std::to_string(n));
+    in.status = all[n];
+    ASSERT_TRUE(store->InsertInstance(in).ok());
+    EXPECT_EQ(store->GetInstance(in.subdomain)->status, all[n]);
+  }
+}
+
+TEST(SqliteStoreTest, StoresEnumsByName) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+    ASSERT_TRUE(store->InsertOperation(SampleOperation("acme")).ok());
+  }
+  EXPECT_EQ(RawQueryText(path, "SELECT status FROM instances"), "degraded");
+  EXPECT_EQ(RawQueryText(path, "SELECT state FROM operations"), "running");
+  EXPECT_EQ(RawQueryText(path, "SELECT state FROM operation_steps WHERE name = 'zeta'"), "done");
+}
+
+TEST(SqliteStoreTest, InsertingATakenSubdomainIsAlreadyExists) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  Instance other = SampleInstance("acme");
+  other.name = "Someone Else";
+  Status s = store->InsertInstance(other);
+  EXPECT_EQ(s.code(), Code::kAlreadyExists);
+  EXPECT_NE(s.message().find("acme"), std::string::npos);
+  EXPECT_EQ(store->GetInstance("acme")->name, "Ada Lovelace");  // the first one is untouched
+}
+
+TEST(SqliteStoreTest, MissingInstanceIsNotFoundNamingTheSubdomain) {
+  auto store = OpenOrDie(":memory:");
+  auto got = store->GetInstance("ghost");
+  EXPECT_EQ(got.status().code(), Code::kNotFound);
+  EXPECT_NE(got.status().message().find("ghost"), std::string::npos);
+  Status upd = store->UpdateInstance(SampleInstance("ghost"));
+  EXPECT_EQ(upd.code(), Code::kNotFound);
+  EXPECT_NE(upd.message().find("ghost"), std::string::npos);
+  Status del = store->DeleteInstance("ghost");
+  EXPECT_EQ(del.code(), Code::kNotFound);
+  EXPECT_NE(del.message().find("ghost"), std::string::npos);
+  EXPECT_TRUE(store->ListInstances()->empty());
+}
+
+TEST(SqliteStoreTest, RefusesInstanceWithoutSubdomain) {
+  auto store = OpenOrDie(":memory:");
+  EXPECT_EQ(store->InsertInstance(SampleInstance("")).code(), Code::kInvalidArgument);
+}
+
+TEST(SqliteStoreTest, UpdateInstanceChangesEveryField) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  Instance changed;
+  changed.subdomain = "acme";
+  changed.name = "New Name";
+  changed.email = "new@example.org";
+  changed.app = "demo";
+  changed.app_version = "3.0.0";
+  changed.status = InstanceStatus::kRunning;
+  changed.cluster = "pg-2";
+  changed.db_name = "db2";
+  changed.db_role = "role2";
+  changed.unix_user = "user2";
+  changed.port = 40001;
+  changed.created_ms = 5;
+  changed.updated_ms = 6;
+  ASSERT_TRUE(store->UpdateInstance(changed).ok());
+  ExpectSameInstance(*store->GetInstance("acme"), changed);
+}
+
+TEST(SqliteStoreTest, ListInstancesIsOrderedBySubdomain) {
+  auto store = OpenOrDie(":memory:");
+  for (const char* s : {"mango", "apple", "zebra", "kiwi"}) ASSERT_TRUE(store->InsertInstance(SampleInstance(s)).ok());
+  auto list = store->ListInstances();
+  ASSERT_TRUE(list.ok());
+  std::vector<std::string> names;
+  for (const Instance& i : *list) names.push_back(i.subdomain);
+  EXPECT_EQ(names, (std::vector<std::string>{"apple", "kiwi", "mango", "zebra"}));
+  ExpectSameInstance((*list)[0], SampleInstance("apple"));
+}
+
+TEST(SqliteStoreTest, DeleteInstanceRemovesFlagsSecretsAndLedgerButKeepsOperations) {
+  auto store = OpenOrDie(":memory:");
+  for (const char* s : {"acme", "other"}) {
+    ASSERT_TRUE(store->InsertInstance(SampleInstance(s)).ok());
+    ASSERT_TRUE(store->SetFlags(s, {{"FF_A", "1"}}, {}).ok());
+    ASSERT_TRUE(store->SetSecrets(s, {{"TOKEN", "t"}}, {}).ok());
+    ASSERT_TRUE(store->AddLedger({0, s, "pg_database", std::string("db_") + s, 1}).ok());
+  }
+  auto op_id = store->InsertOperation(SampleOperation("acme"));
+  ASSERT_TRUE(op_id.ok());
+
+  ASSERT_TRUE(store->DeleteInstance("acme").ok());
+  EXPECT_EQ(store->GetInstance("acme").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store->GetFlags("acme")->empty());
+  EXPECT_TRUE(store->GetSecrets("acme")->empty());
+  EXPECT_TRUE(store->ListLedger("acme")->empty());
+  // History stays, and the neighbour is untouched.
+  auto op = store->GetOperation(*op_id);
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(op->steps.size(), 3u);
+  EXPECT_EQ(store->ListOperations("acme", 0)->size(), 1u);
+  EXPECT_EQ(store->GetFlags("other")->size(), 1u);
+  EXPECT_EQ(store->GetSecrets("other")->size(), 1u);
+  EXPECT_EQ(store->ListLedger("other")->size(), 1u);
+  EXPECT_TRUE(store->GetInstance("other").ok());
+}
+
+// --- Clusters ---------------------------------------------------------------
+
+TEST(SqliteStoreTest, ClusterRoundTripsEveryField) {
+  auto store = OpenOrDie(":memory:");
+  Cluster c = SampleCluster("pg-1");
+  c.used = 99;  // derived: ignored on insert
+  ASSERT_TRUE(store->InsertCluster(c).ok());
+  auto got = store->GetCluster("pg-1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, "pg-1");
+  EXPECT_EQ(got->admin_url, c.admin_url);
+  EXPECT_EQ(got->capacity, 25);
+  EXPECT_TRUE(got->draining);
+  EXPECT_TRUE(got->embedded);
+  EXPECT_EQ(got->used, 0);
+
+  Cluster changed = *got;
+  changed.admin_url = "postgresql://admin:other@10.0.0.2:5433/postgres";
+  changed.capacity = 3;
+  changed.draining = false;
+  changed.embedded = false;
+  ASSERT_TRUE(store->UpdateCluster(changed).ok());
+  got = store->GetCluster("pg-1");
+  EXPECT_EQ(got->admin_url, changed.admin_url);
+  EXPECT_EQ(got->capacity, 3);
+  EXPECT_FALSE(got->draining);
+  EXPECT_FALSE(got->embedded);
+}
+
+TEST(SqliteStoreTest, ClusterUsedCountsInstancesPlacedOnIt) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-1")).ok());
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-2")).ok());
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-3")).ok());
+  for (const char* s : {"a", "b", "c"}) ASSERT_TRUE(store->InsertInstance(SampleInstance(s)).ok());  // pg-1
+  Instance d = SampleInstance("d");
+  d.cluster = "pg-2";
+  ASSERT_TRUE(store->InsertInstance(d).ok());
+  Instance unplaced = SampleInstance("e");
+  unplaced.cluster = "";
+  ASSERT_TRUE(store->InsertInstance(unplaced).ok());
+
+  EXPECT_EQ(store->GetCluster("pg-1")->used, 3);
+  EXPECT_EQ(store->GetCluster("pg-2")->used, 1);
+  auto list = store->ListClusters();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].name, "pg-1");
+  EXPECT_EQ((*list)[0].used, 3);
+  EXPECT_EQ((*list)[1].used, 1);
+  EXPECT_EQ((*list)[2].name, "pg-3");
+  EXPECT_EQ((*list)[2].used, 0);
+
+  // Moving and deleting instances changes the count.
+  Instance moved = *store->GetInstance("a");
+  moved.cluster = "pg-2";
+  ASSERT_TRUE(store->UpdateInstance(moved).ok());
+  ASSERT_TRUE(store->DeleteInstance("b").ok());
+  EXPECT_EQ(store->GetCluster("pg-1")->used, 1);
+  EXPECT_EQ(store->GetCluster("pg-2")->used, 2);
+}
+
+TEST(SqliteStoreTest, ClusterConflictsAndMissingOnes) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-1")).ok());
+  EXPECT_EQ(store->InsertCluster(SampleCluster("pg-1")).code(), Code::kAlreadyExists);
+  EXPECT_EQ(store->GetCluster("pg-9").status().code(), Code::kNotFound);
+  EXPECT_EQ(store->UpdateCluster(SampleCluster("pg-9")).code(), Code::kNotFound);
+  EXPECT_EQ(store->DeleteCluster("pg-9").code(), Code::kNotFound);
+  EXPECT_EQ(store->InsertCluster(SampleCluster("")).code(), Code::kInvalidArgument);
+  ASSERT_TRUE(store->DeleteCluster("pg-1").ok());
+  EXPECT_EQ(store->GetCluster("pg-1").status().code(), Code::kNotFound);
+  EXPECT_EQ(store->DeleteCluster("pg-1").code(), Code::kNotFound);
+  EXPECT_TRUE(store->ListClusters()->empty());
+}
+
+// --- Operations -------------------------------------------------------------
+
+TEST(SqliteStoreTest, OperationRoundTripsWithStepsInOrder) {
+  auto store = OpenOrDie(":memory:");
+  Operation op = SampleOperation("acme");
+  auto id = store->InsertOperation(op);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_GT(*id, 0);
+  auto got = store->GetOperation(*id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, *id);
+  EXPECT_EQ(got->kind, "create");
+  EXPECT_EQ(got->subdomain, "acme");
+  EXPECT_EQ(got->params, op.params);
+  EXPECT_EQ(got->state, OperationState::kRunning);
+  EXPECT_EQ(got->error, op.error);
+  EXPECT_EQ(got->created_ms, op.created_ms);
+  EXPECT_EQ(got->started_ms, op.started_ms);
+  EXPECT_EQ(got->finished_ms, 0);
+  ASSERT_EQ(got->steps.size(), 3u);
+  // Insertion order, not name order.
+  EXPECT_EQ(got->steps[0].name, "zeta");
+  EXPECT_EQ(got->steps[1].name, "alpha");
+  EXPECT_EQ(got->steps[2].name, "mid");
+  EXPECT_EQ(got->steps[0].state, StepState::kDone);
+  EXPECT_EQ(got->steps[0].attempts, 2);
+  EXPECT_EQ(got->steps[0].error, "retried once");
+  EXPECT_EQ(got->steps[0].started_ms, 11);
+  EXPECT_EQ(got->steps[0].finished_ms, 12);
+  EXPECT_EQ(got->steps[1].state, StepState::kRunning);
+  EXPECT_EQ(got->steps[2].state, StepState::kPending);
+}
+
+TEST(SqliteStoreTest, OperationWithoutStepsRoundTrips) {
+  auto store = OpenOrDie(":memory:");
+  Operation op = SampleOperation("");
+  op.steps.clear();
+  auto id = store->InsertOperation(op);
+  ASSERT_TRUE(id.ok());
+  auto got = store->GetOperation(*id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->steps.empty());
+  EXPECT_EQ(got->subdomain, "");
+}
+
+TEST(SqliteStoreTest, RefusesDuplicateStepNames) {
+  auto store = OpenOrDie(":memory:");
+  Operation op = SampleOperation("acme");
+  op.steps.push_back(Step("alpha"));
+  EXPECT_EQ(store->InsertOperation(op).status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(store->ListOperations("", 0)->empty());
+}
+
+TEST(SqliteStoreTest, UpdatesOperationAndStepsByName) {
+  auto store = OpenOrDie(":memory:");
+  auto id = store->InsertOperation(SampleOperation("acme"));
+  ASSERT_TRUE(id.ok());
+
+  Operation op = *store->GetOperation(*id);
+  op.state = OperationState::kFailed;
+  op.error = "dns: refused";
+  op.started_ms = 100;
+  op.finished_ms = 200;
+  op.kind = "ignored";    // not an updatable field
+  op.steps.clear();       // steps are not touched by UpdateOperation
+  ASSERT_TRUE(store->UpdateOperation(op).ok());
+
+  StepRecord alpha = Step("alpha", StepState::kFailed);
+  alpha.attempts = 5;
+  alpha.error = "permanent";
+  alpha.started_ms = 300;
+  alpha.finished_ms = 400;
+  ASSERT_TRUE(store->UpdateStep(*id, alpha).ok());
+
+  auto got = store->GetOperation(*id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->state, OperationState::kFailed);
+  EXPECT_EQ(got->error, "dns: refused");
+  EXPECT_EQ(got->started_ms, 100);
+  EXPECT_EQ(got->finished_ms, 200);
+  EXPECT_EQ(got->kind, "create");
+  ASSERT_EQ(got->steps.size(), 3u);
+  EXPECT_EQ(got->steps[1].name, "alpha");
+  EXPECT_EQ(got->steps[1].state, StepState::kFailed);
+  EXPECT_EQ(got->steps[1].attempts, 5);
+  EXPECT_EQ(got->steps[1].error, "permanent");
+  EXPECT_EQ(got->steps[1].started_ms, 300);
+  EXPECT_EQ(got->steps[1].finished_ms, 400);
+  // Neighbours unchanged.
+  EXPECT_EQ(got->steps[0].state, StepState::kDone);
+  EXPECT_EQ(got->steps[0].attempts, 2);
+  EXPECT_EQ(got->steps[2].state, StepState::kPending);
+}
+
+TEST(SqliteStoreTest, UnknownOperationOrStepIsNotFound) {
+  auto store = OpenOrDie(":memory:");
+  auto id = store->InsertOperation(SampleOperation("acme"));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(store->GetOperation(*id + 1).status().code(), Code::kNotFound);
+  Operation missing = SampleOperation("acme");
+  missing.id = *id + 1;
+  EXPECT_EQ(store->UpdateOperation(missing).code(), Code::kNotFound);
+  Status s = store->UpdateStep(*id, Step("nope"));
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_NE(s.message().find("nope"), std::string::npos);
+  EXPECT_EQ(store->UpdateStep(*id + 1, Step("alpha")).code(), Code::kNotFound);
+  // Same step name in another operation is not matched.
+  auto id2 = store->InsertOperation(SampleOperation("acme"));
+  ASSERT_TRUE(id2.ok());
+  ASSERT_TRUE(store->UpdateStep(*id2, Step("alpha", StepState::kDone)).ok());
+  EXPECT_EQ(store->GetOperation(*id)->steps[1].state, StepState::kRunning);
+}
+
+TEST(SqliteStoreTest, ListOperationsIsNewestFirstWithFilterAndLimit) {
+  auto store = OpenOrDie(":memory:");
+  std::vector<int64_t> acme_ids;
+  for (int n = 0; n < 5; ++n) {
+    auto a = store->InsertOperation(SampleOperation("acme", "op" + std::to_string(n)));
+    ASSERT_TRUE(a.ok());
+    acme_ids.push_back(*a);
+    ASSERT_TRUE(store->InsertOperation(SampleOperation("beta")).ok());
+  }
+  auto all = store->ListOperations("", 0);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 10u);
+  for (size_t n = 1; n < all->size(); ++n) EXPECT_GT((*all)[n - 1].id, (*all)[n].id);
+  EXPECT_EQ((*all)[0].steps.size(), 3u);  // steps come along
+
+  auto acme = store->ListOperations("acme", 0);
+  ASSERT_TRUE(acme.ok());
+  ASSERT_EQ(acme->size(), 5u);
+  EXPECT_EQ((*acme)[0].id, acme_ids[4]);
+  EXPECT_EQ((*acme)[4].id, acme_ids[0]);
+  for (const Operation& op : *acme) EXPECT_EQ(op.subdomain, "acme");
+
+  auto limited = store->ListOperations("acme", 2);
+  ASSERT_TRUE(limited.ok());
+  ASSERT_EQ(limited->size(), 2u);
+  EXPECT_EQ((*limited)[0].id, acme_ids[4]);
+  EXPECT_EQ((*limited)[1].id, acme_ids[3]);
+  EXPECT_EQ(store->ListOperations("", 3)->size(), 3u);
+  EXPECT_EQ(store->ListOperations("", -1)->size(), 10u);
+  EXPECT_TRUE(store->ListOperations("nobody", 0)->empty());
+}
+
+TEST(SqliteStoreTest, ListOperationsInStateIsOldestFirst) {
+  auto store = OpenOrDie(":memory:");
+  const std::vector<OperationState> states = {OperationState::kQueued, OperationState::kRunning,
+                                              OperationState::kSucceeded, OperationState::kQueued,
+                                              OperationState::kFailed, OperationState::kRunning};
+  std::vector<int64_t> ids;
+  for (OperationState s : states) {
+    Operation op = SampleOperation("acme");
+    op.state = s;
+    auto id = store->InsertOperation(op);
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  auto pending = store->ListOperationsInState({OperationState::kRunning, OperationState::kQueued});
+  ASSERT_TRUE(pending.ok());
+  std::vector<int64_t> got;
+  for (const Operation& op : *pending) got.push_back(op.id);
+  EXPECT_EQ(got, (std::vector<int64_t>{ids[0], ids[1], ids[3], ids[5]}));
+  EXPECT_EQ((*pending)[0].steps.size(), 3u);
+
+  auto failed = store->ListOperationsInState({OperationState::kFailed});
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].id, ids[4]);
+  EXPECT_TRUE(store->ListOperationsInState({})->empty());
+}
+
+TEST(SqliteStoreTest, OperationIdsAreNeverReused) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  int64_t last = 0;
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store->InsertOperation(SampleOperation("acme")).ok());
+    auto id = store->InsertOperation(SampleOperation("acme"));
+    ASSERT_TRUE(id.ok());
+    last = *id;
+  }
+  RawExec(path, "DELETE FROM operations WHERE id = " + std::to_string(last));
+  auto store = OpenOrDie(path);
+  auto next = store->InsertOperation(SampleOperation("acme"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(*next, last);
+}
+
+// --- Ledger -----------------------------------------------------------------
+
+TEST(SqliteStoreTest, AddLedgerIsIdempotentOnKindAndRef) {
+  auto store = OpenOrDie(":memory:");
+  auto first = store->AddLedger({0, "acme", "pg_database", "pg-1/md_acme", 10});
+  ASSERT_TRUE(first.ok());
+  auto again = store->AddLedger({0, "acme", "pg_database", "pg-1/md_acme", 20});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+  auto role = store->AddLedger({0, "acme", "pg_role", "pg-1/md_acme", 30});  // same ref, other kind
+  ASSERT_TRUE(role.ok());
+  EXPECT_NE(*role, *first);
+
+  auto list = store->ListLedger("acme");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, *first);
+  EXPECT_EQ((*list)[0].subdomain, "acme");
+  EXPECT_EQ((*list)[0].kind, "pg_database");
+  EXPECT_EQ((*list)[0].ref, "pg-1/md_acme");
+  EXPECT_EQ((*list)[0].created_ms, 10);  // the first write wins
+}
+
+TEST(SqliteStoreTest, AddLedgerRefusesAnotherInstancesResource) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->AddLedger({0, "acme", "unix_user", "md-shared", 1}).ok());
+  auto clash = store->AddLedger({0, "beta", "unix_user", "md-shared", 2});
+  EXPECT_EQ(clash.status().code(), Code::kAlreadyExists);
+  EXPECT_NE(clash.status().message().find("acme"), std::string::npos);
+  EXPECT_TRUE(store->ListLedger("beta")->empty());
+}
+
+TEST(SqliteStoreTest, ListLedgerAllIsOrderedByIdAndRemoveToleratesAbsent) {
+  auto store = OpenOrDie(":memory:");
+  std::vector<int64_t> ids;
+  for (const auto& [sub, kind, ref] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"zed", "directory", "/srv/zed"}, {"acme", "port", "41000"}, {"zed", "service", "md-zed"}}) {
+    auto id = store->AddLedger({0, sub, kind, ref, 1});
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  auto all = store->ListLedger("");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  for (size_t n = 0; n < 3; ++n) EXPECT_EQ((*all)[n].id, ids[n]);
+  EXPECT_EQ(store->ListLedger("zed")->size(), 2u);
+
+  ASSERT_TRUE(store->RemoveLedger("port", "41000").ok());
+  ASSERT_TRUE(store->RemoveLedger("port", "41000").ok());     // absent is fine
+  ASSERT_TRUE(store->RemoveLedger("directory", "/nope").ok());  // never there
+  EXPECT_TRUE(store->ListLedger("acme")->empty());
+  EXPECT_EQ(store->ListLedger("")->size(), 2u);
+
+  // Re-adding after removal makes a new row with a new id.
+  auto readd = store->AddLedger({0, "acme", "port", "41000", 2});
+  ASSERT_TRUE(readd.ok());
+  EXPECT_GT(*readd, ids[2]);
+}
+
+// --- Flags, secrets, settings -----------------------------------------------
+
+TEST(SqliteStoreTest, SetFlagsAppliesSetThenUnset) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->SetFlags("acme", {{"A", "1"}, {"B", "2"}, {"C", "3"}}, {}).ok());
+  ASSERT_TRUE(store->SetFlags("acme", {{"A", "one"}, {"D", "4"}}, {"B", "NEVER_SET"}).ok());
+  EXPECT_EQ(*store->GetFlags("acme"), (EnvMap{{"A", "one"}, {"C", "3"}, {"D", "4"}}));
+  // A key both set and unset ends up unset.
+  ASSERT_TRUE(store->SetFlags("acme", {{"E", "5"}}, {"E"}).ok());
+  EXPECT_EQ(store->GetFlags("acme")->count("E"), 0u);
+  EXPECT_TRUE(store->GetFlags("other")->empty());
+  EXPECT_TRUE(store->GetSecrets("acme")->empty());  // flags are not secrets
+}
+
+TEST(SqliteStoreTest, SecretsAreKeptPerInstanceApartFromFlags) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->SetSecrets("acme", {{"DB_PASSWORD", "s3cret"}, {"API", "k"}}, {}).ok());
+  ASSERT_TRUE(store->SetSecrets("beta", {{"DB_PASSWORD", "other"}}, {}).ok());
+  ASSERT_TRUE(store->SetSecrets("acme", {{"DB_PASSWORD", "rotated"}}, {"API"}).ok());
+  EXPECT_EQ(*store->GetSecrets("acme"), (EnvMap{{"DB_PASSWORD", "rotated"}}));
+  EXPECT_EQ(*store->GetSecrets("beta"), (EnvMap{{"DB_PASSWORD", "other"}}));
+  EXPECT_TRUE(store->GetFlags("acme")->empty());
+}
+
+TEST(SqliteStoreTest, SettingIsNulloptUntilPutThenOverwritten) {
+  auto store = OpenOrDie(":memory:");
+  auto absent = store->GetSetting("port_cursor");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+  ASSERT_TRUE(store->PutSetting("port_cursor", "41000").ok());
+  ASSERT_TRUE(store->PutSetting("port_cursor", "41001").ok());
+  ASSERT_TRUE(store->PutSetting("empty", "").ok());
+  EXPECT_EQ(store->GetSetting("port_cursor")->value_or("?"), "41001");
+  auto empty = store->GetSetting("empty");
+  ASSERT_TRUE(empty->has_value());
+  EXPECT_EQ(**empty, "");
+}
+
+TEST(SqliteStoreTest, ValuesAreBoundNotInterpolated) {
+  auto store = OpenOrDie(":memory:");
+  Instance in = SampleInstance("acme");
+  in.name = "Robert'); DROP TABLE instances;--";
+  in.email = std::string("nul\0byte", 8);
+  ASSERT_TRUE(store->InsertInstance(in).ok());
+  auto got = store->GetInstance("acme");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, in.name);
+  EXPECT_EQ(got->email, in.email);
+  EXPECT_EQ(store->GetInstance("' OR '1'='1").status().code(), Code::kNotFound);
+}
+
+// --- Files, migrations ------------------------------------------------------
+
+TEST(SqliteStoreTest, ReopeningAFileFindsTheDataAndAppliesMigrationsOnce) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+    ASSERT_TRUE(store->PutSetting("k", "v").ok());
+  }
+  EXPECT_EQ(RawQueryText(path, "PRAGMA user_version"), std::to_string(LatestStoreSchemaVersion()));
+  for (int n = 0; n < 3; ++n) {
+    auto store = OpenOrDie(path);  // would fail on CREATE TABLE if a script ran twice
+    ExpectSameInstance(*store->GetInstance("acme"), SampleInstance("acme"));
+    EXPECT_EQ(store->GetSetting("k")->value_or(""), "v");
+  }
+  EXPECT_EQ(RawQueryText(path, "PRAGMA user_version"), std::to_string(LatestStoreSchemaVersion()));
+}
+
+TEST(SqliteStoreTest, RefusesADatabaseNewerThanTheProgram) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  { OpenOrDie(path); }
+  RawExec(path, "PRAGMA user_version = " + std::to_string(LatestStoreSchemaVersion() + 1));
+  auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos) << store.status().message();
+}
+
+TEST(SqliteStoreTest, DatabaseFileAndWalAreMode0600) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  mode_t old_umask = umask(0);  // even with a permissive umask
+  auto store = OpenOrDie(path);
+  umask(old_umask);
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-1")).ok());
+  EXPECT_EQ(ModeOf(path), 0600u);
+  ASSERT_TRUE(PathExists(path + "-wal"));
+  EXPECT_EQ(ModeOf(path + "-wal"), 0600u);
+  EXPECT_EQ(ModeOf(path + "-shm"), 0600u);
+}
+
+TEST(SqliteStoreTest, TightensAnExistingWorldReadableFile) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  { OpenOrDie(path); }
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(ModeOf(path), 0600u);
+}
+
+TEST(SqliteStoreTest, UsesWalJournal) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(RawQueryText(path, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteStoreTest, OpenInAMissingFolderFails) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("no/such/dir/md.db"));
+  EXPECT_FALSE(store.ok());
+}
+
+TEST(MigrationsTest, AppliesEachScriptOnceInOrder) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  std::vector<Migration> v1 = {{1, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);"}};
+  ASSERT_TRUE(ApplyMigrations(db, v1).ok());
+  ASSERT_TRUE(ApplyMigrations(db, v1).ok());  // no second CREATE, no second row
+  std::vector<Migration> v2 = v1;
+  v2.push_back({2, "INSERT INTO t VALUES (2);"});
+  ASSERT_TRUE(ApplyMigrations(db, v2).ok());
+  ASSERT_TRUE(ApplyMigrations(db, v2).ok());
+  EXPECT_EQ(*SchemaVersion(db), 2);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*), SUM(x) FROM t", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 2);
+  EXPECT_EQ(sqlite3_column_int(stmt, 1), 3);
+  sqlite3_finalize(stmt);
+  // Older program, newer database.
+  EXPECT_EQ(ApplyMigrations(db, v1).code(), Code::kFailedPrecondition);
+  sqlite3_close(db);
+}
+
+TEST(MigrationsTest, AFailingScriptLeavesThePreviousVersion) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  std::vector<Migration> list = {{1, "CREATE TABLE t (x INTEGER);"},
+                                 {2, "INSERT INTO t VALUES (7); INSERT INTO missing VALUES (1);"}};
+  EXPECT_FALSE(ApplyMigrations(db, list).ok());
+  EXPECT_EQ(*SchemaVersion(db), 1);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM t", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);  // the half-applied script was rolled back
+  sqlite3_finalize(stmt);
+  EXPECT_TRUE(sqlite3_get_autocommit(db));  // no transaction left open
+  sqlite3_close(db);
+}
+
+TEST(MigrationsTest, RefusesAMalformedList) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  std::vector<Migration> gap = {{1, "SELECT 1;"}, {3, "SELECT 1;"}};
+  EXPECT_EQ(ApplyMigrations(db, gap).code(), Code::kInternal);
+  EXPECT_EQ(*SchemaVersion(db), 0);
+  sqlite3_close(db);
+}
+
+// --- Concurrency ------------------------------------------------------------
+
+TEST(SqliteStoreTest, EightThreadsInsertingFiftyEachAllLand) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("md.db"));
+  ASSERT_TRUE(store->InsertCluster(SampleCluster("pg-1")).ok());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 50; ++n) {
+        std::string sub = "t" + std::to_string(t) + "-" + std::to_string(n);
+        if (!store->InsertInstance(SampleInstance(sub)).ok()) ++failures;
+        if (!store->SetFlags(sub, {{"N", std::to_string(n)}}, {}).ok()) ++failures;
+        if (!store->GetInstance(sub).ok()) ++failures;
+        if (!store->ListClusters().ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto list = store->ListInstances();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 400u);
+  EXPECT_EQ(store->GetCluster("pg-1")->used, 400);
+  EXPECT_EQ(store->GetFlags("t7-49")->at("N"), "49");
+}
+
+TEST(SqliteStoreTest, TwoStoresOnOneFileWaitForEachOther) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  auto a = OpenOrDie(path);
+  auto b = OpenOrDie(path);
+  std::atomic<int> failures{0};
+  auto writer = [&](SqliteStore* store, const std::string& prefix) {
+    for (int n = 0; n < 50; ++n) {
+      Operation op = SampleOperation(prefix + std::to_string(n));
+      auto id = store->InsertOperation(op);
+      if (!id.ok() || !store->UpdateStep(*id, Step("mid", StepState::kDone)).ok()) ++failures;
+      // Reads before it writes: needs the write lock taken at BEGIN, not mid-transaction.
+      if (!store->AddLedger({0, prefix, "port", prefix + std::to_string(n), 1}).ok()) ++failures;
+    }
+  };
+  std::thread ta(writer, a.get(), "a");
+  std::thread tb(writer, b.get(), "b");
+  ta.join();
+  tb.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(a->ListOperations("", 0)->size(), 100u);
+  EXPECT_EQ(b->ListOperationsInState({OperationState::kRunning})->size(), 100u);
+  EXPECT_EQ(a->ListLedger("")->size(), 100u);
+}
+
+TEST(SqliteStoreTest, WriterWaitsForAnotherConnectionsWriteLock) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  auto store = OpenOrDie(path);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO settings VALUES ('held', 'x');", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  std::thread release([other] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  // AddLedger reads before it writes; it must wait for the lock, not fail on a stale snapshot.
+  auto id = store->AddLedger({0, "acme", "port", "41000", 1});
+  release.join();
+  sqlite3_close(other);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(store->GetSetting("held")->value_or(""), "x");
+}
+
+}  // namespace
+}  // namespace md
