@@ -4,7 +4,7 @@
 # (s6-svscan, told with `s6-svscanctl -a`) and runit (runsvdir, which finds
 # it on its own rescan). N services each, installed at random moments over
 # WINDOW_MS so that they fall at random points of runsvdir's scan cycle.
-# Needs root-free nothing special; needs the Debian packages s6 and runit.
+# Needs the Debian packages s6 and runit; cleans up every process it started.
 # Usage: bench/supervisor_pickup.sh            (N=20 WINDOW_MS=8000; < 1 min)
 set -euo pipefail
 
@@ -40,6 +40,7 @@ trap cleanup EXIT
 # measure KIND: prints the N latencies in ms, one a line, to $work/KIND.ms
 measure() {
   local kind=$1 scan="$work/$1/scan" stage="$work/$1/stage" marks="$work/$1/marks"
+  local installers=()
   mkdir -p "$scan" "$stage" "$marks"
   if [[ $kind == s6 ]]; then
     setsid s6-svscan "$scan" </dev/null >"$work/$kind.log" 2>&1 &
@@ -64,10 +65,11 @@ measure() {
       if [[ $kind == s6 ]]; then s6-svscanctl -a "$scan"; fi
       printf %s "$t0" >"$marks/svc$i.t0"
     ) &
+    installers+=($!)
   done
   local deadline=$((SECONDS + WINDOW_MS / 1000 + WAIT_S))
   while (($(ls "$marks" | grep -c '\.t1$') < N)) && ((SECONDS < deadline)); do sleep 0.1; done
-  wait $(jobs -p | grep -v "^${scanner_pid[$kind]}\$") 2>/dev/null || true
+  wait "${installers[@]}"
   : >"$work/$kind.ms"
   for i in $(seq 1 "$N"); do
     if [[ -s "$marks/svc$i.t1" ]]; then

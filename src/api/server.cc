@@ -228,6 +228,11 @@ void ApiServer::InstallRoutes() {
   };
   Controller& c = controller_;
 
+  // No route uses PUT: say so instead of httplib's bare 400.
+  s.Put(".*", [](const Request& req, Response& res) {
+    WriteJson(res, 405, ErrorToJson(InvalidArgument("method PUT is not allowed on " + req.path + "; see docs/api.md")));
+  });
+
   s.Get("/healthz", [](const Request&, Response& res) { WriteJson(res, 200, {{"ok", true}}); });
 
   // --- instances ---

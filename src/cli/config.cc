@@ -23,13 +23,6 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-std::string DefaultDataDir() {
-  if (geteuid() == 0) return "/var/lib/meltanodata";
-  if (std::string xdg = Env("XDG_DATA_HOME"); !xdg.empty()) return xdg + "/meltanodata";
-  if (std::string home = Env("HOME"); !home.empty()) return home + "/.local/share/meltanodata";
-  return "";
-}
-
 std::string ResolveServerUrl(const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
   if (std::string env = Env("MELTANODATA_URL"); !env.empty()) return env;

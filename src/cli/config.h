@@ -4,15 +4,12 @@
 
 #include <string>
 
+#include "core/data_dir.h"
 #include "core/status.h"
 
 namespace md::cli {
 
 inline constexpr const char* kDefaultServerUrl = "http://127.0.0.1:8600";
-
-// /var/lib/meltanodata as root, else $XDG_DATA_HOME/meltanodata or
-// ~/.local/share/meltanodata; "" when none can be told.
-std::string DefaultDataDir();
 
 // --server, else MELTANODATA_URL, else kDefaultServerUrl.
 std::string ResolveServerUrl(const std::string& flag_value);

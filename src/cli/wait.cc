@@ -2,16 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
+#include "cli/args.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
 
 namespace md::cli {
 namespace {
 
-constexpr auto kFirstPoll = std::chrono::milliseconds(100);
-constexpr auto kPollInterval = std::chrono::milliseconds(150);
+constexpr int kDefaultPollMs = 150;
 constexpr auto kLostControllerGrace = std::chrono::seconds(60);
 
 struct Tracked {
@@ -21,6 +22,15 @@ struct Tracked {
   bool finished = false;
   int exit_code = kExitOk;
 };
+
+// The poll interval: ~150 ms, or MELTANODATA_POLL_MS (1-5000; tests make it short).
+std::chrono::milliseconds PollInterval() {
+  long long ms = kDefaultPollMs;
+  if (const char* env = std::getenv("MELTANODATA_POLL_MS"); env != nullptr && !ParseInt(env, 1, 5000, &ms)) {
+    ms = kDefaultPollMs;
+  }
+  return std::chrono::milliseconds(ms);
+}
 
 bool IsFinished(const Operation& op) {
   return op.state == OperationState::kSucceeded || op.state == OperationState::kFailed;
@@ -123,10 +133,11 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
     ctx.out.flush();
   }
 
+  const auto poll_interval = PollInterval();
   InterruptGuard interrupt;
   auto lost_since = std::chrono::steady_clock::time_point();
   bool said_lost = false;
-  std::this_thread::sleep_for(kFirstPoll);
+  std::this_thread::sleep_for(poll_interval);
   while (true) {
     bool all_finished = true;
     for (Tracked& t : tracked) {
@@ -187,7 +198,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
       return kExitInterrupted;
     }
     if (all_finished) break;
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(poll_interval);
   }
 
   if (ctx.json) {

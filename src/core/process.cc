@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
     dup2(out_pipe[1], 1);
     dup2(out_pipe[1], 2);
     setpgid(0, 0);
+    // Descriptors of the parent (API sockets, the store) must not leak into
+    // long-lived children such as PostgreSQL.
+    close_range(3, ~0U, 0);
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
     execvpe(c_argv[0], c_argv.data(), c_env.data());
     const char msg[] = "exec failed\n";

@@ -50,7 +50,7 @@ Status EnsureEmbeddedCluster(Store& store, Supervisor& supervisor, const ServerC
   bool has_embedded = false;
   for (const Cluster& c : clusters) has_embedded |= c.embedded;
   if (!clusters.empty() && !has_embedded) return Status::Ok();
-  EmbeddedCluster embedded(config.data_dir, supervisor);
+  EmbeddedCluster embedded(supervisor, config.data_dir);
   MD_ASSIGN_OR_RETURN(std::string admin_url, embedded.Ensure());
   if (has_embedded) return Status::Ok();
   return store.InsertCluster({.name = kEmbeddedClusterName,

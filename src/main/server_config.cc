@@ -1,5 +1,7 @@
 #include "main/server_config.h"
 
+#include "core/data_dir.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -26,11 +28,12 @@ Status ParseListen(const std::string& text, ServerConfig* config) {
 }
 
 Status LoadConfigFile(const std::string& path, ServerConfig* config) {
-  toml::parse_result parsed = toml::parse_file(path);
-  if (!parsed) {
-    return InvalidArgument("--config " + path + ": " + std::string(parsed.error().description()));
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("--config " + path + ": " + std::string(e.description()));
   }
-  const toml::table& t = parsed.table();
   for (const auto& [key, value] : t) {
     std::string_view k = key.str();
     if (k != "data_dir" && k != "listen" && k != "profiles_dir" && k != "port_base" && k != "port_count" &&
@@ -52,13 +55,6 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
 }
 
 }  // namespace
-
-std::string DefaultDataDir() {
-  if (geteuid() == 0) return "/var/lib/meltanodata";
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/meltanodata";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.local/share/meltanodata";
-}
 
 Result<ServerConfig> ParseServeArgs(int argc, char** argv) {
   ServerConfig config;

@@ -19,8 +19,6 @@ struct ServerConfig {
   int health_timeout_s = 30;
 };
 
-std::string DefaultDataDir();
-
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.
 Result<ServerConfig> ParseServeArgs(int argc, char** argv);
 

@@ -83,7 +83,7 @@ assert_eq "$(md doctor -o json | jq '[.[] | select(.kind=="drift")] | length')" 
 
 step "load data, wipe the database, the app keeps working"
 pid=$(jf "$(md status acme -o json)" .pid)
-assert_eq "$(http_code -X POST "http://127.0.0.1:$port/load?schema=tap_github")" 200 "load"
+assert_eq "$(http_code -X POST -d "" "http://127.0.0.1:$port/load?schema=tap_github")" 200 "load"
 assert_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_github
 expect_exit 2 wipe-db acme
 md wipe-db acme --yes >/dev/null

@@ -456,6 +456,19 @@ TEST_F(ApiTest, UnknownRouteIsJson404) {
   EXPECT_EQ(ErrorCode(r), "not_found");
 }
 
+TEST_F(ApiTest, PutIsNotAllowed) {
+  auto r = client_->Put("/v1/instances/acme", Auth(), "{}", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(ErrorCode(r), "invalid_argument");
+}
+
+TEST_F(ApiTest, UnauthenticatedOversizedBodyIs401) {
+  auto r = client_->Post("/v1/instances", std::string(100 * 1024, 'x'), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+}
+
 TEST_F(ApiTest, NoResponseEverCarriesASecret) {
   fake_.Seed("acme");
   ASSERT_EQ(Patch("/v1/instances/acme/secrets", R"({"set":{"TOKEN_X":"zz-secret-zz"}})")->status, 202);

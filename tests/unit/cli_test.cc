@@ -62,6 +62,7 @@ class CliTest : public ::testing::Test {
   void SetUp() override {
     unsetenv("MELTANODATA_URL");
     unsetenv("MELTANODATA_TOKEN");
+    setenv("MELTANODATA_POLL_MS", "5", 1);
     server_ = std::make_unique<ApiServer>(fake_, kToken, "127.0.0.1", 0);
     ASSERT_TRUE(server_->Start().ok());
     url_ = "http://127.0.0.1:" + std::to_string(server_->port());

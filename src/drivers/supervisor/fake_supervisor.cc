@@ -48,12 +48,12 @@ Status FakeSupervisor::Install(const ServiceSpec& spec) {
     if (s.spec.run_script == spec.run_script && s.spec.log_script == spec.log_script) return Status::Ok();
     bool logger_changed = s.spec.log_script.empty() != spec.log_script.empty();
     bool run_changed = s.spec.run_script != spec.run_script;
-    s.spec = spec;
-    if (logger_changed) services_.erase(it);  // a fresh install, as with s6
-    else {
-      if (run_changed && s.status.up) StartProcess(s);
+    if (!logger_changed) {
+      s.spec = spec;
+      if (run_changed && s.status.up) StartProcess(s);  // restarted with the new script
       return Status::Ok();
     }
+    services_.erase(it);  // adding or dropping the logger is a fresh install, as with s6
   }
   Service s;
   s.spec = spec;

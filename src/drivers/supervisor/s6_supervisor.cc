@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -347,8 +349,8 @@ Status S6Supervisor::RemoveLocked(const std::string& name) {
   if (PathExists(dir)) {
     if (IsSupervised(dir)) {
       // Down first, so that the logger still gets the service's last words.
-      Status down = Svc(dir, {"-wd", "-T", std::to_string(options_.state_timeout_ms), "-d"}, "stop");
-      (void)down;  // timeout-kill and the prune below finish the job
+      // A timeout is not fatal: timeout-kill and the prune below finish the job.
+      (void)Svc(dir, {"-wd", "-T", std::to_string(options_.state_timeout_ms), "-d"}, "stop");
     }
     // Out of s6-svscan's sight in one step, then its supervisors are pruned.
     const std::string moved = scan_dir_ + "/" + kRemovingPrefix + name + "-" + RandomHex(4);
