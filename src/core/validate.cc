@@ -67,7 +67,7 @@ Status ValidateEmail(std::string_view email) {
   std::string_view local = email.substr(0, at);
   std::string_view domain = email.substr(at + 1);
   if (local.empty() || local.size() > 64) return InvalidArgument("email local part must be 1-64 characters");
-  constexpr std::string_view kLocalExtra = "!#$%&*+-/=?^_`{|}~.";
+  constexpr std::string_view kLocalExtra = "!#$%&'*+-/=?^_`{|}~.";
   for (char c : local) {
     if (!IsAlpha(c) && !IsDigit(c) && kLocalExtra.find(c) == std::string_view::npos) {
       return InvalidArgument("email local part has a character that is not allowed");

@@ -52,6 +52,12 @@ step "login with the generated admin password; logs"
 assert_eq "$(http_code -X POST -d password=wrong "http://127.0.0.1:$port/login")" 401 "wrong password"
 logs=$(md logs acme --lines 20)
 assert_contains "$logs" "app log"
+timeout 3 "$BIN" logs acme --follow --lines 0 >"$DATA/follow.out" 2>&1 &
+follow_pid=$!
+sleep 1
+http_code "http://127.0.0.1:$port/no-such-page-for-follow" >/dev/null
+wait "$follow_pid" || true
+assert_contains "$(cat "$DATA/follow.out")" "no-such-page-for-follow" "logs --follow shows new lines"
 
 step "flags hot-reload without restart"
 md flags set acme MELTANO_UI_READONLY=true MELTANO_DISABLE_AIRFLOW=1 >/dev/null
