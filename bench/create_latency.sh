@@ -36,6 +36,13 @@ done
 # shellcheck source=../tests/e2e/lib.sh
 source "$ROOT/tests/e2e/lib.sh"   # sets DATA, md, start_controller, cleanup (trap EXIT)
 
+# Run private copies, so that a rebuild of build/bin during the run changes nothing
+# (the controller installs the demo app from the directory of its own binary).
+mkdir -p "$DATA/bin"
+cp "$MELTANODATA_BIN" "$DEMO_BIN" "$DATA/bin/"
+BIN="$DATA/bin/$(basename "$MELTANODATA_BIN")"
+DEMO_BIN="$DATA/bin/$(basename "$DEMO_BIN")"
+
 FLOOR_PIDS=()
 WATCHDOG=""
 bench_cleanup() {
@@ -68,8 +75,10 @@ R="$DATA/r"
 mkdir -p "$R"
 
 echo "machine: $(nproc) CPUs, $(uname -r), $(date -u +%Y-%m-%dT%H:%M:%SZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
-others=$(pgrep -fa 'ctest|md-e2e\.' | grep -v "$DATA" || true)
-[ -n "$others" ] && echo "NOTE: other test processes running at start:" && echo "$others" | sed 's/^/  /' | head -5
+# Other work on the machine skews every figure: say so.
+others() { pgrep -fa 'ctest|md-e2e\.|cc1plus|gmake|ninja' | grep -v "$DATA" | cut -c1-110 || true; }
+o=$(others)
+[ -n "$o" ] && echo "NOTE: other processes running at start (figures are skewed):" && echo "$o" | sed 's/^/  /' | head -6
 
 start_controller
 PG_PORT=$(cat "$DATA/postgres/port")
@@ -196,8 +205,8 @@ for i in $(seq 1 "$N"); do
 done
 [ "$(md list -o json | jq length)" = 0 ] || fail "instances left after delete"
 
-others=$(pgrep -fa 'ctest|md-e2e\.' | grep -v "$DATA" || true)
-[ -n "$others" ] && echo "NOTE: other test processes running at end:" && echo "$others" | sed 's/^/  /' | head -5
+o=$(others)
+[ -n "$o" ] && echo "NOTE: other processes running at end (figures are skewed):" && echo "$o" | sed 's/^/  /' | head -6
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 

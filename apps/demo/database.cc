@@ -2,9 +2,10 @@
 
 #include <libpq-fe.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <memory>
+
+#include "core/strings.h"
 
 namespace md::demo {
 namespace {
@@ -29,20 +30,6 @@ void ReplaceAll(std::string* s, const std::string& what, const std::string& with
   for (size_t pos = s->find(what); pos != std::string::npos; pos = s->find(what, pos + with.size())) {
     s->replace(pos, what.size(), with);
   }
-}
-
-std::string PercentDecode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -7,15 +7,10 @@
 #include <iterator>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace md::demo {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  size_t last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 bool IsKey(const std::string& key) {
   if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return false;

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "core/strings.h"
+
 namespace md::cli {
 namespace {
 
@@ -12,29 +14,13 @@ std::string WithQuery(const std::string& path, const Query& query) {
   std::string out = path;
   char sep = '?';
   for (const auto& [k, v] : query) {
-    out += sep + UrlEncode(k) + "=" + UrlEncode(v);
+    out += sep + PercentEncode(k) + "=" + PercentEncode(v);
     sep = '&';
   }
   return out;
 }
 
 }  // namespace
-
-std::string UrlEncode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 Result<std::unique_ptr<ApiClient>> ApiClient::Create(const std::string& server_url, std::string token) {
   std::string url = server_url;

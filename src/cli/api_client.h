@@ -58,7 +58,4 @@ class ApiClient {
   std::unique_ptr<httplib::Client> http_;
 };
 
-// Percent-encodes a path segment or query value.
-std::string UrlEncode(const std::string& s);
-
 }  // namespace md::cli

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/files.h"
+#include "core/strings.h"
 
 namespace md::cli {
 namespace {
@@ -12,13 +13,6 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v == nullptr ? "" : v;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Operation and health verbs: ops list|show, doctor [--fix].
 
+#include <algorithm>
 #include <cstdint>
 
 #include "cli/output.h"
@@ -96,11 +97,13 @@ int CmdDoctor(Context& ctx) {
   const bool fix = ctx.args.Has("--fix");
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
   MD_CLI_TRY(ctx, Json answer, fix ? client->Post("/v1/doctor/fix") : client->Get("/v1/doctor"));
+  MD_CLI_TRY(ctx, auto findings, ApiClient::Decode<std::vector<DoctorFinding>>(answer));
+  // --fix that could not repair everything has failed.
+  bool repairs_failed = fix && std::any_of(findings.begin(), findings.end(), [](const DoctorFinding& f) { return !f.fixed; });
   if (ctx.json) {
     PrintJson(ctx.out, answer);
-    return kExitOk;
+    return repairs_failed ? kExitFailed : kExitOk;
   }
-  MD_CLI_TRY(ctx, auto findings, ApiClient::Decode<std::vector<DoctorFinding>>(answer));
   if (findings.empty()) {
     ctx.out << "✓ no drift, orphans or missing resources\n";
     return kExitOk;
@@ -113,7 +116,7 @@ int CmdDoctor(Context& ctx) {
   }
   table.Print(ctx.out);
   if (!fix && unfixed > 0) ctx.out << "repair with `meltanodata doctor --fix`\n";
-  return kExitOk;
+  return repairs_failed ? kExitFailed : kExitOk;
 }
 
 }  // namespace md::cli

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,24 +13,17 @@
 
 namespace md {
 namespace fs = std::filesystem;
-namespace {
-
-Status Errno(const std::string& what, const std::string& path) {
-  return Internal(what + " " + path + ": " + strerror(errno));
-}
-
-}  // namespace
 
 Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode, Owner owner) {
   std::string tmp = path + ".tmp-" + RandomHex(4);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("cannot create", tmp);
+  if (fd < 0) return ErrnoStatus("cannot create " + tmp);
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      Status s = Errno("cannot write", tmp);
+      Status s = ErrnoStatus("cannot write " + tmp);
       close(fd);
       unlink(tmp.c_str());
       return s;
@@ -39,14 +31,14 @@ Status WriteFileAtomic(const std::string& path, const std::string& content, mode
     done += static_cast<size_t>(n);
   }
   if (fchown(fd, owner.uid, owner.gid) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
-    Status s = Errno("cannot set owner/mode of", tmp);
+    Status s = ErrnoStatus("cannot set owner/mode of " + tmp);
     close(fd);
     unlink(tmp.c_str());
     return s;
   }
   close(fd);
   if (rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Errno("cannot rename onto", path);
+    Status s = ErrnoStatus("cannot rename onto " + path);
     unlink(tmp.c_str());
     return s;
   }
@@ -57,7 +49,7 @@ Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) return NotFound("no such file: " + path);
-    return Errno("cannot read", path);
+    return ErrnoStatus("cannot read " + path);
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -68,8 +60,8 @@ Status EnsureDirectory(const std::string& path, mode_t mode, Owner owner) {
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec) return Internal("cannot create directory " + path + ": " + ec.message());
-  if (chown(path.c_str(), owner.uid, owner.gid) != 0) return Errno("cannot chown", path);
-  if (chmod(path.c_str(), mode) != 0) return Errno("cannot chmod", path);
+  if (chown(path.c_str(), owner.uid, owner.gid) != 0) return ErrnoStatus("cannot chown " + path);
+  if (chmod(path.c_str(), mode) != 0) return ErrnoStatus("cannot chmod " + path);
   return Status::Ok();
 }
 
@@ -84,9 +76,9 @@ Status RemoveTree(const std::string& path) {
 
 Status ReplaceSymlink(const std::string& target, const std::string& link) {
   std::string tmp = link + ".tmp-" + RandomHex(4);
-  if (symlink(target.c_str(), tmp.c_str()) != 0) return Errno("cannot create symlink", tmp);
+  if (symlink(target.c_str(), tmp.c_str()) != 0) return ErrnoStatus("cannot create symlink " + tmp);
   if (rename(tmp.c_str(), link.c_str()) != 0) {
-    Status s = Errno("cannot rename symlink onto", link);
+    Status s = ErrnoStatus("cannot rename symlink onto " + link);
     unlink(tmp.c_str());
     return s;
   }

@@ -9,16 +9,37 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 namespace md {
 namespace {
 
-extern "C" char** environ;
-
 void CloseFd(int& fd) {
   if (fd >= 0) close(fd);
   fd = -1;
+}
+
+// Writes stdin (small) to the child. A child that exits without reading is
+// not an error: SIGPIPE is blocked in this thread and a pending one consumed,
+// so the process's own disposition is left alone.
+void WriteInput(int fd, const std::string& input) {
+  if (input.empty()) return;
+  sigset_t pipe_set, old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  size_t written = 0;
+  while (written < input.size()) {
+    ssize_t n = write(fd, input.data() + written, input.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<size_t>(n);
+  }
+  timespec zero{0, 0};
+  while (sigtimedwait(&pipe_set, nullptr, &zero) == SIGPIPE) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 }  // namespace
@@ -41,10 +62,16 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
     close(out_pipe[1]);
     return Internal(std::string("pipe: ") + strerror(errno));
   }
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  // Children get a minimal environment, never the controller's (which may
+  // hold a token): PATH, a UTF-8 locale, and what the caller asks for.
+  const char* path = std::getenv("PATH");
+  std::vector<std::string> env_strings = {
+      std::string("PATH=") + (path && *path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+      "LANG=C.UTF-8"};
   for (const auto& extra : options.env) {
-    auto key = extra.substr(0, extra.find('=') + 1);
+    auto eq = extra.find('=');
+    if (eq == std::string::npos || eq == 0) return InvalidArgument("environment entry without a name");
+    auto key = extra.substr(0, eq + 1);
     std::erase_if(env_strings, [&](const std::string& s) { return s.rfind(key, 0) == 0; });
     env_strings.push_back(extra);
   }
@@ -64,8 +91,14 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
     dup2(out_pipe[1], 2);
     setpgid(0, 0);
     // Descriptors of the parent (API sockets, the store) must not leak into
-    // long-lived children such as PostgreSQL.
-    close_range(3, ~0U, 0);
+    // long-lived children such as PostgreSQL; nor its signal mask.
+    if (close_range(3, ~0U, 0) != 0) {
+      for (long fd = 3, max = sysconf(_SC_OPEN_MAX); fd < max; ++fd) close(static_cast<int>(fd));
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
     execvpe(c_argv[0], c_argv.data(), c_env.data());
     const char msg[] = "exec failed\n";
@@ -76,14 +109,7 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
   close(out_pipe[1]);
   int in_fd = in_pipe[1];
   int out_fd = out_pipe[0];
-  // stdin is small; write it, ignoring a reader that has gone away.
-  signal(SIGPIPE, SIG_IGN);
-  size_t written = 0;
-  while (written < options.input.size()) {
-    ssize_t n = write(in_fd, options.input.data() + written, options.input.size() - written);
-    if (n <= 0) break;
-    written += static_cast<size_t>(n);
-  }
+  WriteInput(in_fd, options.input);
   CloseFd(in_fd);
 
   ProcessResult result;
@@ -100,7 +126,13 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
     pollfd pfd{out_fd, POLLIN, 0};
     int rc = poll(&pfd, 1, static_cast<int>(left.count()));
     if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) continue;
+    if (rc < 0) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+      CloseFd(out_fd);
+      return Internal(std::string("poll: ") + strerror(errno));
+    }
+    if (rc == 0) continue;
     ssize_t n = read(out_fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

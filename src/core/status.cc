@@ -1,5 +1,8 @@
 #include "core/status.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace md {
 
 const char* CodeName(Code code) {
@@ -14,6 +17,11 @@ const char* CodeName(Code code) {
     case Code::kInternal: return "internal";
   }
   return "internal";
+}
+
+Status ErrnoStatus(const std::string& what) {
+  int err = errno;
+  return Internal(what + ": " + strerror(err));
 }
 
 }  // namespace md

@@ -50,6 +50,9 @@ inline Status FailedPrecondition(std::string m) { return {Code::kFailedPrecondit
 inline Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
+// Internal("`what`: strerror(errno)"); call right after the failing system call.
+Status ErrnoStatus(const std::string& what);
+
 // A value or the Status saying why there is none.
 template <typename T>
 class [[nodiscard]] Result {

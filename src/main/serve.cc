@@ -1,6 +1,7 @@
 #include "main/serve.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -25,9 +26,16 @@ namespace {
 
 constexpr const char* kEmbeddedClusterName = "local";
 
+// Exit codes of the command-line contract.
 int Fail(const Status& status) {
   std::fprintf(stderr, "error: %s\n", status.message().c_str());
-  return status.code() == Code::kInvalidArgument ? 2 : 1;
+  switch (status.code()) {
+    case Code::kInvalidArgument: return 2;
+    case Code::kNotFound: return 3;
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return 4;
+    default: return 1;
+  }
 }
 
 // The admin token, created (0600) on first start.
@@ -35,6 +43,7 @@ Result<std::string> EnsureAdminToken(const std::string& data_dir) {
   std::string path = data_dir + "/admin.token";
   auto existing = ReadFile(path);
   if (existing.ok() && !existing->empty()) {
+    if (chmod(path.c_str(), 0600) != 0) return Internal("cannot restrict " + path + " to mode 0600");
     std::string token = *existing;
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
     return token;
@@ -85,6 +94,8 @@ int RunServe(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Every file and directory gets its mode explicitly; nothing may be wider.
+  umask(022);
 
   if (Status s = EnsureDirectory(config.data_dir, 0755, {geteuid(), getegid()}); !s.ok()) return Fail(s);
   auto token = EnsureAdminToken(config.data_dir);

@@ -16,7 +16,7 @@ struct ServerConfig {
   int port_base = 20000;             // tenant apps' loopback ports
   int port_count = 10000;
   int embedded_cluster_capacity = 100;
-  int health_timeout_s = 30;
+  int health_timeout_s = 600;        // upper bound on a profile's own health timeout
 };
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.

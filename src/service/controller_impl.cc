@@ -1,8 +1,5 @@
 #include "service/controller_impl.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -10,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/net.h"
 #include "core/random.h"
 #include "core/validate.h"
 #include "service/log_reader.h"
@@ -17,18 +15,6 @@
 
 namespace md {
 namespace {
-
-bool PortIsFree(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return free;
-}
 
 std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>> fields) {
   nlohmann::json j = nlohmann::json::object();
@@ -46,6 +32,9 @@ Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   auto inst = d_.store.GetInstance(sub);
   if (!inst.ok() && inst.status().code() == Code::kNotFound) {
     return NotFound("no instance '" + sub + "'; see `meltanodata list`");
+  }
+  if (inst.ok() && inst->status == InstanceStatus::kDeleting) {
+    return FailedPrecondition("instance '" + sub + "' is being deleted");
   }
   return inst;
 }
@@ -143,9 +132,8 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
 
 Result<LogChunk> ControllerImpl::ReadLogs(const std::string& sub, int lines, const std::string& cursor) {
   MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
-  if (lines < 0 || lines > 100000) return InvalidArgument("--lines must be between 0 and 100000");
-  MD_ASSIGN_OR_RETURN(std::string app_log, steps_.AppLogPath(sub));
-  return ReadLogFiles({{"app log", app_log}, {"service output", d_.layout.logs_dir(sub) + "/current"}}, lines, cursor);
+  if (lines < 1 || lines > 100000) return InvalidArgument("--lines must be a number from 1 to 100000");
+  return ReadLogFiles(steps_.LogSources(sub), lines, cursor);
 }
 
 Result<std::vector<Operation>> ControllerImpl::Upgrade(const std::vector<std::string>& subs, bool all,
@@ -165,7 +153,7 @@ Result<std::vector<Operation>> ControllerImpl::Upgrade(const std::vector<std::st
   for (const Instance& inst : targets) {
     if (inst.status == InstanceStatus::kDeleting) continue;
     MD_ASSIGN_OR_RETURN(Operation op, runner_.Submit(op_kind::kUpgrade, inst.subdomain,
-                                                     ParamsJson({{"from", inst.app_version}, {"to", version}})));
+                                                     ParamsJson({{"to", version}})));
     ops.push_back(std::move(op));
   }
   return ops;
@@ -224,7 +212,8 @@ Result<Operation> ControllerImpl::WipeDatabase(const std::string& sub) {
 }
 
 Result<Operation> ControllerImpl::DeleteInstance(const std::string& sub) {
-  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  auto inst = ExistingInstance(sub);
+  if (!inst.ok() && inst.status().code() != Code::kFailedPrecondition) return inst.status();
   return runner_.Submit(op_kind::kDelete, sub, "{}");
 }
 

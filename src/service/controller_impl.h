@@ -47,7 +47,8 @@ class ControllerImpl final : public Controller {
   Result<std::vector<DoctorFinding>> Doctor(bool fix) override;
 
  private:
-  // The instance, or NotFound naming it; refuses one being deleted.
+  // The instance, or NotFound naming it; FailedPrecondition for one being
+  // deleted (only a delete may be asked for again).
   Result<Instance> ExistingInstance(const std::string& subdomain);
   Result<std::string> PickCluster();
   Result<int> PickPort(const std::vector<Instance>& instances);

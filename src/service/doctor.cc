@@ -80,6 +80,10 @@ Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
   if (host_users.ok()) {
     for (const std::string& user : *host_users) {
       if (users.count(user)) continue;
+      // Only users whose home is under this controller's data dir are ours:
+      // another controller on the same host has its own.
+      auto found = d_.host.LookupUser(user);
+      if (!found.ok() || found->home.rfind(d_.layout.data_dir() + "/tenants/", 0) != 0) continue;
       DoctorFinding f{.kind = "orphan", .resource = "unix_user " + user, .detail = "no instance owns it"};
       if (fix) f.fixed = d_.host.RemoveUser(user).ok();
       findings.push_back(f);
@@ -115,8 +119,12 @@ Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
     if (!dbs.ok()) continue;
     for (const std::string& db : *dbs) {
       if (owned.count(db)) continue;
-      DoctorFinding f{.kind = "orphan", .resource = "database " + c.name + "/" + db, .detail = "no instance owns it"};
-      if (fix) f.fixed = d_.database.DropDatabase(c.admin_url, db, db).ok();
+      // A shared cluster may hold another controller's tenants: only the
+      // embedded cluster is ours alone, so only there is an orphan dropped.
+      DoctorFinding f{.kind = "orphan", .resource = "database " + c.name + "/" + db,
+                      .detail = c.embedded ? "no instance owns it" : "no instance of this controller owns it; not "
+                                                                     "removed from a shared cluster"};
+      if (fix && c.embedded) f.fixed = d_.database.DropDatabase(c.admin_url, db, db).ok();
       findings.push_back(f);
     }
   }

@@ -1,9 +1,14 @@
 #include "service/log_reader.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
 
 #include <deque>
-#include <fstream>
 #include <sstream>
 
 namespace md {
@@ -23,18 +28,31 @@ std::vector<long long> ParseCursor(const std::string& cursor, size_t n) {
   return offsets;
 }
 
-long long FileSize(const std::string& path) {
+constexpr long long kMaxChunk = 1 << 20;
+
+// An open, read-only descriptor of `source`, or -1 if it is missing, not a
+// regular file, or resolves outside its root.
+int OpenConfined(const LogSource& source) {
+  char resolved_root[PATH_MAX];
+  char resolved[PATH_MAX];
+  if (!realpath(source.root.c_str(), resolved_root) || !realpath(source.path.c_str(), resolved)) return -1;
+  if (std::string(resolved).rfind(std::string(resolved_root) + "/", 0) != 0) return -1;
+  int fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
   struct stat st;
-  return stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
-std::string ReadFrom(const std::string& path, long long offset, long long end) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || end <= offset) return "";
-  in.seekg(offset);
-  std::string text(static_cast<size_t>(end - offset), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+// Bytes [offset, min(end, offset + kMaxChunk)) of the file.
+std::string ReadRange(int fd, long long offset, long long end) {
+  if (end <= offset) return "";
+  std::string text(static_cast<size_t>(std::min(end - offset, kMaxChunk)), '\0');
+  ssize_t n = pread(fd, text.data(), text.size(), offset);
+  text.resize(n > 0 ? static_cast<size_t>(n) : 0);
   return text;
 }
 
@@ -58,20 +76,25 @@ Result<LogChunk> ReadLogFiles(const std::vector<LogSource>& sources, int lines, 
   bool following = !cursor.empty();
   std::vector<long long> offsets = ParseCursor(cursor, sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
-    long long size = FileSize(sources[i].path);
+    int fd = OpenConfined(sources[i]);
+    struct stat st {};
+    long long size = fd >= 0 && fstat(fd, &st) == 0 ? static_cast<long long>(st.st_size) : 0;
     std::string text;
+    long long next = size;
     if (following) {
       long long from = offsets[i] < 0 || offsets[i] > size ? 0 : offsets[i];
-      text = ReadFrom(sources[i].path, from, size);
-    } else {
+      text = fd >= 0 ? ReadRange(fd, from, size) : "";
+      next = from + static_cast<long long>(text.size());
+    } else if (fd >= 0) {
       // Enough of the end to hold `lines` lines of ordinary length.
       long long from = std::max(0LL, size - static_cast<long long>(lines) * 1024 - 1024);
-      text = LastLines(ReadFrom(sources[i].path, from, size), lines);
+      text = LastLines(ReadRange(fd, from, size), lines);
       if (!text.empty()) text = "==> " + sources[i].label + " <==\n" + text;
     }
-    if (!text.empty() && text.back() != '\n') text += '\n';
+    if (fd >= 0) close(fd);
+    if (!following && !text.empty() && text.back() != '\n') text += '\n';
     chunk.text += text;
-    chunk.cursor += (i ? "," : "") + std::to_string(size);
+    chunk.cursor += (i ? "," : "") + std::to_string(next);
   }
   return chunk;
 }

@@ -55,31 +55,37 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
     plan.on_failure = MarkFailed(s, sub);
   } else if (kind == op_kind::kUpgrade) {
-    std::string from = Param(op, "from");
     std::string to = Param(op, "to");
+    // The version to roll back to is the one running when the upgrade starts
+    // (not when it was submitted: another operation may run in between).
+    std::string previous_key = "upgrade_from:" + std::to_string(op.id);
+    add("note_previous", [&s, sub, previous_key] { return s.NotePreviousVersion(sub, previous_key); });
     add("install_version", [&s, sub, to] { return s.InstallVersion(sub, to); });
     add("switch_version", [&s, sub, to] { return s.SwitchVersion(sub, to); });
     add("record_version", [&s, sub, to] { return s.RecordVersion(sub, to); });
     add("restart_service", [&s, sub] { return s.RestartService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
-    plan.on_failure = [&s, sub, from, to](const Status& error) -> Status {
-      Status back = s.SwitchVersion(sub, from);
-      if (back.ok()) back = s.RecordVersion(sub, from);
+    plan.on_failure = [&s, sub, to, previous_key](const Status& error) -> Status {
+      auto from = s.PreviousVersion(previous_key);
+      if (!from.ok()) return error;  // failed before anything was switched
+      Status back = s.SwitchVersion(sub, *from);
+      if (back.ok()) back = s.RecordVersion(sub, *from);
       if (back.ok()) back = s.RestartService(sub);
       if (back.ok()) back = s.WaitHealthy(sub);
       (void)s.SetStatus(sub, back.ok() ? InstanceStatus::kRunning : InstanceStatus::kDegraded);
-      std::string outcome = back.ok() ? "rolled back to " + from + ", which is serving"
-                                      : "rollback to " + from + " failed too: " + back.message();
+      std::string outcome = back.ok() ? "rolled back to " + *from + ", which is serving"
+                                      : "rollback to " + *from + " failed too: " + back.message();
       return Status(error.code(), "upgrade to " + to + " failed; " + outcome + "; " + error.message());
     };
   } else if (kind == op_kind::kFlags) {
     add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
     add("reload_service", [&s, sub] { return s.ReloadService(sub); });
   } else if (kind == op_kind::kSecrets) {
+    // A stopped instance stays stopped; it reads the new secrets when started.
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
-    add("restart_service", [&s, sub] { return s.RestartService(sub); });
-    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("restart_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.RestartService(sub); }); });
+    add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
   } else if (kind == op_kind::kStart || kind == op_kind::kRestart) {
     if (kind == op_kind::kStart) add("start_service", [&s, sub] { return s.StartService(sub); });
     else add("restart_service", [&s, sub] { return s.RestartService(sub); });

@@ -1,5 +1,7 @@
 #include "service/tenant_files.h"
 
+#include "core/strings.h"
+
 #include <algorithm>
 
 namespace md {
@@ -13,19 +15,10 @@ bool IsPlain(const std::string& s) {
 }
 
 std::string Setpriv(uid_t uid, gid_t gid) {
-  return "setpriv --reuid=" + std::to_string(uid) + " --regid=" + std::to_string(gid) + " --clear-groups --";
+  return "/usr/bin/setpriv --reuid=" + std::to_string(uid) + " --regid=" + std::to_string(gid) + " --clear-groups --";
 }
 
 }  // namespace
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
 
 std::string RenderEnvFile(const EnvMap& flags) {
   std::string out = "# Feature flags, written by MeltanoData: `meltanodata flags set` changes them.\n";
@@ -34,9 +27,14 @@ std::string RenderEnvFile(const EnvMap& flags) {
       out += key + "=" + value + "\n";
       continue;
     }
+    // Single quotes are literal for dotenv readers (no ${VAR} expansion).
+    if (value.find('\'') == std::string::npos) {
+      out += key + "='" + value + "'\n";
+      continue;
+    }
     std::string quoted;
     for (char c : value) {
-      if (c == '"' || c == '\\') quoted += '\\';
+      if (c == '"' || c == '\\' || c == '$') quoted += '\\';
       quoted += c;
     }
     out += key + "=\"" + quoted + "\"\n";
@@ -46,14 +44,20 @@ std::string RenderEnvFile(const EnvMap& flags) {
 
 std::string RenderRunScript(const RunScriptSpec& spec) {
   std::string s = "#!/bin/sh\n# Written by MeltanoData; rewritten on every change.\nexec 2>&1\n";
-  s += "for f in " + ShellQuote(spec.secrets_dir) + "/*; do\n";
-  s += "  [ -f \"$f\" ] && export \"${f##*/}=$(cat \"$f\")\"\n";
-  s += "done\n";
   s += "cd " + ShellQuote(spec.project_dir) + " || exit 111\n";
-  s += "export HOME=" + ShellQuote(spec.project_dir) + " USER=" + ShellQuote(spec.user) +
-       " LOGNAME=" + ShellQuote(spec.user) + "\n";
-  for (const auto& [key, value] : spec.environment) s += "export " + key + "=" + ShellQuote(value) + "\n";
-  s += "exec " + Setpriv(spec.uid, spec.gid);
+  // A clean environment, then privileges dropped before anything of the
+  // tenant's is read: the secrets are read by the tenant's own shell.
+  s += "exec /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=" + ShellQuote(spec.project_dir) +
+       " USER=" + ShellQuote(spec.user) + " LOGNAME=" + ShellQuote(spec.user) + " \\\n";
+  for (const auto& [key, value] : spec.environment) s += "  " + key + "=" + ShellQuote(value) + " \\\n";
+  s += "  " + Setpriv(spec.uid, spec.gid) + " /bin/sh -c '\n";
+  s += "for f in \"$1\"/*; do\n";
+  s += "  n=${f##*/}\n";
+  s += "  case $n in \"\"|[0-9]*|*[!A-Za-z0-9_]*) continue;; esac\n";
+  s += "  [ -f \"$f\" ] && export \"$n=$(cat \"$f\")\"\n";
+  s += "done\n";
+  s += "shift\n";
+  s += "exec \"$@\"' sh " + ShellQuote(spec.secrets_dir);
   for (const auto& arg : spec.start) s += " " + ShellQuote(arg);
   return s + "\n";
 }

@@ -10,9 +10,6 @@
 
 namespace md {
 
-// One argument for /bin/sh, single-quoted so nothing in it is syntax.
-std::string ShellQuote(const std::string& s);
-
 // KEY=VALUE lines, sorted, quoted the way dotenv readers expect.
 std::string RenderEnvFile(const EnvMap& flags);
 

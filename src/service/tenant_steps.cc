@@ -6,14 +6,13 @@
 #include <cstdlib>
 
 #include <chrono>
-#include <deque>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/files.h"
 #include "core/process.h"
+#include "service/log_reader.h"
 #include "service/tenant_files.h"
 
 namespace md {
@@ -25,20 +24,7 @@ constexpr mode_t kSecretsDir = 0700;
 constexpr mode_t kEnvFile = 0640;
 constexpr mode_t kSecretFile = 0600;
 constexpr const char* kInstalledMarker = ".installed";
-
-std::string TailLines(const std::string& path, int n) {
-  std::ifstream in(path);
-  if (!in) return "";
-  std::deque<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(line);
-    if (static_cast<int>(lines.size()) > n) lines.pop_front();
-  }
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
+constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
 
 std::string LedgerRef(const std::string& cluster, const std::string& name) { return cluster + "/" + name; }
 
@@ -112,9 +98,14 @@ Status TenantSteps::InstallVersion(const std::string& sub, const std::string& ve
   // A half-made install from an interrupted run is removed and redone.
   MD_RETURN_IF_ERROR(RemoveTree(app_dir));
   MD_RETURN_IF_ERROR(EnsureDirectory(app_dir, kRootDir));
+  ProcessOptions options;
+  options.timeout_ms = kInstallTimeoutMs;
   for (const Argv& cmd : profile.install) {
     MD_ASSIGN_OR_RETURN(Argv argv, RenderArgv(cmd, vars));
-    MD_RETURN_IF_ERROR(RunChecked(argv).status().WithContext("installing " + inst.app + " " + version));
+    Status s = RunChecked(argv, options).status();
+    // A timed-out install (e.g. pip on a slow network) is not retried.
+    if (s.code() == Code::kUnavailable) s = Internal(s.message());
+    MD_RETURN_IF_ERROR(s.WithContext("installing " + inst.app + " " + version));
   }
   return WriteFileAtomic(app_dir + "/" + kInstalledMarker, version + "\n", 0644);
 }
@@ -226,8 +217,9 @@ Status TenantSteps::ReloadService(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(std::string pid_text, ReadFile(pid_path));
   int pid = std::atoi(pid_text.c_str());
   if (pid <= 1) return Unavailable("no pid in " + pid_path + " yet");
-  if (kill(pid, SIGHUP) != 0) return Unavailable("cannot signal pid " + std::to_string(pid) + " from " + pid_path);
-  return Status::Ok();
+  // The pid file is the tenant's: signal as the tenant, so the kernel refuses
+  // any process that is not theirs.
+  return RunAsTenant(inst, {"kill", "-HUP", std::to_string(pid)}, {});
 }
 Status TenantSteps::RestartService(const std::string& sub) { return d_.supervisor.Restart(Layout::ServiceName(sub)); }
 Status TenantSteps::StartService(const std::string& sub) { return d_.supervisor.Start(Layout::ServiceName(sub)); }
@@ -240,13 +232,17 @@ Result<std::string> TenantSteps::AppLogPath(const std::string& sub) {
   return RenderTemplate(profile.app_log, vars);
 }
 
+std::vector<LogSource> TenantSteps::LogSources(const std::string& sub) {
+  std::vector<LogSource> sources;
+  std::string root = d_.layout.tenant_dir(sub);
+  if (auto app_log = AppLogPath(sub); app_log.ok()) sources.push_back({"app log", *app_log, root});
+  sources.push_back({"service output", d_.layout.logs_dir(sub) + "/current", root});
+  return sources;
+}
+
 std::string TenantSteps::LogTail(const std::string& sub, int n) {
-  std::string out;
-  auto app_log = AppLogPath(sub);
-  if (app_log.ok()) out += TailLines(*app_log, n);
-  std::string service_log = TailLines(d_.layout.logs_dir(sub) + "/current", n);
-  if (!service_log.empty()) out += (out.empty() ? "" : "--- service output ---\n") + service_log;
-  return out;
+  auto chunk = ReadLogFiles(LogSources(sub), n, "");
+  return chunk.ok() ? chunk->text : "";
 }
 
 Status TenantSteps::WaitHealthy(const std::string& sub) {
@@ -287,6 +283,24 @@ Status TenantSteps::RecordVersion(const std::string& sub, const std::string& ver
   inst.app_version = version;
   inst.updated_ms = NowMs();
   return d_.store.UpdateInstance(inst);
+}
+
+Status TenantSteps::NotePreviousVersion(const std::string& sub, const std::string& key) {
+  MD_ASSIGN_OR_RETURN(auto noted, d_.store.GetSetting(key));
+  if (noted && !noted->empty()) return Status::Ok();
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  return d_.store.PutSetting(key, inst.app_version);
+}
+
+Result<std::string> TenantSteps::PreviousVersion(const std::string& key) {
+  MD_ASSIGN_OR_RETURN(auto noted, d_.store.GetSetting(key));
+  if (!noted || noted->empty()) return NotFound("no previous version noted");
+  return *noted;
+}
+
+Status TenantSteps::UnlessStopped(const std::string& sub, const std::function<Status()>& action) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  return inst.status == InstanceStatus::kStopped ? Status::Ok() : action();
 }
 
 Status TenantSteps::RemoveService(const std::string& sub) {

@@ -4,11 +4,13 @@
 // the resource to the ledger before creating it. Thread-safe for different
 // tenants; the Runner never runs two operations of one tenant at once.
 
+#include <functional>
 #include <string>
 
 #include "core/status.h"
 #include "core/types.h"
 #include "service/deps.h"
+#include "service/log_reader.h"
 
 namespace md {
 
@@ -35,6 +37,12 @@ class TenantSteps {
   Status WipeDatabase(const std::string& sub);
   Status SetStatus(const std::string& sub, InstanceStatus status);
   Status RecordVersion(const std::string& sub, const std::string& version);
+  // Keeps the instance's current version under `key` (once: a resumed
+  // operation keeps the first value); PreviousVersion reads it back.
+  Status NotePreviousVersion(const std::string& sub, const std::string& key);
+  Result<std::string> PreviousVersion(const std::string& key);
+  // Runs `action` unless the instance is stopped.
+  Status UnlessStopped(const std::string& sub, const std::function<Status()>& action);
 
   Status RemoveService(const std::string& sub);
   Status DropDatabase(const std::string& sub);
@@ -45,7 +53,9 @@ class TenantSteps {
   // Desired contents of the tenant's .env and secrets dir, as the store says.
   Result<std::string> DesiredEnvFile(const std::string& sub);
   Result<EnvMap> DesiredSecretFiles(const std::string& sub);
-  // The last `n` lines of the app's log and of the service output.
+  // The app's log and the service output, confined to the tenant's dir.
+  std::vector<LogSource> LogSources(const std::string& sub);
+  // The last `n` lines of each.
   std::string LogTail(const std::string& sub, int n);
   Result<std::string> AppLogPath(const std::string& sub);
 

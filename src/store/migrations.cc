@@ -4,8 +4,12 @@
 
 #include <string>
 
+#include "store/sqlite_error.h"
+
 namespace md {
 namespace {
+
+using sqlite_internal::SqlError;
 
 // Version 1: the initial schema. Enum columns hold their names (types.h).
 constexpr const char* kSchemaV1 = R"sql(
@@ -90,13 +94,6 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql";
-
-Status SqlError(sqlite3* db, int rc, const std::string& what) {
-  std::string message = "store: " + what + ": " + sqlite3_errmsg(db);
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(message);
-  return Internal(message);
-}
 
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "store/migrations.h"
+#include "store/sqlite_error.h"
 
 namespace md {
 
@@ -19,13 +20,7 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// Busy or locked past the busy timeout is transient (Unavailable); anything else is Internal.
-Status SqlError(sqlite3* db, int rc, const std::string& what) {
-  std::string message = "store: " + what + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(message);
-  return Internal(message);
-}
+using sqlite_internal::SqlError;
 
 }  // namespace
 

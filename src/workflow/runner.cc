@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "core/clock.h"
 
@@ -23,6 +24,10 @@ Result<Operation> Runner::Submit(const std::string& kind, const std::string& sub
   op.created_ms = NowMs();
   for (const auto& name : names) op.steps.push_back(StepRecord{.name = name});
   MD_ASSIGN_OR_RETURN(op.id, store_.InsertOperation(op));
+  {
+    std::lock_guard lock(mu_);
+    submitted_ = true;
+  }
   wake_.notify_all();
   return op;
 }
@@ -78,8 +83,10 @@ void Runner::DispatchLoop() {
     } else {
       std::fprintf(stderr, "runner: cannot list operations: %s\n", pending.status().message().c_str());
     }
-    // New submissions notify; the timeout bounds the delay of anything missed.
-    wake_.wait_for(lock, std::chrono::milliseconds(500));
+    // Submissions and finished operations wake the dispatcher; the timeout
+    // only bounds how long an operation written by another writer waits.
+    wake_.wait_for(lock, std::chrono::milliseconds(500),
+                   [this] { return stopping_ || !finished_workers_.empty() || std::exchange(submitted_, false); });
   }
 }
 

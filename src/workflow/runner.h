@@ -58,6 +58,7 @@ class Runner {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool submitted_ = false;                 // a Submit since the dispatcher last looked
   bool started_ = false;
   std::set<std::string> busy_;             // subdomains with a running operation
   std::map<int64_t, std::thread> workers_; // running operations

@@ -145,7 +145,8 @@ cleanup() {
       userdel "$user" 2>/dev/null || true
     fi
   done </etc/passwd
-  rm -rf "$DATA"
+  # s6's supervise dirs may still be written to for a moment after it stops.
+  for _ in 1 2 3 4 5; do rm -rf "$DATA" 2>/dev/null && break; sleep 0.2; done
   exit $status
 }
 trap cleanup EXIT

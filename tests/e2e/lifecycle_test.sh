@@ -52,7 +52,7 @@ step "login with the generated admin password; logs"
 assert_eq "$(http_code -X POST -d password=wrong "http://127.0.0.1:$port/login")" 401 "wrong password"
 logs=$(md logs acme --lines 20)
 assert_contains "$logs" "app log"
-timeout 3 "$BIN" logs acme --follow --lines 0 >"$DATA/follow.out" 2>&1 &
+timeout 3 "$BIN" logs acme --follow --lines 1 >"$DATA/follow.out" 2>&1 &
 follow_pid=$!
 sleep 1
 http_code "http://127.0.0.1:$port/no-such-page-for-follow" >/dev/null

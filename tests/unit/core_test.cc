@@ -1,9 +1,22 @@
 #include <gtest/gtest.h>
 
-#include "core/process.h"
-#include "core/validate.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
 #include <vector>
+
+#include "core/net.h"
+#include "core/process.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "core/strings.h"
+#include "core/validate.h"
 
 namespace md {
 namespace {
@@ -74,6 +87,110 @@ TEST(ValidateName, RefusesControlCharacters) {
   EXPECT_FALSE(ValidateName("").ok());
   EXPECT_FALSE(ValidateName("a\nb").ok());
   EXPECT_FALSE(ValidateName("\xff\xfe").ok());
+}
+
+TEST(Trim, StripsSpacesTabsAndLineBreaksAtBothEnds) {
+  EXPECT_EQ(Trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(Trim("\n\tx"), "x");
+  EXPECT_EQ(Trim("x"), "x");
+  EXPECT_EQ(Trim(" \t\r\n "), "");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim("a \n b"), "a \n b");  // inner whitespace stays
+  EXPECT_EQ(Trim("\va\f"), "\va\f");    // only space, tab, CR, LF count
+}
+
+// What /bin/sh makes of ShellQuote(s) as a printf argument.
+std::string ShellRoundTrip(const std::string& s) {
+  auto r = RunProcess({"sh", "-c", "printf %s " + ShellQuote(s)});
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  if (!r.ok()) return "<failed>";
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+  return r->output;
+}
+
+TEST(ShellQuote, WrapsInSingleQuotesAndEscapesQuotes) {
+  EXPECT_EQ(ShellQuote(""), "''");
+  EXPECT_EQ(ShellQuote("abc"), "'abc'");
+  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+}
+
+TEST(ShellQuote, SurvivesHostileInputThroughTheShell) {
+  std::string marker = (std::filesystem::temp_directory_path() / ("md-shellquote-" + RandomHex(6))).string();
+  std::vector<std::string> inputs = {
+      "",
+      "plain",
+      "it's",
+      "''",
+      "'",
+      "\"double\" \\\\ back\\slash",
+      "$(touch " + marker + ")",
+      "`touch " + marker + "`",
+      "$HOME ${PATH} $0 $@ $*",
+      "a\nb\n",
+      "\n",
+      "; touch " + marker + "; echo '",
+      "' ; touch " + marker + " ; '",
+      "* ? [a-z] ~ # & | < > ( ) { } !",
+      "tab\there  two  spaces",
+      "-n",
+      "%s %d \\n",
+  };
+  for (const std::string& s : inputs) EXPECT_EQ(ShellRoundTrip(s), s) << s;
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  std::filesystem::remove(marker);
+}
+
+TEST(PercentEncode, KeepsUnreservedAndEncodesTheRestUpperCase) {
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode(""), "");
+  EXPECT_EQ(PercentEncode("a b/c?d#e@f:g"), "a%20b%2Fc%3Fd%23e%40f%3Ag");
+  EXPECT_EQ(PercentEncode("p%w+&="), "p%25w%2B%26%3D");
+  EXPECT_EQ(PercentEncode("caf\xc3\xa9"), "caf%C3%A9");
+  EXPECT_EQ(PercentEncode(std::string("a\0b", 3)), "a%00b");
+  EXPECT_EQ(PercentEncode("\xff"), "%FF");
+}
+
+TEST(PercentDecode, DecodesEitherCaseAndKeepsMalformedEscapes) {
+  EXPECT_EQ(PercentDecode("a%20b%2fc%2F"), "a b/c/");
+  EXPECT_EQ(PercentDecode("caf%C3%A9"), "caf\xc3\xa9");
+  EXPECT_EQ(PercentDecode("plus+stays"), "plus+stays");
+  EXPECT_EQ(PercentDecode("%"), "%");
+  EXPECT_EQ(PercentDecode("%4"), "%4");
+  EXPECT_EQ(PercentDecode("100%"), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4g"), "%zz%4g");
+  EXPECT_EQ(PercentDecode("%2541"), "%41");  // decoded once
+  EXPECT_EQ(PercentDecode("a%00b"), std::string("a\0b", 3));
+}
+
+TEST(PercentDecode, UndoesPercentEncode) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  EXPECT_EQ(PercentDecode(PercentEncode(all)), all);
+  EXPECT_EQ(PercentDecode(PercentEncode("p@ss:w/rd%")), "p@ss:w/rd%");
+}
+
+TEST(PortIsFree, IsFalseWhileAPortIsBoundAndTrueAfter) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  int port = ntohs(addr.sin_port);
+  EXPECT_FALSE(PortIsFree(port));
+  close(fd);
+  EXPECT_TRUE(PortIsFree(port));
+}
+
+TEST(ErrnoStatus, IsInternalWithTheSystemMessage) {
+  errno = ENOENT;
+  Status s = ErrnoStatus("cannot open /x");
+  EXPECT_EQ(s.code(), Code::kInternal);
+  EXPECT_EQ(s.message(), std::string("cannot open /x: ") + strerror(ENOENT));
 }
 
 TEST(RunProcess, CapturesOutputAndExitCode) {

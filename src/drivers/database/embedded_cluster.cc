@@ -1,9 +1,6 @@
 #include "drivers/database/embedded_cluster.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,8 +13,10 @@
 #include <vector>
 
 #include "core/files.h"
+#include "core/net.h"
 #include "core/process.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "drivers/database/postgres_database.h"
 
 namespace md {
@@ -28,22 +27,6 @@ constexpr int kPortFirst = 15432;  // below tenant ports (20000+) and the epheme
 constexpr int kPortEnd = 20000;
 constexpr const char* kIncludeLine = "include 'meltanodata.conf'";
 
-std::string Trim(const std::string& s) {
-  size_t end = s.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) return "";
-  size_t start = s.find_first_not_of(" \t\r\n");
-  return s.substr(start, end - start + 1);
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
 // A value for postgresql.conf: single-quoted, quotes doubled.
 std::string ConfQuote(const std::string& s) {
   std::string out = "'";
@@ -52,18 +35,6 @@ std::string ConfQuote(const std::string& s) {
     else out += c;
   }
   return out + "'";
-}
-
-bool CanBind(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
 }
 
 // Every directory from `path` up to / must let `uid`/`gid` search it.
@@ -157,10 +128,10 @@ Result<int> EmbeddedCluster::EnsurePort(uid_t uid, gid_t gid) {
   if (text.status().code() != Code::kNotFound) return text.status();
   int port = options_.port;
   if (port == 0) {
-    if (CanBind(kPortFirst)) port = kPortFirst;
+    if (PortIsFree(kPortFirst)) port = kPortFirst;
     for (int i = 0; i < 200 && port == 0; ++i) {
       int candidate = kPortFirst + 1 + static_cast<int>(std::stoul(RandomHex(2), nullptr, 16) % (kPortEnd - kPortFirst - 1));
-      if (CanBind(candidate)) port = candidate;
+      if (PortIsFree(candidate)) port = candidate;
     }
     if (port == 0) return Unavailable("no free port in [" + std::to_string(kPortFirst) + ", " + std::to_string(kPortEnd) + ")");
   }

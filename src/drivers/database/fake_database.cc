@@ -2,61 +2,14 @@
 
 #include <algorithm>
 
+#include "core/strings.h"
+#include "drivers/database/names.h"
+
 namespace md {
 namespace {
 
-constexpr size_t kMaxNameBytes = 63;
-
-Status CheckName(const char* kind, const std::string& name) {
-  if (name.empty()) return InvalidArgument(std::string(kind) + " name is empty");
-  if (name.size() > kMaxNameBytes) {
-    return InvalidArgument(std::string(kind) + " name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
-  }
-  if (name.find('\0') != std::string::npos) return InvalidArgument(std::string(kind) + " name contains a NUL byte");
-  return Status::Ok();
-}
-
-Status CheckPassword(const std::string& password) {
-  if (password.empty()) return InvalidArgument("password is empty");
-  if (password.find('\0') != std::string::npos) return InvalidArgument("password contains a NUL byte");
-  return Status::Ok();
-}
-
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
+using database_names::CheckName;
+using database_names::CheckPassword;
 
 // The authority of a URL ("user:pw@host:port") and what follows it.
 bool SplitUrl(const std::string& url, std::string* authority, std::string* rest) {

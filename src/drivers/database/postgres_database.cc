@@ -7,10 +7,11 @@
 #include <optional>
 #include <utility>
 
+#include "core/strings.h"
+#include "drivers/database/names.h"
+
 namespace md {
 namespace {
-
-constexpr size_t kMaxNameBytes = 63;  // NAMEDATALEN - 1; PostgreSQL would truncate silently
 
 struct ConnCloser {
   void operator()(PGconn* c) const { PQfinish(c); }
@@ -23,13 +24,8 @@ struct LibpqFreer {
 };
 using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
 using ResultPtr = std::unique_ptr<PGresult, ResultClearer>;
-
-std::string Trim(std::string s) {
-  size_t end = s.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) return "";
-  size_t start = s.find_first_not_of(" \t\r\n");
-  return s.substr(start, end - start + 1);
-}
+using database_names::CheckName;
+using database_names::CheckPassword;
 
 // Replaces every occurrence of the secrets it knows by "***".
 class Scrubber {
@@ -49,21 +45,6 @@ class Scrubber {
  private:
   std::vector<std::string> secrets_;
 };
-
-Status CheckName(const char* kind, const std::string& name) {
-  if (name.empty()) return InvalidArgument(std::string(kind) + " name is empty");
-  if (name.size() > kMaxNameBytes) {
-    return InvalidArgument(std::string(kind) + " name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
-  }
-  if (name.find('\0') != std::string::npos) return InvalidArgument(std::string(kind) + " name contains a NUL byte");
-  return Status::Ok();
-}
-
-Status CheckPassword(const std::string& password) {
-  if (password.empty()) return InvalidArgument("password is empty");
-  if (password.find('\0') != std::string::npos) return InvalidArgument("password contains a NUL byte");
-  return Status::Ok();
-}
 
 // The keywords set in a libpq connection string or URI.
 Result<std::map<std::string, std::string>> ParseConninfo(const std::string& url) {
@@ -229,23 +210,6 @@ std::vector<std::string> SplitComma(const std::string& s) {
 }
 
 }  // namespace
-
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
 
 PostgresDatabase::PostgresDatabase(PostgresDatabaseOptions options) : options_(options) {}
 

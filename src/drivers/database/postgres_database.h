@@ -37,8 +37,4 @@ class PostgresDatabase final : public Database {
   PostgresDatabaseOptions options_;
 };
 
-// Percent-encodes everything but RFC 3986 unreserved characters; for the
-// user, password and path parts of a postgresql:// URI.
-std::string PercentEncode(const std::string& text);
-
 }  // namespace md

@@ -18,7 +18,7 @@ Result<UnixUser> FakeHost::EnsureUser(const std::string& name, const std::string
   if (home.empty() || home[0] != '/') return InvalidArgument("home must be an absolute path: '" + home + "'");
   auto it = users_.find(name);
   if (it != users_.end()) return it->second.user;
-  UnixUser user{name, next_id_, next_id_};
+  UnixUser user{name, next_id_, next_id_, home};
   ++next_id_;
   users_[name] = Entry{user, home};
   return user;

@@ -14,6 +14,7 @@ struct UnixUser {
   std::string name;
   uid_t uid = 0;
   gid_t gid = 0;
+  std::string home;  // tells which controller's data dir the user belongs to
 };
 
 class Host {

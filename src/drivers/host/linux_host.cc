@@ -44,7 +44,7 @@ Result<UnixUser> GetPw(const std::string& name) {
   while ((rc = getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found)) == ERANGE) buf.resize(buf.size() * 2);
   if (rc != 0) return Internal("getpwnam_r " + name + ": " + strerror(rc));
   if (found == nullptr) return NotFound("no such user: " + name);
-  return UnixUser{pw.pw_name, pw.pw_uid, pw.pw_gid};
+  return UnixUser{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
 }
 
 bool GroupExists(const std::string& name) {

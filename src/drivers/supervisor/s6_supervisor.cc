@@ -32,10 +32,6 @@ constexpr int kSvlistenTimedOut = 99;   // s6-svc -w… past -T
 constexpr const char* kInstallingPrefix = ".installing-";
 constexpr const char* kRemovingPrefix = ".removing-";
 
-Status Errno(const std::string& what, const std::string& path) {
-  return Internal(what + " " + path + ": " + strerror(errno));
-}
-
 // Runs a short s6 command; true when it exits 0.
 bool Succeeds(const std::vector<std::string>& argv) {
   ProcessOptions opts;
@@ -176,17 +172,17 @@ Status S6Supervisor::StartSvscan() {
   char* envp[] = {path_env.data(), nullptr};
 
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null_fd < 0) return Errno("cannot open", "/dev/null");
+  if (null_fd < 0) return ErrnoStatus("cannot open /dev/null");
   int out_fd = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (out_fd < 0) {
     close(null_fd);
-    return Errno("cannot open", output);
+    return ErrnoStatus("cannot open " + output);
   }
   pid_t child = fork();
   if (child < 0) {
     close(null_fd);
     close(out_fd);
-    return Errno("fork for", "s6-svscan");
+    return ErrnoStatus("fork for s6-svscan");
   }
   if (child == 0) {
     setsid();
@@ -324,7 +320,7 @@ Status S6Supervisor::Install(const ServiceSpec& spec) {
       MD_RETURN_IF_ERROR(EnsureDirectory(tmp + "/log", 0755));
       MD_RETURN_IF_ERROR(WriteFileAtomic(tmp + "/log/run", spec.log_script, 0755));
     }
-    if (rename(tmp.c_str(), dir.c_str()) != 0) return Errno("cannot rename into place", dir);
+    if (rename(tmp.c_str(), dir.c_str()) != 0) return ErrnoStatus("cannot rename into place " + dir);
     return Status::Ok();
   };
   Status written = write_all();
@@ -354,7 +350,7 @@ Status S6Supervisor::RemoveLocked(const std::string& name) {
     }
     // Out of s6-svscan's sight in one step, then its supervisors are pruned.
     const std::string moved = scan_dir_ + "/" + kRemovingPrefix + name + "-" + RandomHex(4);
-    if (rename(dir.c_str(), moved.c_str()) != 0) return Errno("cannot move aside", dir);
+    if (rename(dir.c_str(), moved.c_str()) != 0) return ErrnoStatus("cannot move aside " + dir);
     std::vector<std::string> dirs = {moved, moved + "/log"};
     if (!SvscanAnswers(true)) {
       // No s6-svscan (it was killed): tell the orphaned supervisors to exit.

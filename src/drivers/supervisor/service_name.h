@@ -7,9 +7,9 @@
 
 namespace md {
 
-// [a-z0-9_-]{1,64}: safe as a directory name, never a dot-dir.
+// [a-z0-9_-]{1,100} ("tenant-" + a 63-character subdomain fits): safe as a directory name, never a dot-dir.
 inline Status ValidateServiceName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return InvalidArgument("service name must be 1-64 characters: '" + name + "'");
+  if (name.empty() || name.size() > 100) return InvalidArgument("service name must be 1-100 characters: '" + name + "'");
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return InvalidArgument("invalid service name (want [a-z0-9_-]+): '" + name + "'");
