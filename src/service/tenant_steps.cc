@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -61,10 +62,22 @@ Result<std::string> TenantSteps::AdminUrl(const Instance& inst) {
 
 Result<UnixUser> TenantSteps::TenantUser(const Instance& inst) { return d_.host.LookupUser(inst.unix_user); }
 
+Result<bool> TenantSteps::InLedger(const std::string& sub, const std::string& kind, const std::string& ref) {
+  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, d_.store.ListLedger(sub));
+  return std::any_of(entries.begin(), entries.end(),
+                     [&](const LedgerEntry& e) { return e.kind == kind && e.ref == ref; });
+}
+
 Status TenantSteps::CreateDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
   MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  // A database this instance never recorded is someone else's: never adopt it.
+  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "pg_database", LedgerRef(inst.cluster, inst.db_name)));
+  if (!ours && d_.database.DatabaseExists(admin_url, inst.db_name)) {
+    return AlreadyExists("database " + inst.db_name + " already exists on cluster " + inst.cluster +
+                         " and is not this instance's; see `meltanodata doctor`");
+  }
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_role", .ref = LedgerRef(inst.cluster, inst.db_role)}).status());
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_database", .ref = LedgerRef(inst.cluster, inst.db_name)}).status());
   return d_.database.EnsureDatabase(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
@@ -72,6 +85,11 @@ Status TenantSteps::CreateDatabase(const std::string& sub) {
 
 Status TenantSteps::CreateUser(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "unix_user", inst.unix_user));
+  if (!ours && d_.host.LookupUser(inst.unix_user).ok()) {
+    return AlreadyExists("Unix user " + inst.unix_user + " already exists and is not this instance's; see "
+                         "`meltanodata doctor`");
+  }
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "unix_user", .ref = inst.unix_user}).status());
   return d_.host.EnsureUser(inst.unix_user, d_.layout.project_dir(sub)).status();
 }
@@ -335,6 +353,13 @@ Status TenantSteps::RemoveFiles(const std::string& sub) {
 Status TenantSteps::ForgetInstance(const std::string& sub) {
   auto inst = d_.store.GetInstance(sub);
   if (!inst.ok()) return inst.status().code() == Code::kNotFound ? Status::Ok() : inst.status();
+  // The ledger is the proof that nothing is left behind.
+  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> left, d_.store.ListLedger(sub));
+  if (!left.empty()) {
+    std::string names;
+    for (const auto& e : left) names += (names.empty() ? "" : ", ") + e.kind + " " + e.ref;
+    return Internal("resources still recorded for '" + sub + "': " + names);
+  }
   MD_RETURN_IF_ERROR(d_.store.PutSetting("initialised:" + sub, ""));
   return d_.store.DeleteInstance(sub);
 }

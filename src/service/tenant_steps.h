@@ -64,6 +64,8 @@ class TenantSteps {
   Result<UnixUser> TenantUser(const Instance& inst);
   Result<std::string> AdminUrl(const Instance& inst);
   Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
+  // Whether the ledger records (kind, ref) for this instance.
+  Result<bool> InLedger(const std::string& sub, const std::string& kind, const std::string& ref);
 
   ServiceDeps d_;
 };

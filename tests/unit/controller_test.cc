@@ -245,5 +245,18 @@ TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
   EXPECT_TRUE(controller_->Doctor(false)->empty());
 }
 
+TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
+  ASSERT_TRUE(host_.EnsureUser("md-acme", "/elsewhere").ok());
+  Operation op = CreateAndWait("acme");
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("not this instance's"), std::string::npos) << op.error;
+  EXPECT_EQ(host_.HomeOf("md-acme"), "/elsewhere");
+
+  ASSERT_TRUE(database_.EnsureDatabase("postgresql://a:pw@big:5432/postgres", "md_beta", "x", "md_beta").ok());
+  Operation beta = CreateAndWait("beta");
+  EXPECT_EQ(beta.state, OperationState::kFailed);
+  EXPECT_NE(beta.error.find("database md_beta already exists"), std::string::npos) << beta.error;
+}
+
 }  // namespace
 }  // namespace md
