@@ -303,7 +303,7 @@ TYPED_TEST(SupervisorContract, OperationsOnAnAbsentServiceAreNotFound) {
 
 TYPED_TEST(SupervisorContract, RefusesInvalidNamesAndEmptyRunScripts) {
   for (const std::string& bad : {std::string(""), std::string(".hidden"), std::string("a/b"), std::string(".."),
-                                 std::string("Web"), std::string("a b"), std::string(65, 'a')}) {
+                                 std::string("Web"), std::string("a b"), std::string(101, 'a')}) {
     ServiceSpec spec = TestSpec(this->root_, "x");
     spec.name = bad;
     EXPECT_EQ(this->sup_->Install(spec).code(), Code::kInvalidArgument) << bad;
