@@ -16,6 +16,9 @@
 #   N=…            instances (and floor samples)
 #   MELTANODATA_POLL_MS=…  the CLI's poll interval while waiting (default 150)
 #   RESULTS_DIR=…  keep the raw per-sample TSVs there (default: discarded)
+#   DEADLINE_S=…   give up (and clean up) after this long (default 600)
+# Prints a note when other builds or tests run at the same time: figures are
+# then skewed; re-run on a quiet machine.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -30,8 +33,10 @@ CMD_TIMEOUT_S=60                # any single create/delete
 for tool in psql jq curl python3 setpriv useradd userdel s6-svscan timeout; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
-[ -x "$MELTANODATA_BIN" ] && [ -x "$DEMO_BIN" ] ||
-  { echo "build first: cmake --build build -j2 --target meltanodata meltanodata-demo" >&2; exit 2; }
+if [ ! -x "$MELTANODATA_BIN" ] || [ ! -x "$DEMO_BIN" ]; then
+  echo "build first: cmake --build build -j2 --target meltanodata meltanodata-demo" >&2
+  exit 2
+fi
 
 # shellcheck source=../tests/e2e/lib.sh
 source "$ROOT/tests/e2e/lib.sh"   # sets DATA, md, start_controller, cleanup (trap EXIT)
@@ -112,7 +117,8 @@ started_ms() {
 
 # floor I: the bare primitives; appends "i psql_ms useradd_ms app_ms total_ms" to floor.tsv.
 floor() {
-  local i=$1 name="mdfloor$$x$i" pw home port t0 t1 t2 t3 pid code
+  local i=$1
+  local name="mdfloor$$x$i" pw home port t0 t1 t2 t3 ts pid code
   pw=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
   home="$DATA/floor/$i"
   port=$(free_port)

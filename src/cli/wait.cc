@@ -23,13 +23,22 @@ struct Tracked {
   int exit_code = kExitOk;
 };
 
-// The poll interval: ~150 ms, or MELTANODATA_POLL_MS (1-5000; tests make it short).
+// The poll interval once an operation has run for a while: ~150 ms, or
+// MELTANODATA_POLL_MS (1-5000; tests make it short).
 std::chrono::milliseconds PollInterval() {
   long long ms = kDefaultPollMs;
   if (const char* env = std::getenv("MELTANODATA_POLL_MS"); env != nullptr && !ParseInt(env, 1, 5000, &ms)) {
     ms = kDefaultPollMs;
   }
   return std::chrono::milliseconds(ms);
+}
+
+// Most operations finish within a second: poll briskly at first, so that the
+// wait adds little to them, then settle to `steady`.
+std::chrono::milliseconds NextPoll(std::chrono::steady_clock::duration waited, std::chrono::milliseconds steady) {
+  constexpr auto kBriskFor = std::chrono::seconds(5);
+  constexpr auto kBrisk = std::chrono::milliseconds(20);
+  return waited < kBriskFor ? std::min(kBrisk, steady) : steady;
 }
 
 bool IsFinished(const Operation& op) {
@@ -134,10 +143,11 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
   }
 
   const auto poll_interval = PollInterval();
+  const auto wait_started = std::chrono::steady_clock::now();
   InterruptGuard interrupt;
   auto lost_since = std::chrono::steady_clock::time_point();
   bool said_lost = false;
-  std::this_thread::sleep_for(poll_interval);
+  std::this_thread::sleep_for(NextPoll({}, poll_interval));
   while (true) {
     bool all_finished = true;
     for (Tracked& t : tracked) {
@@ -198,7 +208,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
       return kExitInterrupted;
     }
     if (all_finished) break;
-    std::this_thread::sleep_for(poll_interval);
+    std::this_thread::sleep_for(NextPoll(std::chrono::steady_clock::now() - wait_started, poll_interval));
   }
 
   if (ctx.json) {
