@@ -20,7 +20,8 @@
 namespace md::test {
 namespace {
 
-constexpr const char* kTestUser = "md-test-pg";
+// Not "md-…": that prefix is the tenants'.
+constexpr const char* kTestUser = "meltanodata-test-pg";
 
 std::string Trim(const std::string& s) {
   size_t end = s.find_last_not_of(" \t\r\n");

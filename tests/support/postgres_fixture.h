@@ -1,7 +1,7 @@
 #pragma once
 // PostgresFixture: a throwaway PostgreSQL cluster for tests: initdb into a
 // temporary folder, pg_ctl start on a free loopback port, stop and remove it
-// at the end. As root, the cluster runs as the system user `md-test-pg`.
+// at the end. As root, the cluster runs as the system user `meltanodata-test-pg`.
 // Compile postgres_fixture.cc into the test binary (md_add_gtest SOURCES).
 
 #include <sys/types.h>
