@@ -74,8 +74,9 @@ std::string ExecutableDir() {
   return ec ? "." : exe.parent_path().string();
 }
 
-RunnerOptions RunnerOptionsFromEnv() {
+RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
+  options.max_attempts = config.step_max_attempts;
   if (const char* fault = std::getenv("MELTANODATA_FAULT")) options.fault = fault;
   return options;
 }
@@ -124,7 +125,7 @@ int RunServe(int argc, char** argv) {
                    .health_timeout_ms = config.health_timeout_s * 1000};
   TenantSteps steps(deps);
   TenantPlans plans(steps);
-  Runner runner(**store, plans, RunnerOptionsFromEnv());
+  Runner runner(**store, plans, MakeRunnerOptions(config));
   ControllerImpl controller(deps, steps, runner,
                             {.port_base = config.port_base, .port_count = config.port_count});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);

@@ -37,7 +37,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   for (const auto& [key, value] : t) {
     std::string_view k = key.str();
     if (k != "data_dir" && k != "listen" && k != "profiles_dir" && k != "port_base" && k != "port_count" &&
-        k != "embedded_cluster_capacity" && k != "health_timeout_s") {
+        k != "embedded_cluster_capacity" && k != "health_timeout_s" && k != "step_max_attempts") {
       return InvalidArgument("--config " + path + ": unknown setting '" + std::string(k) + "'");
     }
   }
@@ -48,6 +48,10 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["port_count"].value<int>()) config->port_count = *v;
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
+  if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
+  if (config->step_max_attempts < 1 || config->step_max_attempts > 100) {
+    return InvalidArgument("--config " + path + ": step_max_attempts must be 1-100");
+  }
   if (config->port_base < 1024 || config->port_base + config->port_count > 65536 || config->port_count < 1) {
     return InvalidArgument("--config " + path + ": port_base/port_count must stay within 1024-65535");
   }

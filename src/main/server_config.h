@@ -17,6 +17,7 @@ struct ServerConfig {
   int port_count = 10000;
   int embedded_cluster_capacity = 100;
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
+  int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
 };
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.

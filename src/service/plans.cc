@@ -14,14 +14,6 @@ std::string Param(const Operation& op, const char* key) {
   return params[key].get<std::string>();
 }
 
-// Marks the instance failed and keeps the step's error.
-std::function<Status(const Status&)> MarkFailed(TenantSteps& steps, const std::string& sub) {
-  return [&steps, sub](const Status& error) {
-    (void)steps.SetStatus(sub, InstanceStatus::kFailed);
-    return error;
-  };
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> TenantPlans::StepNames(const std::string& kind) {
@@ -53,7 +45,15 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("start_service", [&s, sub] { return s.InstallService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
-    plan.on_failure = MarkFailed(s, sub);
+    // A create that fails takes back everything it made (walking the ledger),
+    // so a failed signup leaves nothing behind and the subdomain is free again.
+    plan.on_failure = [&s, sub, op_id = op.id](const Status& error) -> Status {
+      Status undo = s.RollBackCreate(sub, op_id);
+      if (undo.ok()) return Status(error.code(), error.message() + "\n(everything the create made was removed)");
+      (void)s.SetStatus(sub, InstanceStatus::kFailed);
+      return Status(error.code(), error.message() + "\n(undoing it failed too: " + undo.message() +
+                                      "; remove what is left with `meltanodata delete " + sub + " --yes`)");
+    };
   } else if (kind == op_kind::kUpgrade) {
     std::string to = Param(op, "to");
     // The version to roll back to is the one running when the upgrade starts

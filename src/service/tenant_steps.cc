@@ -86,7 +86,9 @@ Status TenantSteps::CreateDatabase(const std::string& sub) {
 Status TenantSteps::CreateUser(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "unix_user", inst.unix_user));
-  if (!ours && d_.host.LookupUser(inst.unix_user).ok()) {
+  auto existing = ours ? Result<UnixUser>(NotFound("")) : d_.host.LookupUser(inst.unix_user);
+  if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
+  if (existing.ok()) {
     return AlreadyExists("Unix user " + inst.unix_user + " already exists and is not this instance's; see "
                          "`meltanodata doctor`");
   }
@@ -321,15 +323,28 @@ Status TenantSteps::UnlessStopped(const std::string& sub, const std::function<St
   return inst.status == InstanceStatus::kStopped ? Status::Ok() : action();
 }
 
+// Removal walks the ledger: only what this instance recorded is touched, and
+// each row goes once its resource is gone.
+Status TenantSteps::RemoveRecorded(const std::string& sub, const std::string& kind,
+                                   const std::function<Status(const std::string& ref)>& remove) {
+  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, d_.store.ListLedger(sub));
+  for (const LedgerEntry& e : entries) {
+    if (e.kind != kind) continue;
+    MD_RETURN_IF_ERROR(remove(e.ref));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger(e.kind, e.ref));
+  }
+  return Status::Ok();
+}
+
 Status TenantSteps::RemoveService(const std::string& sub) {
-  std::string name = Layout::ServiceName(sub);
-  MD_RETURN_IF_ERROR(d_.supervisor.Remove(name));
-  return d_.store.RemoveLedger("service", name);
+  return RemoveRecorded(sub, "service", [this](const std::string& name) { return d_.supervisor.Remove(name); });
 }
 
 Status TenantSteps::DropDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  if (inst.cluster.empty()) return Status::Ok();
+  MD_ASSIGN_OR_RETURN(bool db_recorded, InLedger(sub, "pg_database", LedgerRef(inst.cluster, inst.db_name)));
+  MD_ASSIGN_OR_RETURN(bool role_recorded, InLedger(sub, "pg_role", LedgerRef(inst.cluster, inst.db_role)));
+  if (!db_recorded && !role_recorded) return Status::Ok();
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
   MD_RETURN_IF_ERROR(d_.database.DropDatabase(admin_url, inst.db_role, inst.db_name));
   MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", LedgerRef(inst.cluster, inst.db_name)));
@@ -337,17 +352,34 @@ Status TenantSteps::DropDatabase(const std::string& sub) {
 }
 
 Status TenantSteps::RemoveUser(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_RETURN_IF_ERROR(d_.host.RemoveUser(inst.unix_user));
-  return d_.store.RemoveLedger("unix_user", inst.unix_user);
+  return RemoveRecorded(sub, "unix_user", [this](const std::string& user) { return d_.host.RemoveUser(user); });
 }
 
 Status TenantSteps::RemoveFiles(const std::string& sub) {
-  for (const std::string& dir : {d_.layout.tenant_dir(sub), d_.layout.secrets_dir(sub)}) {
-    MD_RETURN_IF_ERROR(RemoveTree(dir));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("directory", dir));
+  return RemoveRecorded(sub, "directory", [this](const std::string& dir) -> Status {
+    if (dir.rfind(d_.layout.data_dir() + "/", 0) != 0) return Internal("refusing to remove " + dir + ": outside the data dir");
+    return RemoveTree(dir);
+  });
+}
+
+Status TenantSteps::RollBackCreate(const std::string& sub, int64_t op_id) {
+  MD_RETURN_IF_ERROR(RemoveService(sub));
+  Status db = DropDatabase(sub);
+  if (db.code() == Code::kUnavailable) {
+    MD_ASSIGN_OR_RETURN(Operation op, d_.store.GetOperation(op_id));
+    bool made = std::any_of(op.steps.begin(), op.steps.end(), [](const StepRecord& step) {
+      return step.name == "create_database" && step.state == StepState::kDone;
+    });
+    if (made) return db;
+    MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", LedgerRef(inst.cluster, inst.db_name)));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_role", LedgerRef(inst.cluster, inst.db_role)));
+  } else {
+    MD_RETURN_IF_ERROR(db);
   }
-  return Status::Ok();
+  MD_RETURN_IF_ERROR(RemoveUser(sub));
+  MD_RETURN_IF_ERROR(RemoveFiles(sub));
+  return ForgetInstance(sub);
 }
 
 Status TenantSteps::ForgetInstance(const std::string& sub) {

@@ -49,6 +49,10 @@ class TenantSteps {
   Status RemoveUser(const std::string& sub);
   Status RemoveFiles(const std::string& sub);
   Status ForgetInstance(const std::string& sub);
+  // Removes what create operation `op_id` made, then the instance itself. A
+  // database whose cluster cannot be reached is let go only if the create
+  // never finished making it (the cluster was down from the start).
+  Status RollBackCreate(const std::string& sub, int64_t op_id);
 
   // Desired contents of the tenant's .env and secrets dir, as the store says.
   Result<std::string> DesiredEnvFile(const std::string& sub);
@@ -64,6 +68,10 @@ class TenantSteps {
   Result<UnixUser> TenantUser(const Instance& inst);
   Result<std::string> AdminUrl(const Instance& inst);
   Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
+  // Calls `remove` for each ledger row of `kind` of this instance, dropping
+  // the row once it succeeded.
+  Status RemoveRecorded(const std::string& sub, const std::string& kind,
+                        const std::function<Status(const std::string& ref)>& remove);
   // Whether the ledger records (kind, ref) for this instance.
   Result<bool> InLedger(const std::string& sub, const std::string& kind, const std::string& ref);
 

@@ -19,7 +19,9 @@
 namespace md {
 
 struct RunnerOptions {
-  int max_attempts = 5;                                // per step, for Unavailable errors
+  // Per step, for Unavailable errors: with the backoff below, 12 tries are
+  // about 40 s of retrying (a database cluster restarting, a lock held elsewhere).
+  int max_attempts = 12;
   std::chrono::milliseconds first_backoff{200};        // doubled on each retry
   std::chrono::milliseconds max_backoff{5000};
   int max_concurrent = 16;                             // operations running at once

@@ -62,6 +62,7 @@ port_base = $port_base
 port_count = 200
 embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
+step_max_attempts = ${STEP_MAX_ATTEMPTS:-12}
 TOML
   MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
     --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &

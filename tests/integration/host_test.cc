@@ -17,6 +17,7 @@
 
 #include "core/random.h"
 #include "drivers/host/fake_host.h"
+#include "core/process.h"
 #include "drivers/host/linux_host.h"
 
 namespace md {
@@ -154,6 +155,14 @@ TEST_F(LinuxHostTest, UserHasNoLoginShellNoHomeDirAndItsOwnGroup) {
   struct group* gr = getgrgid(made->gid);
   ASSERT_NE(gr, nullptr);
   EXPECT_EQ(std::string(gr->gr_name), name);
+}
+
+TEST_F(LinuxHostTest, RemoveUserLeavesAGroupWhoseUserNeverExisted) {
+  const std::string name = Name("g");
+  ASSERT_EQ(RunProcess({"groupadd", name})->exit_code, 0);
+  EXPECT_TRUE(host_->RemoveUser(name).ok());
+  EXPECT_NE(getgrnam(name.c_str()), nullptr) << "a group that is not ours was removed";
+  (void)RunProcess({"groupdel", name});
 }
 
 TEST_F(LinuxHostTest, RemoveUserKillsItsProcessesAndRemovesItsGroup) {

@@ -57,10 +57,26 @@ class ControllerTest : public ::testing::Test {
     RunnerOptions options;
     options.first_backoff = 1ms;
     options.max_backoff = 2ms;
+    options.max_attempts = 5;
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
     controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *runner_, ControllerOptions{.port_base = 41000});
     ASSERT_TRUE(runner_->Start().ok());
   }
+  // A failed create leaves nothing but its operation record.
+  void ExpectNothingLeftOf(const std::string& sub) {
+    EXPECT_EQ(store_->GetInstance(sub).status().code(), Code::kNotFound);
+    EXPECT_TRUE(store_->ListLedger(sub)->empty());
+    EXPECT_EQ(host_.LookupUser("md-" + sub).status().code(), Code::kNotFound);
+    EXPECT_EQ(supervisor_.GetStatus("tenant-" + sub).status().code(), Code::kNotFound);
+    for (const char* cluster : {"postgresql://a:pw@big:5432/postgres", "postgresql://a:pw@small:5432/postgres"}) {
+      EXPECT_FALSE(database_.DatabaseExists(cluster, "md_" + sub));
+      EXPECT_FALSE(database_.RoleExists(cluster, "md_" + sub));
+    }
+    EXPECT_FALSE(PathExists(dir_.string() + "/tenants/" + sub));
+    EXPECT_FALSE(PathExists(dir_.string() + "/secrets/" + sub));
+    EXPECT_EQ(store_->GetCluster("big")->used + store_->GetCluster("small")->used, 0);
+  }
+
   void TearDown() override {
     runner_->Stop();
     std::filesystem::remove_all(dir_);
@@ -156,13 +172,32 @@ TEST_F(ControllerTest, RetriesWhileTheClusterIsDownThenFinishes) {
   EXPECT_GE(done.steps[0].attempts, 1);
 }
 
-TEST_F(ControllerTest, UnhealthyAppFailsCreateWithTheReason) {
+TEST_F(ControllerTest, UnhealthyAppFailsCreateAndLeavesNothing) {
   probe_.answer = [](int) { return 503; };
   Operation op = CreateAndWait("acme");
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("wait_healthy"), std::string::npos);
   EXPECT_NE(op.error.find("503"), std::string::npos);
-  EXPECT_EQ(store_->GetInstance("acme")->status, InstanceStatus::kFailed);
+  EXPECT_NE(op.error.find("everything the create made was removed"), std::string::npos) << op.error;
+  ExpectNothingLeftOf("acme");
+}
+
+TEST_F(ControllerTest, ClusterDownPastTheRetryBudgetFailsAndLeavesNothing) {
+  database_.SetDown(true);
+  Operation op = CreateAndWait("acme");
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_EQ(op.steps[0].state, StepState::kFailed);
+  EXPECT_GT(op.steps[0].attempts, 1) << "retried before giving up";
+  database_.SetDown(false);
+  ExpectNothingLeftOf("acme");
+}
+
+TEST_F(ControllerTest, FailingUseraddFailsAndLeavesNothing) {
+  host_.FailNext(Internal("useradd exited with 1: cannot lock /etc/passwd"));
+  Operation op = CreateAndWait("acme");
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("cannot lock"), std::string::npos) << op.error;
+  ExpectNothingLeftOf("acme");
 }
 
 TEST_F(ControllerTest, FlagsAreWrittenAndReloadedWithoutRestart) {
@@ -250,12 +285,14 @@ TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
   Operation op = CreateAndWait("acme");
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("not this instance's"), std::string::npos) << op.error;
-  EXPECT_EQ(host_.HomeOf("md-acme"), "/elsewhere");
+  EXPECT_EQ(host_.HomeOf("md-acme"), "/elsewhere") << "the rollback must not remove a user it did not make";
+  EXPECT_EQ(store_->GetInstance("acme").status().code(), Code::kNotFound);
 
   ASSERT_TRUE(database_.EnsureDatabase("postgresql://a:pw@big:5432/postgres", "md_beta", "x", "md_beta").ok());
   Operation beta = CreateAndWait("beta");
   EXPECT_EQ(beta.state, OperationState::kFailed);
   EXPECT_NE(beta.error.find("database md_beta already exists"), std::string::npos) << beta.error;
+  EXPECT_TRUE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", "md_beta")) << "not ours: kept";
 }
 
 }  // namespace

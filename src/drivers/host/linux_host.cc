@@ -124,9 +124,10 @@ Status LinuxHost::RemoveUser(const std::string& name) {
       return ToolError("userdel " + name, r);
     }
   }
-  // userdel removes the user's own group (USERGROUPS_ENAB); remove one left
-  // behind by an earlier partial run or a host configured otherwise.
-  while (GroupExists(name)) {
+  // userdel removes the user's own group (USERGROUPS_ENAB); remove it if a
+  // host configured otherwise left it. A group whose user never existed is
+  // not ours to remove (a useradd that failed may have been refused by it).
+  while (user.ok() && GroupExists(name)) {
     MD_ASSIGN_OR_RETURN(ProcessResult r, RunProcess({"groupdel", name}));
     if (r.exit_code == 0 || r.exit_code == kNoSuchUser) break;
     if (IsLockError(r) && Clock::now() < deadline) {

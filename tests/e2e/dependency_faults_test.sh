@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Dependencies that fail: a PostgreSQL cluster that is down when a create
+# starts (retried until it is back; past the retry budget the create fails
+# and undoes itself), an app that never becomes healthy, a failing useradd.
+# A failed create leaves nothing behind and says why.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+# Six tries: about 6 s of retrying.
+STEP_MAX_ATTEMPTS=6 HEALTH_TIMEOUT_S=4 start_controller
+PGURL="postgresql://postgres:$(cat "$DATA/postgres/superuser.password")@127.0.0.1:$(cat "$DATA/postgres/port")/postgres"
+sql() { psql "$PGURL" -tAc "$1"; }
+pg_down() { s6-svc -wd -T 10000 -d "$DATA/services/postgres"; }
+pg_up() {
+  s6-svc -u "$DATA/services/postgres"
+  for _ in $(seq 1 100); do psql "$PGURL" -tAc 'select 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
+  fail "PostgreSQL did not come back"
+}
+# wait_op SUB: the final state of SUB's newest operation.
+wait_op() {
+  local state=""
+  for _ in $(seq 1 400); do
+    state=$(md ops list -o json | jq -r --arg s "$1" '[.[] | select(.subdomain==$s)][0].state')
+    [ "$state" = succeeded ] || [ "$state" = failed ] && break
+    sleep 0.1
+  done
+  echo "$state"
+}
+nothing_left() {
+  local sub=$1
+  expect_exit 3 show "$sub"
+  if getent passwd "md-$sub" >/dev/null; then fail "user md-$sub left"; fi
+  [ ! -e "$DATA/tenants/$sub" ] && [ ! -e "$DATA/secrets/$sub" ] && [ ! -e "$DATA/services/tenant-$sub" ] ||
+    fail "files of $sub left"
+  assert_eq "$(sql "select count(*) from pg_database where datname = 'md_$sub'")" 0 "database of $sub left"
+  assert_eq "$(sql "select count(*) from pg_roles where rolname = 'md_$sub'")" 0 "role of $sub left"
+}
+
+step "cluster down when the create starts, back 2 s later: the create finishes"
+pg_down
+md create --subdomain late --email a@example.com --name A --no-wait >/dev/null
+sleep 2
+pg_up
+assert_eq "$(wait_op late)" succeeded "create after the cluster came back"
+attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late")][0].id')" -o json |
+  jq '.steps[] | select(.name=="create_database") | .attempts')
+[ "$attempts" -gt 1 ] || fail "create_database was not retried ($attempts attempt)"
+assert_eq "$(http_code "http://127.0.0.1:$(jf "$(md show late -o json)" .port)/healthz")" 200
+
+step "cluster down past the retry budget: the create fails, says why, leaves nothing"
+pg_down
+expect_exit 1 create --subdomain gone --email a@example.com --name A
+assert_contains "$(cat "$DATA/last.err")" "create_database"
+assert_contains "$(cat "$DATA/last.err")" "removed"
+pg_up
+nothing_left gone
+
+step "an app that never becomes healthy: the error has its last log lines"
+expect_exit 1 create --subdomain sick --email a@example.com --name A --version 1.0-unhealthy
+assert_contains "$(cat "$DATA/last.err")" "meltanodata-demo[" "app log lines in the error"
+assert_contains "$(cat "$DATA/last.err")" "/healthz answered 503"
+nothing_left sick
+
+step "a failing useradd: a clear error, no half-made tenant"
+groupadd md-clash
+expect_exit 1 create --subdomain clash --email a@example.com --name A
+groupdel md-clash
+assert_contains "$(cat "$DATA/last.err")" "create_user"
+nothing_left clash
+
+step "the instance made before is untouched"
+assert_eq "$(jf "$(md show late -o json)" .status)" running
+assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing"
+echo "PASS dependency_faults"
