@@ -10,6 +10,7 @@
 #include "core/net.h"
 #include "core/random.h"
 #include "core/validate.h"
+#include "service/doctor.h"
 #include "service/log_reader.h"
 #include "service/plans.h"
 
@@ -268,6 +269,10 @@ Result<Operation> ControllerImpl::GetOperation(int64_t id) {
     return NotFound("no operation " + std::to_string(id) + "; see `meltanodata ops list`");
   }
   return op;
+}
+
+Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
+  return md::Doctor(d_, steps_, runner_).Check(fix);
 }
 
 }  // namespace md

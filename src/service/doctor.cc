@@ -1,19 +1,16 @@
-// ControllerImpl::Doctor: compares what is on the host with what the store
-// says should be there. Drift (a tenant's .env or secrets changed behind the
-// controller's back) is repaired by re-running the operation that writes
-// them; orphans (tenant-looking resources no instance owns) are removed.
+#include "service/doctor.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "core/files.h"
-#include "service/controller_impl.h"
 #include "service/plans.h"
 
 namespace md {
 namespace {
 
-constexpr auto kFixTimeout = std::chrono::seconds(60);
+constexpr auto kRepairTimeout = std::chrono::seconds(120);
+constexpr const char* kUnowned = "no instance owns it";
 
 // Whether the files in `dir` are exactly `desired` (name -> content).
 bool SecretsMatch(const std::string& dir, const EnvMap& desired) {
@@ -29,106 +26,175 @@ bool SecretsMatch(const std::string& dir, const EnvMap& desired) {
   return !ec && count == desired.size();
 }
 
+bool Settled(const Instance& inst) {
+  return inst.status == InstanceStatus::kRunning || inst.status == InstanceStatus::kStopped ||
+         inst.status == InstanceStatus::kDegraded;
+}
+
+// "cluster/name" -> name.
+std::string NameOf(const std::string& ref) { return ref.substr(ref.find('/') + 1); }
+
 }  // namespace
 
-Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
+Result<std::vector<DoctorFinding>> Doctor::Check(bool fix) {
   std::vector<DoctorFinding> findings;
   MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, d_.store.ListInstances());
+  for (const Instance& inst : instances) {
+    if (!Settled(inst)) continue;  // an operation is working on it
+    size_t before = findings.size();
+    CheckMissing(inst, fix, &findings);
+    // A repair rewrites the configuration too; drift is looked at otherwise.
+    if (findings.size() == before) CheckDrift(inst, fix, &findings);
+  }
+  CheckOrphans(instances, fix, &findings);
+  return findings;
+}
+
+bool Doctor::RunRepair(const std::string& kind, const std::string& sub) {
+  auto op = runner_.Submit(kind, sub, "{}");
+  if (!op.ok()) return false;
+  auto done = runner_.WaitFinal(op->id, kRepairTimeout);
+  return done.ok() && done->state == OperationState::kSucceeded;
+}
+
+void Doctor::CheckDrift(const Instance& inst, bool fix, std::vector<DoctorFinding>* out) {
+  const std::string& sub = inst.subdomain;
+  auto want_env = steps_.DesiredEnvFile(sub);
+  auto have_env = ReadFile(d_.layout.env_file(sub));
+  if (want_env.ok() && (!have_env.ok() || *have_env != *want_env)) {
+    DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = ".env",
+                    .detail = have_env.ok() ? "changed outside the controller" : "missing"};
+    if (fix) {
+      f.fixed = RunRepair(op_kind::kFlags, sub);
+      f.detail += f.fixed ? "; rewritten and reloaded" : "; repair failed";
+    }
+    out->push_back(f);
+  }
+  auto want_secrets = steps_.DesiredSecretFiles(sub);
+  if (want_secrets.ok() && !SecretsMatch(d_.layout.secrets_dir(sub), *want_secrets)) {
+    DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = "secrets",
+                    .detail = "secrets files differ from the desired state"};
+    if (fix) {
+      f.fixed = RunRepair(op_kind::kSecrets, sub);
+      f.detail += f.fixed ? "; rewritten and service restarted" : "; repair failed";
+    }
+    out->push_back(f);
+  }
+}
+
+Result<bool> Doctor::Exists(const Instance& inst, const LedgerEntry& e) {
+  if (e.kind == "unix_user") {
+    auto user = d_.host.LookupUser(e.ref);
+    if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+    return user.ok();
+  }
+  if (e.kind == "directory") return PathExists(e.ref);
+  if (e.kind == "service") {
+    auto svc = d_.supervisor.GetStatus(e.ref);
+    if (!svc.ok() && svc.status().code() != Code::kNotFound) return svc.status();
+    return svc.ok();
+  }
+  if (e.kind == "pg_database" || e.kind == "pg_role") {
+    MD_ASSIGN_OR_RETURN(Cluster cluster, d_.store.GetCluster(inst.cluster));
+    MD_RETURN_IF_ERROR(d_.database.Ping(cluster.admin_url));
+    return e.kind == "pg_database" ? d_.database.DatabaseExists(cluster.admin_url, NameOf(e.ref))
+                                   : d_.database.RoleExists(cluster.admin_url, NameOf(e.ref));
+  }
+  return true;  // a kind this version does not check
+}
+
+void Doctor::CheckMissing(const Instance& inst, bool fix, std::vector<DoctorFinding>* out) {
+  auto ledger = d_.store.ListLedger(inst.subdomain);
+  if (!ledger.ok()) return;
+  std::vector<DoctorFinding> missing;
+  for (const LedgerEntry& e : *ledger) {
+    auto exists = Exists(inst, e);
+    if (exists.ok() && *exists) continue;
+    missing.push_back({.kind = "missing", .subdomain = inst.subdomain, .resource = e.kind + " " + e.ref,
+                       .detail = exists.ok() ? "recorded but gone" : "cannot be checked: " + exists.status().message()});
+  }
+  if (!missing.empty() && fix) {
+    bool repaired = RunRepair(op_kind::kRepair, inst.subdomain);
+    for (auto& f : missing) {
+      f.fixed = repaired;
+      f.detail += repaired ? "; recreated" : "; repair failed (see `meltanodata ops list`)";
+    }
+  }
+  out->insert(out->end(), missing.begin(), missing.end());
+}
+
+void Doctor::CheckOrphans(const std::vector<Instance>& instances, bool fix, std::vector<DoctorFinding>* out) {
   std::set<std::string> subs, users, services;
   for (const Instance& inst : instances) {
     subs.insert(inst.subdomain);
     users.insert(inst.unix_user);
     services.insert(Layout::ServiceName(inst.subdomain));
   }
-
-  // Drift of the desired configuration of settled instances.
-  for (const Instance& inst : instances) {
-    if (inst.status != InstanceStatus::kRunning && inst.status != InstanceStatus::kStopped &&
-        inst.status != InstanceStatus::kDegraded) {
-      continue;
-    }
-    const std::string& sub = inst.subdomain;
-    auto want_env = steps_.DesiredEnvFile(sub);
-    auto have_env = ReadFile(d_.layout.env_file(sub));
-    if (want_env.ok() && (!have_env.ok() || *have_env != *want_env)) {
-      DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = ".env",
-                      .detail = have_env.ok() ? "changed outside the controller" : "missing"};
-      if (fix) {
-        auto op = runner_.Submit(op_kind::kFlags, sub, "{}");
-        auto done = op.ok() ? runner_.WaitFinal(op->id, kFixTimeout) : Result<Operation>(op.status());
-        f.fixed = done.ok() && done->state == OperationState::kSucceeded;
-        f.detail += f.fixed ? "; rewritten and reloaded" : "; repair failed";
-      }
-      findings.push_back(f);
-    }
-    auto want_secrets = steps_.DesiredSecretFiles(sub);
-    if (want_secrets.ok() && !SecretsMatch(d_.layout.secrets_dir(sub), *want_secrets)) {
-      DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = "secrets",
-                      .detail = "secrets files differ from the desired state"};
-      if (fix) {
-        auto op = runner_.Submit(op_kind::kSecrets, sub, "{}");
-        auto done = op.ok() ? runner_.WaitFinal(op->id, kFixTimeout) : Result<Operation>(op.status());
-        f.fixed = done.ok() && done->state == OperationState::kSucceeded;
-        f.detail += f.fixed ? "; rewritten and service restarted" : "; repair failed";
-      }
-      findings.push_back(f);
-    }
-  }
-
-  // Orphans: tenant-looking resources that no instance owns.
-  auto host_users = d_.host.ListUsers(Layout::kUserPrefix);
-  if (host_users.ok()) {
-    for (const std::string& user : *host_users) {
-      if (users.count(user)) continue;
+  const std::string tenants_dir = d_.layout.data_dir() + "/tenants/";
+  if (auto names = d_.host.ListUsers(Layout::kUserPrefix); names.ok()) {
+    for (const std::string& name : *names) {
+      if (users.count(name)) continue;
       // Only users whose home is under this controller's data dir are ours:
       // another controller on the same host has its own.
-      auto found = d_.host.LookupUser(user);
-      if (!found.ok() || found->home.rfind(d_.layout.data_dir() + "/tenants/", 0) != 0) continue;
-      DoctorFinding f{.kind = "orphan", .resource = "unix_user " + user, .detail = "no instance owns it"};
-      if (fix) f.fixed = d_.host.RemoveUser(user).ok();
-      findings.push_back(f);
+      auto user = d_.host.LookupUser(name);
+      if (!user.ok() || user->home.rfind(tenants_dir, 0) != 0) continue;
+      DoctorFinding f{.kind = "orphan", .resource = "unix_user " + name, .detail = kUnowned};
+      if (fix) f.fixed = d_.host.RemoveUser(name).ok();
+      out->push_back(f);
     }
   }
-  auto svc_names = d_.supervisor.List();
-  if (svc_names.ok()) {
-    for (const std::string& name : *svc_names) {
+  if (auto names = d_.supervisor.List(); names.ok()) {
+    for (const std::string& name : *names) {
       if (name.rfind("tenant-", 0) != 0 || services.count(name)) continue;
-      DoctorFinding f{.kind = "orphan", .resource = "service " + name, .detail = "no instance owns it"};
+      DoctorFinding f{.kind = "orphan", .resource = "service " + name, .detail = kUnowned};
       if (fix) f.fixed = d_.supervisor.Remove(name).ok();
-      findings.push_back(f);
+      out->push_back(f);
     }
   }
   for (const std::string& parent : {d_.layout.data_dir() + "/tenants", d_.layout.data_dir() + "/secrets"}) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
-      std::string sub = entry.path().filename().string();
-      if (subs.count(sub)) continue;
-      DoctorFinding f{.kind = "orphan", .resource = "directory " + entry.path().string(),
-                      .detail = "no instance owns it"};
+      if (subs.count(entry.path().filename().string())) continue;
+      DoctorFinding f{.kind = "orphan", .resource = "directory " + entry.path().string(), .detail = kUnowned};
       if (fix) f.fixed = RemoveTree(entry.path().string()).ok();
-      findings.push_back(f);
+      out->push_back(f);
     }
   }
-  MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, d_.store.ListClusters());
-  for (const Cluster& c : clusters) {
+  auto clusters = d_.store.ListClusters();
+  if (!clusters.ok()) return;
+  for (const Cluster& c : *clusters) {
     std::set<std::string> owned;
     for (const Instance& inst : instances) {
-      if (inst.cluster == c.name) owned.insert(inst.db_name);
+      if (inst.cluster == c.name) owned.insert({inst.db_name, inst.db_role});
     }
-    auto dbs = d_.database.ListDatabases(c.admin_url, Layout::kDatabasePrefix);
-    if (!dbs.ok()) continue;
-    for (const std::string& db : *dbs) {
-      if (owned.count(db)) continue;
-      // A shared cluster may hold another controller's tenants: only the
-      // embedded cluster is ours alone, so only there is an orphan dropped.
-      DoctorFinding f{.kind = "orphan", .resource = "database " + c.name + "/" + db,
-                      .detail = c.embedded ? "no instance owns it" : "no instance of this controller owns it; not "
-                                                                     "removed from a shared cluster"};
-      if (fix && c.embedded) f.fixed = d_.database.DropDatabase(c.admin_url, db, db).ok();
-      findings.push_back(f);
-    }
+    CheckClusterOrphans(c, owned, fix, out);
   }
-  return findings;
+}
+
+void Doctor::CheckClusterOrphans(const Cluster& c, const std::set<std::string>& owned, bool fix,
+                                 std::vector<DoctorFinding>* out) {
+  // A shared cluster may hold another controller's tenants: only the
+  // embedded cluster is ours alone, so only there is an orphan removed.
+  const std::string detail = c.embedded ? kUnowned : "no instance of this controller owns it; not removed from a "
+                                                     "shared cluster";
+  auto dbs = d_.database.ListDatabases(c.admin_url, Layout::kDatabasePrefix);
+  auto roles = d_.database.ListRoles(c.admin_url, Layout::kDatabasePrefix);
+  if (!dbs.ok() || !roles.ok()) return;
+  for (const std::string& db : *dbs) {
+    if (owned.count(db)) continue;
+    DoctorFinding f{.kind = "orphan", .resource = "database " + c.name + "/" + db, .detail = detail};
+    // The role of the same name goes with it, unless an instance owns it.
+    if (fix && c.embedded) f.fixed = d_.database.DropDatabase(c.admin_url, db, db).ok();
+    out->push_back(f);
+  }
+  for (const std::string& role : *roles) {
+    if (owned.count(role)) continue;
+    bool had_database = std::find(dbs->begin(), dbs->end(), role) != dbs->end();
+    if (had_database && fix && c.embedded) continue;  // dropped with its database above
+    DoctorFinding f{.kind = "orphan", .resource = "role " + c.name + "/" + role, .detail = detail};
+    if (fix && c.embedded) f.fixed = d_.database.DropDatabase(c.admin_url, role, role).ok();
+    out->push_back(f);
+  }
 }
 
 }  // namespace md

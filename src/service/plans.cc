@@ -100,6 +100,17 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
   } else if (kind == op_kind::kWipeDb) {
     add("wipe_database", [&s, sub] { return s.WipeDatabase(sub); });
+  } else if (kind == op_kind::kRepair) {
+    // Recreates whatever of an instance is gone: every step is idempotent.
+    add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
+    add("create_user", [&s, sub] { return s.CreateUser(sub); });
+    add("create_files", [&s, sub] { return s.CreateFiles(sub); });
+    add("install_app", [&s, sub] { return s.EnsureCurrentVersion(sub); });
+    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("start_service", [&s, sub] { return s.InstallService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
   } else if (kind == op_kind::kDelete) {
     add("mark_deleting", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kDeleting); });
     add("remove_service", [&s, sub] { return s.RemoveService(sub); });

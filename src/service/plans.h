@@ -17,6 +17,7 @@ inline constexpr const char* kStop = "stop";
 inline constexpr const char* kRestart = "restart";
 inline constexpr const char* kWipeDb = "wipe-db";
 inline constexpr const char* kDelete = "delete";
+inline constexpr const char* kRepair = "repair";
 }  // namespace op_kind
 
 class TenantPlans final : public PlanFactory {

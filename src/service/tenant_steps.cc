@@ -134,6 +134,12 @@ Status TenantSteps::SwitchVersion(const std::string& sub, const std::string& ver
   return ReplaceSymlink(version, d_.layout.current_link(sub));
 }
 
+Status TenantSteps::EnsureCurrentVersion(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_RETURN_IF_ERROR(InstallVersion(sub, inst.app_version));
+  return SwitchVersion(sub, inst.app_version);
+}
+
 Status TenantSteps::RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env) {
   MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
   Argv full = {"setpriv", "--reuid=" + std::to_string(user.uid), "--regid=" + std::to_string(user.gid),

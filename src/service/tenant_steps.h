@@ -23,6 +23,8 @@ class TenantSteps {
   Status CreateFiles(const std::string& sub);
   Status InstallVersion(const std::string& sub, const std::string& version);
   Status SwitchVersion(const std::string& sub, const std::string& version);
+  // Installs and switches to the version the store says the instance runs.
+  Status EnsureCurrentVersion(const std::string& sub);
   Status InitProject(const std::string& sub);
   Status WriteFlags(const std::string& sub);
   Status WriteSecrets(const std::string& sub);
