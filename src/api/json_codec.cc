@@ -5,6 +5,8 @@
 #include <limits>
 #include <set>
 
+#include "core/validate.h"
+
 namespace md {
 namespace {
 
@@ -105,7 +107,7 @@ class ObjectReader {
   Status Finish() {
     if (!status_.ok() || !strict_) return status_;
     for (const auto& [key, value] : j_.items()) {
-      if (!seen_.count(key)) return InvalidArgument("unknown field '" + key + "' in " + what_);
+      if (!seen_.count(key)) return InvalidArgument("unknown field '" + ForMessage(key) + "' in " + what_);
     }
     return Status::Ok();
   }
@@ -469,7 +471,7 @@ Status FromJson(const Json& j, StepRecord* out) {
   r.String("name", &out->name, true);
   std::string state;
   r.String("state", &state);
-  if (!state.empty() && !ParseStepState(state, &out->state)) return InvalidArgument("unknown step state '" + state + "'");
+  if (!state.empty() && !ParseStepState(state, &out->state)) return InvalidArgument("unknown step state '" + ForMessage(state) + "'");
   r.Int("attempts", &out->attempts);
   r.String("error", &out->error);
   r.Time("started_at", &out->started_ms);
@@ -490,7 +492,7 @@ Status FromJson(const Json& j, Operation* out) {
   r.Time("finished_at", &out->finished_ms);
   MD_RETURN_IF_ERROR(r.Finish());
   if (!state.empty() && !ParseOperationState(state, &out->state)) {
-    return InvalidArgument("unknown operation state '" + state + "'");
+    return InvalidArgument("unknown operation state '" + ForMessage(state) + "'");
   }
   auto params = j.find("params");
   out->params = params == j.end() || params->is_null() ? "" : params->is_string() ? params->get<std::string>()
@@ -543,7 +545,7 @@ Status FromJson(const Json& j, EnvMap* out) {
   if (!j.is_object()) return InvalidArgument("expected a JSON object of strings");
   out->clear();
   for (const auto& [k, v] : j.items()) {
-    if (!v.is_string()) return InvalidArgument("value of '" + k + "' must be a string");
+    if (!v.is_string()) return InvalidArgument("value of '" + ForMessage(k) + "' must be a string");
     (*out)[k] = v.get<std::string>();
   }
   return Status::Ok();

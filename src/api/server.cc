@@ -5,15 +5,16 @@
 #include <openssl/sha.h>
 #include <sys/socket.h>
 
-#include <charconv>
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <set>
+#include <string_view>
+#include <vector>
 
 #include <httplib.h>
 
 #include "api/json_codec.h"
+#include "api/requests.h"
 #include "core/validate.h"
 
 namespace md {
@@ -23,13 +24,6 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr int kThreads = 8;
-constexpr int kDefaultLogLines = 100;
-constexpr int kMaxLogLines = 100000;
-constexpr int kDefaultOpsLimit = 50;
-constexpr int kMaxOpsLimit = 1000;
-constexpr int kMaxCapacity = 100000;
-constexpr size_t kMaxClusterUrl = 2048;
-constexpr size_t kMaxCursor = 512;
 
 // What a route handler answers: a status and a JSON body (none for 204).
 struct Reply {
@@ -64,64 +58,22 @@ bool TokenMatches(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
 }
 
-Result<Json> BodyJson(const Request& req) {
-  if (req.body.empty()) return InvalidArgument("request body is empty; expected a JSON object");
-  return ParseJson(req.body);
-}
-
-// Action routes take no parameters: an empty body or `{}`.
-Status RequireNoParameters(const Request& req) {
-  if (req.body.empty()) return Status::Ok();
-  MD_ASSIGN_OR_RETURN(Json j, ParseJson(req.body));
-  if (!j.is_object() || !j.empty()) return InvalidArgument("this request takes no body (or an empty JSON object)");
-  return Status::Ok();
-}
-
-template <typename T>
-Result<T> Decode(const Request& req) {
-  MD_ASSIGN_OR_RETURN(Json j, BodyJson(req));
-  T value;
-  MD_RETURN_IF_ERROR(FromJson(j, &value));
-  return value;
-}
-
-Result<int64_t> IntParam(const Request& req, const char* name, int64_t fallback, int64_t min, int64_t max) {
-  if (!req.has_param(name)) return fallback;
-  std::string text = req.get_param_value(name);
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return InvalidArgument(std::string("query parameter '") + name + "' must be an integer from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-  }
-  return value;
-}
-
 Result<std::string> SubdomainParam(const Request& req) {
   std::string sub = req.matches[1];
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
   return sub;
 }
 
-Status ValidateEnvChange(const EnvChange& change) {
-  for (const auto& [key, value] : change.set) {
-    MD_RETURN_IF_ERROR(ValidateEnvKey(key));
-    MD_RETURN_IF_ERROR(ValidateEnvValue(value).WithContext(key));
-  }
-  for (const std::string& key : change.unset) {
-    MD_RETURN_IF_ERROR(ValidateEnvKey(key));
-    if (change.set.count(key)) return InvalidArgument("'" + key + "' is both set and unset");
-  }
-  return Status::Ok();
+Result<std::string> ClusterNameParam(const Request& req) {
+  std::string name = req.matches[1];
+  MD_RETURN_IF_ERROR(ValidateClusterName(name));
+  return name;
 }
 
-Status ValidateCreate(const CreateRequest& r) {
-  MD_RETURN_IF_ERROR(ValidateSubdomain(r.subdomain));
-  MD_RETURN_IF_ERROR(ValidateEmail(r.email));
-  MD_RETURN_IF_ERROR(ValidateName(r.name));
-  MD_RETURN_IF_ERROR(ValidateAppName(r.app));
-  if (!r.version.empty()) MD_RETURN_IF_ERROR(ValidateVersion(r.version));
-  return Status::Ok();
+std::optional<std::string_view> QueryParam(const Request& req, const char* name) {
+  auto it = req.params.find(name);
+  if (it == req.params.end()) return std::nullopt;
+  return std::string_view(it->second);
 }
 
 }  // namespace
@@ -179,11 +131,20 @@ void ApiServer::InstallRoutes() {
     constexpr std::string_view kBearer = "Bearer ";
     bool ok = header.size() > kBearer.size() && header.compare(0, kBearer.size(), kBearer) == 0 &&
               TokenMatches(header.substr(kBearer.size()), admin_token_);
-    if (ok) return httplib::Server::HandlerResponse::Unhandled;
-    WriteError(res, Status(Code::kUnauthenticated,
-                           header.empty() ? "missing admin token: send 'Authorization: Bearer TOKEN'"
-                                          : "wrong admin token"));
-    return httplib::Server::HandlerResponse::Handled;
+    if (!ok) {
+      WriteError(res, Status(Code::kUnauthenticated,
+                             header.empty() ? "missing admin token: send 'Authorization: Bearer TOKEN'"
+                                            : "wrong admin token"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib does not read the body of a GET: refuse one rather than ignore it.
+    bool has_body = req.has_header("Transfer-Encoding") ||
+                    (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+    if ((req.method == "GET" || req.method == "HEAD") && has_body) {
+      WriteError(res, InvalidArgument("a " + req.method + " request takes no body"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
 
   // Fills in a JSON body for errors httplib produces itself (no route, body too large).
@@ -191,12 +152,19 @@ void ApiServer::InstallRoutes() {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Status status;
     switch (res.status) {
-      case 404: status = NotFound("no route " + req.method + " " + req.path + "; see docs/api.md"); break;
+      case 404:
+        status = NotFound("no route " + ForMessage(req.method, 16) + " " + ForMessage(req.path, 200) + "; see docs/api.md");
+        break;
       case 413:
         status = InvalidArgument("request body is larger than " + std::to_string(kMaxBodyBytes / 1024) + " KiB");
         break;
       case 400: status = InvalidArgument("malformed HTTP request"); break;
-      default: status = Internal("HTTP " + std::to_string(res.status)); break;
+      case 414: status = InvalidArgument("request URI is too long"); break;
+      default:
+        status = res.status >= 400 && res.status < 500
+                     ? InvalidArgument("HTTP request refused (" + std::to_string(res.status) + ")")
+                     : Internal("HTTP " + std::to_string(res.status));
+        break;
     }
     int code = res.status;
     WriteJson(res, code, ErrorToJson(status));
@@ -207,13 +175,17 @@ void ApiServer::InstallRoutes() {
     WriteError(res, Internal("internal error in the API server"));
   });
 
-  // Wraps a route: runs it, turns its Status into a JSON error, and never lets
-  // an exception out.
-  auto route = [](std::function<Result<Reply>(const Request&)> fn) {
-    return [fn = std::move(fn)](const Request& req, Response& res) {
+  // Wraps a route: refuses query parameters it does not take (`query`) and,
+  // unless it takes a JSON body, any body but none or `{}`; then runs it,
+  // turns its Status into a JSON error, and never lets an exception out.
+  enum class Body { kNone, kJson };
+  auto route = [](Body body, std::vector<std::string> query, std::function<Result<Reply>(const Request&)> fn) {
+    return [body, query = std::move(query), fn = std::move(fn)](const Request& req, Response& res) {
       Result<Reply> reply = Internal("no reply");
       try {
-        reply = fn(req);
+        Status checked = CheckQueryParams(req.params, query);
+        if (checked.ok() && body == Body::kNone) checked = DecodeEmptyBody(req.body);
+        reply = checked.ok() ? fn(req) : Result<Reply>(checked);
       } catch (const std::exception&) {
         reply = Internal("internal error in the API server");
       }
@@ -226,154 +198,135 @@ void ApiServer::InstallRoutes() {
       }
     };
   };
+  const Body kNone = Body::kNone;
+  const Body kJson = Body::kJson;
   Controller& c = controller_;
 
   // No route uses PUT: say so instead of httplib's bare 400.
   s.Put(".*", [](const Request& req, Response& res) {
-    WriteJson(res, 405, ErrorToJson(InvalidArgument("method PUT is not allowed on " + req.path + "; see docs/api.md")));
+    WriteJson(res, 405, ErrorToJson(InvalidArgument("method PUT is not allowed on " + ForMessage(req.path, 200) +
+                                                    "; see docs/api.md")));
   });
 
+  // A probe: reads no input (a query or body is ignored) and needs no token.
   s.Get("/healthz", [](const Request&, Response& res) { WriteJson(res, 200, {{"ok", true}}); });
 
   // --- instances ---
-  s.Get("/v1/instances", route([&c](const Request&) -> Result<Reply> {
+  s.Get("/v1/instances", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(auto list, c.ListInstances());
           return Ok(ToJson(list));
         }));
-  s.Post("/v1/instances", route([&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(CreateRequest request, Decode<CreateRequest>(req));
-           MD_RETURN_IF_ERROR(ValidateCreate(request));
+  s.Post("/v1/instances", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(CreateRequest request, DecodeCreateRequest(req.body));
            MD_ASSIGN_OR_RETURN(Operation op, c.CreateInstance(request));
            return Accepted(op);
          }));
-  s.Get(R"(/v1/instances/([^/]+))", route([&c](const Request& req) -> Result<Reply> {
+  s.Get(R"(/v1/instances/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
           MD_ASSIGN_OR_RETURN(Instance instance, c.GetInstance(sub));
           return Ok(ToJson(instance));
         }));
-  s.Delete(R"(/v1/instances/([^/]+))", route([&c](const Request& req) -> Result<Reply> {
+  s.Delete(R"(/v1/instances/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
              MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-             MD_RETURN_IF_ERROR(RequireNoParameters(req));
              MD_ASSIGN_OR_RETURN(Operation op, c.DeleteInstance(sub));
              return Accepted(op);
            }));
-  s.Get(R"(/v1/instances/([^/]+)/status)", route([&c](const Request& req) -> Result<Reply> {
+  s.Get(R"(/v1/instances/([^/]+)/status)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
           MD_ASSIGN_OR_RETURN(InstanceStatusReport report, c.GetStatus(sub));
           return Ok(ToJson(report));
         }));
-  s.Get(R"(/v1/instances/([^/]+)/logs)", route([&c](const Request& req) -> Result<Reply> {
+  s.Get(R"(/v1/instances/([^/]+)/logs)", route(kNone, {"lines", "cursor"}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(int64_t lines, IntParam(req, "lines", kDefaultLogLines, 1, kMaxLogLines));
-          std::string cursor = req.get_param_value("cursor");
-          if (cursor.size() > kMaxCursor) return InvalidArgument("query parameter 'cursor' is too long");
+          MD_ASSIGN_OR_RETURN(int64_t lines,
+                              ParseIntParam("lines", QueryParam(req, "lines"), kDefaultLogLines, 1, kMaxLogLines));
+          std::string cursor(QueryParam(req, "cursor").value_or(""));
+          MD_RETURN_IF_ERROR(ValidateLogCursor(cursor));
           MD_ASSIGN_OR_RETURN(LogChunk chunk, c.ReadLogs(sub, static_cast<int>(lines), cursor));
           return Ok(ToJson(chunk));
         }));
-  s.Get(R"(/v1/instances/([^/]+)/flags)", route([&c](const Request& req) -> Result<Reply> {
+  s.Get(R"(/v1/instances/([^/]+)/flags)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
           MD_ASSIGN_OR_RETURN(EnvMap flags, c.ListFlags(sub));
           return Ok(Json(flags));
         }));
-  s.Patch(R"(/v1/instances/([^/]+)/flags)", route([&c](const Request& req) -> Result<Reply> {
+  s.Patch(R"(/v1/instances/([^/]+)/flags)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
             MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-            MD_ASSIGN_OR_RETURN(EnvChange change, Decode<EnvChange>(req));
-            MD_RETURN_IF_ERROR(ValidateEnvChange(change));
+            MD_ASSIGN_OR_RETURN(EnvChange change, DecodeEnvChange(req.body));
             MD_ASSIGN_OR_RETURN(Operation op, c.ChangeFlags(sub, change.set, change.unset));
             return Accepted(op);
           }));
-  s.Get(R"(/v1/instances/([^/]+)/secrets)", route([&c](const Request& req) -> Result<Reply> {
+  s.Get(R"(/v1/instances/([^/]+)/secrets)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
           MD_ASSIGN_OR_RETURN(std::vector<std::string> names, c.ListSecretNames(sub));
           return Ok(Json(names));
         }));
-  s.Patch(R"(/v1/instances/([^/]+)/secrets)", route([&c](const Request& req) -> Result<Reply> {
+  s.Patch(R"(/v1/instances/([^/]+)/secrets)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
             MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-            MD_ASSIGN_OR_RETURN(EnvChange change, Decode<EnvChange>(req));
-            MD_RETURN_IF_ERROR(ValidateEnvChange(change));
+            MD_ASSIGN_OR_RETURN(EnvChange change, DecodeEnvChange(req.body));
             MD_ASSIGN_OR_RETURN(Operation op, c.ChangeSecrets(sub, change.set, change.unset));
             return Accepted(op);
           }));
-  s.Post(R"(/v1/instances/([^/]+)/(start|stop|restart))", route([&c](const Request& req) -> Result<Reply> {
+  s.Post(R"(/v1/instances/([^/]+)/(start|stop|restart))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_RETURN_IF_ERROR(RequireNoParameters(req));
            std::string verb = req.matches[2];
            Lifecycle action = verb == "start" ? Lifecycle::kStart : verb == "stop" ? Lifecycle::kStop : Lifecycle::kRestart;
            MD_ASSIGN_OR_RETURN(Operation op, c.ChangeLifecycle(sub, action));
            return Accepted(op);
          }));
-  s.Post(R"(/v1/instances/([^/]+)/wipe-db)", route([&c](const Request& req) -> Result<Reply> {
+  s.Post(R"(/v1/instances/([^/]+)/wipe-db)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_RETURN_IF_ERROR(RequireNoParameters(req));
            MD_ASSIGN_OR_RETURN(Operation op, c.WipeDatabase(sub));
            return Accepted(op);
          }));
-  s.Post("/v1/upgrades", route([&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(UpgradeRequest request, Decode<UpgradeRequest>(req));
-           MD_RETURN_IF_ERROR(ValidateVersion(request.version));
-           for (const std::string& sub : request.subdomains) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+  s.Post("/v1/upgrades", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(UpgradeRequest request, DecodeUpgradeRequest(req.body));
            MD_ASSIGN_OR_RETURN(auto ops, c.Upgrade(request.subdomains, request.all, request.version));
            return Reply{202, ToJson(ops), ""};
          }));
 
   // --- clusters ---
-  s.Get("/v1/clusters", route([&c](const Request&) -> Result<Reply> {
+  s.Get("/v1/clusters", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(auto list, c.ListClusters());
           return Ok(ToJson(list));
         }));
-  s.Post("/v1/clusters", route([&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(ClusterSpec spec, Decode<ClusterSpec>(req));
-           MD_RETURN_IF_ERROR(ValidateClusterName(spec.name));
-           if (spec.url.empty() || spec.url.size() > kMaxClusterUrl) {
-             return InvalidArgument("cluster url must be 1-" + std::to_string(kMaxClusterUrl) + " characters");
-           }
-           if (spec.capacity < 1 || spec.capacity > kMaxCapacity) {
-             return InvalidArgument("cluster capacity must be from 1 to " + std::to_string(kMaxCapacity));
-           }
+  s.Post("/v1/clusters", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(ClusterSpec spec, DecodeClusterSpec(req.body));
            MD_ASSIGN_OR_RETURN(Cluster cluster, c.AddCluster(spec.name, spec.url, spec.capacity));
            return Reply{201, ToJson(cluster), "/v1/clusters/" + cluster.name};
          }));
-  s.Post(R"(/v1/clusters/([^/]+)/drain)", route([&c](const Request& req) -> Result<Reply> {
-           std::string name = req.matches[1];
-           MD_RETURN_IF_ERROR(ValidateClusterName(name));
-           MD_RETURN_IF_ERROR(RequireNoParameters(req));
+  s.Post(R"(/v1/clusters/([^/]+)/drain)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string name, ClusterNameParam(req));
            MD_ASSIGN_OR_RETURN(Cluster cluster, c.DrainCluster(name));
            return Ok(ToJson(cluster));
          }));
-  s.Delete(R"(/v1/clusters/([^/]+))", route([&c](const Request& req) -> Result<Reply> {
-             std::string name = req.matches[1];
-             MD_RETURN_IF_ERROR(ValidateClusterName(name));
-             MD_RETURN_IF_ERROR(RequireNoParameters(req));
+  s.Delete(R"(/v1/clusters/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+             MD_ASSIGN_OR_RETURN(std::string name, ClusterNameParam(req));
              MD_RETURN_IF_ERROR(c.RemoveCluster(name));
              return Reply{204, std::nullopt, ""};
            }));
 
   // --- operations ---
-  s.Get("/v1/operations", route([&c](const Request& req) -> Result<Reply> {
-          std::string sub = req.get_param_value("subdomain");
+  s.Get("/v1/operations", route(kNone, {"subdomain", "limit"}, [&c](const Request& req) -> Result<Reply> {
+          std::string sub(QueryParam(req, "subdomain").value_or(""));
           if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-          MD_ASSIGN_OR_RETURN(int64_t limit, IntParam(req, "limit", kDefaultOpsLimit, 1, kMaxOpsLimit));
+          MD_ASSIGN_OR_RETURN(int64_t limit,
+                              ParseIntParam("limit", QueryParam(req, "limit"), kDefaultOpsLimit, 1, kMaxOpsLimit));
           MD_ASSIGN_OR_RETURN(auto ops, c.ListOperations(sub, static_cast<int>(limit)));
           return Ok(ToJson(ops));
         }));
-  s.Get(R"(/v1/operations/([^/]+))", route([&c](const Request& req) -> Result<Reply> {
-          std::string text = req.matches[1];
-          int64_t id = 0;
-          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-          if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-            return InvalidArgument("operation id must be a positive integer");
-          }
+  s.Get(R"(/v1/operations/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+          MD_ASSIGN_OR_RETURN(int64_t id, ParseOperationId(req.matches[1].str()));
           MD_ASSIGN_OR_RETURN(Operation op, c.GetOperation(id));
           return Ok(ToJson(op));
         }));
 
   // --- doctor ---
-  s.Get("/v1/doctor", route([&c](const Request&) -> Result<Reply> {
+  s.Get("/v1/doctor", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(auto findings, c.Doctor(false));
           return Ok(ToJson(findings));
         }));
-  s.Post("/v1/doctor/fix", route([&c](const Request& req) -> Result<Reply> {
-           MD_RETURN_IF_ERROR(RequireNoParameters(req));
+  s.Post("/v1/doctor/fix", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
            MD_ASSIGN_OR_RETURN(auto findings, c.Doctor(true));
            return Ok(ToJson(findings));
          }));

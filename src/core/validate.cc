@@ -92,9 +92,32 @@ bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The lead byte gives the length and the range of the second byte, which
+    // excludes overlong forms (C0, C1, E0 80-9F, F0 80-8F), surrogates
+    // (ED A0-BF) and code points above U+10FFFF (F4 90-BF, F5-FF).
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    unsigned char second = static_cast<unsigned char>(s[i + 1]);
+    if (second < lo || second > hi) return false;
+    for (size_t k = 2; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
     }
     i += len;
@@ -102,13 +125,37 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string ForMessage(std::string_view s, size_t max) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
 Status ValidateName(std::string_view name) {
   if (name.empty() || name.size() > 200) return InvalidArgument("name must be 1-200 characters");
   if (!IsValidUtf8(name)) return InvalidArgument("name is not valid UTF-8");
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return InvalidArgument("name may not contain control characters");
-    }
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    unsigned char next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    unsigned char third = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0;
+    bool c0 = c < 0x20 || c == 0x7f;
+    bool c1 = c == 0xC2 && next >= 0x80 && next <= 0x9F;                   // U+0080-U+009F
+    bool separator = c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9);  // U+2028, U+2029
+    if (c0 || c1 || separator) return InvalidArgument("name may not contain control characters or line breaks");
   }
   return Status::Ok();
 }
@@ -116,7 +163,7 @@ Status ValidateName(std::string_view name) {
 Status ValidateEnvKey(std::string_view key) {
   if (key.empty() || key.size() > 128) return InvalidArgument("variable name must be 1-128 characters");
   if (!(IsAlpha(key[0]) || key[0] == '_')) {
-    return InvalidArgument("variable name '" + std::string(key) + "' must start with a letter or '_'");
+    return InvalidArgument("variable name '" + ForMessage(key) + "' must start with a letter or '_'");
   }
   for (char c : key) {
     if (!IsAlpha(c) && !IsDigit(c) && c != '_') {
@@ -131,6 +178,17 @@ Status ValidateEnvValue(std::string_view value) {
   if (!IsValidUtf8(value)) return InvalidArgument("value is not valid UTF-8");
   for (char c : value) {
     if (c == '\0' || c == '\n' || c == '\r') return InvalidArgument("value may not contain NUL or line breaks");
+  }
+  return Status::Ok();
+}
+
+Status ValidateClusterUrl(std::string_view url) {
+  if (url.empty() || url.size() > 2048) return InvalidArgument("cluster url must be 1-2048 characters");
+  if (!IsValidUtf8(url)) return InvalidArgument("cluster url is not valid UTF-8");
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidArgument("cluster url may not contain control characters (NUL, line breaks, tabs)");
+    }
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 // Validation of every user-supplied string that may reach SQL, a shell, a
 // path or a file. Each returns InvalidArgument with one clear line.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,8 @@ bool IsReservedSubdomain(std::string_view subdomain);
 // RFC 1123 labels, at most 254 bytes, no spaces or control characters.
 Status ValidateEmail(std::string_view email);
 
-// A person's display name: 1-200 bytes of valid UTF-8, no control characters.
+// A person's display name: 1-200 bytes of valid UTF-8, no control characters
+// (C0, DEL, C1) and no Unicode line or paragraph separator (U+2028, U+2029).
 Status ValidateName(std::string_view name);
 
 // An environment variable name: [A-Za-z_][A-Za-z0-9_]*, at most 128 bytes.
@@ -36,6 +38,17 @@ Status ValidateClusterName(std::string_view name);
 // An app profile name: 1-32 of [a-z0-9_-], starting with a letter.
 Status ValidateAppName(std::string_view name);
 
+// A cluster's admin connection URL or key=value string: 1-2048 bytes of valid
+// UTF-8, no control characters. It holds a password: the message never quotes it.
+Status ValidateClusterUrl(std::string_view url);
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points
+// above U+10FFFF.
 bool IsValidUtf8(std::string_view s);
+
+// `s` made safe to quote in a one-line error message: printable ASCII is kept,
+// every other byte is written as \xNN, and the result is cut to about `max`
+// bytes (marked "..."). Never quote a secret or a request body with it.
+std::string ForMessage(std::string_view s, size_t max = 64);
 
 }  // namespace md

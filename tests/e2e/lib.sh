@@ -56,7 +56,9 @@ http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; 
 start_controller() {
   local port
   port=$(free_port)
-  local port_base=$((30000 + RANDOM % 20000))
+  # Below the kernel's ephemeral range (32768-60999): an outgoing connection's
+  # local port there (or its TIME_WAIT) can take a tenant's port before it binds.
+  local port_base=$((20000 + RANDOM % 12000))
   cat >"$DATA/config.toml" <<TOML
 port_base = $port_base
 port_count = 200

@@ -2,7 +2,8 @@
 // FakeController: an in-memory Controller for the API and CLI tests.
 // Operations advance by one step each time GetOperation is called, with
 // fixed 120 ms step timings, so waiting is fast and deterministic. Knobs
-// (failing, clusters_full, queued_polls) are set before use. Thread-safe.
+// (failing, clusters_full, queued_polls) are set before use; call_log() tells
+// a test which methods were called. Thread-safe.
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +38,23 @@ class FakeController : public Controller {
 
   int calls() const { return calls_.load(); }
 
+  // Every Controller method called, in order ("CreateInstance", "Doctor(fix)", ...).
+  std::vector<std::string> call_log() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return call_log_;
+  }
+  // The calls of call_log() that change state (reads are left out).
+  std::vector<std::string> mutating_calls() const {
+    static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
+                                                 "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
+                                                 "GetOperation",  "Doctor"};
+    std::vector<std::string> out;
+    for (const std::string& call : call_log()) {
+      if (!kReads.count(call)) out.push_back(call);
+    }
+    return out;
+  }
+
   // Adds a running instance directly (no operation).
   void Seed(const std::string& sub) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -49,7 +67,7 @@ class FakeController : public Controller {
 
   Result<Operation> CreateInstance(const CreateRequest& r) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("CreateInstance");
     if (instances_.count(r.subdomain)) return AlreadyExists("instance '" + r.subdomain + "' already exists");
     if (clusters_full) {
       return FailedPrecondition("all database clusters are full: add one with `meltanodata clusters add`");
@@ -62,7 +80,7 @@ class FakeController : public Controller {
 
   Result<std::vector<Instance>> ListInstances() override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ListInstances");
     std::vector<Instance> out;
     for (const auto& [sub, in] : instances_) out.push_back(in);
     return out;
@@ -70,7 +88,7 @@ class FakeController : public Controller {
 
   Result<Instance> GetInstance(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("GetInstance");
     auto it = instances_.find(sub);
     if (it == instances_.end()) return NotFound("no instance '" + sub + "'");
     return it->second;
@@ -78,7 +96,7 @@ class FakeController : public Controller {
 
   Result<InstanceStatusReport> GetStatus(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("GetStatus");
     auto it = instances_.find(sub);
     if (it == instances_.end()) return NotFound("no instance '" + sub + "'");
     InstanceStatusReport r;
@@ -93,7 +111,7 @@ class FakeController : public Controller {
 
   Result<LogChunk> ReadLogs(const std::string& sub, int lines, const std::string& cursor) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ReadLogs");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     last_log_lines = lines;
     if (cursor.empty()) return LogChunk{"line one\nline two\n", "c2"};
@@ -104,7 +122,7 @@ class FakeController : public Controller {
   Result<std::vector<Operation>> Upgrade(const std::vector<std::string>& subs, bool all,
                                          const std::string& version) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("Upgrade");
     std::vector<std::string> targets = subs;
     if (all) {
       for (const auto& [sub, in] : instances_) targets.push_back(sub);
@@ -123,7 +141,7 @@ class FakeController : public Controller {
 
   Result<EnvMap> ListFlags(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ListFlags");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     return flags_[sub];
   }
@@ -131,7 +149,7 @@ class FakeController : public Controller {
   Result<Operation> ChangeFlags(const std::string& sub, const EnvMap& set,
                                 const std::vector<std::string>& unset) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ChangeFlags");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     for (const auto& [k, v] : set) flags_[sub][k] = v;
     for (const auto& k : unset) flags_[sub].erase(k);
@@ -140,7 +158,7 @@ class FakeController : public Controller {
 
   Result<std::vector<std::string>> ListSecretNames(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ListSecretNames");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     std::vector<std::string> names;
     for (const auto& [k, v] : secrets_[sub]) names.push_back(k);
@@ -150,7 +168,7 @@ class FakeController : public Controller {
   Result<Operation> ChangeSecrets(const std::string& sub, const EnvMap& set,
                                   const std::vector<std::string>& unset) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ChangeSecrets");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     for (const auto& [k, v] : set) secrets_[sub][k] = v;
     for (const auto& k : unset) secrets_[sub].erase(k);
@@ -159,7 +177,7 @@ class FakeController : public Controller {
 
   Result<Operation> ChangeLifecycle(const std::string& sub, Lifecycle action) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ChangeLifecycle");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     const char* kind = action == Lifecycle::kStart ? "start" : action == Lifecycle::kStop ? "stop" : "restart";
     return Enqueue(kind, sub, "{}", {std::string(kind) + "_service"});
@@ -167,14 +185,14 @@ class FakeController : public Controller {
 
   Result<Operation> WipeDatabase(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("WipeDatabase");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     return Enqueue("wipe_db", sub, "{}", {"drop_schemas"});
   }
 
   Result<Operation> DeleteInstance(const std::string& sub) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("DeleteInstance");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     instances_[sub].status = InstanceStatus::kDeleting;
     return Enqueue("delete", sub, "{}", {"stop_service", "drop_database", "remove_user", "remove_files"});
@@ -182,7 +200,7 @@ class FakeController : public Controller {
 
   Result<std::vector<Cluster>> ListClusters() override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ListClusters");
     std::vector<Cluster> out;
     for (const auto& [name, c] : clusters_) out.push_back(WithUsage(c));
     return out;
@@ -190,7 +208,7 @@ class FakeController : public Controller {
 
   Result<Cluster> AddCluster(const std::string& name, const std::string& url, int capacity) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("AddCluster");
     if (clusters_.count(name)) return AlreadyExists("cluster '" + name + "' already exists");
     Cluster c;
     c.name = name;
@@ -202,7 +220,7 @@ class FakeController : public Controller {
 
   Result<Cluster> DrainCluster(const std::string& name) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("DrainCluster");
     auto it = clusters_.find(name);
     if (it == clusters_.end()) return NotFound("no cluster '" + name + "'");
     it->second.draining = true;
@@ -211,7 +229,7 @@ class FakeController : public Controller {
 
   Status RemoveCluster(const std::string& name) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("RemoveCluster");
     auto it = clusters_.find(name);
     if (it == clusters_.end()) return NotFound("no cluster '" + name + "'");
     if (WithUsage(it->second).used > 0) {
@@ -223,7 +241,7 @@ class FakeController : public Controller {
 
   Result<std::vector<Operation>> ListOperations(const std::string& sub, int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("ListOperations");
     std::vector<Operation> out;
     for (auto it = ops_.rbegin(); it != ops_.rend() && static_cast<int>(out.size()) < limit; ++it) {
       if (sub.empty() || it->second.op.subdomain == sub) out.push_back(it->second.op);
@@ -233,7 +251,7 @@ class FakeController : public Controller {
 
   Result<Operation> GetOperation(int64_t id) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record("GetOperation");
     auto it = ops_.find(id);
     if (it == ops_.end()) return NotFound("no operation " + std::to_string(id));
     Advance(it->second);
@@ -242,7 +260,7 @@ class FakeController : public Controller {
 
   Result<std::vector<DoctorFinding>> Doctor(bool fix) override {
     std::lock_guard<std::mutex> lock(mu_);
-    ++calls_;
+    Record(fix ? "Doctor(fix)" : "Doctor");
     DoctorFinding f;
     f.kind = "drift";
     f.subdomain = "acme";
@@ -347,6 +365,12 @@ class FakeController : public Controller {
     }
   }
 
+  // Called with mu_ held.
+  void Record(const char* call) {
+    ++calls_;
+    call_log_.push_back(call);
+  }
+
   void Finish(const Operation& op, bool ok) {
     auto it = instances_.find(op.subdomain);
     if (it == instances_.end()) return;
@@ -358,8 +382,9 @@ class FakeController : public Controller {
     if ((op.kind == "start" || op.kind == "restart") && ok) in.status = InstanceStatus::kRunning;
   }
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::atomic<int> calls_{0};
+  std::vector<std::string> call_log_;
   std::map<std::string, Instance> instances_;
   std::map<std::string, EnvMap> flags_;
   std::map<std::string, EnvMap> secrets_;

@@ -1,0 +1,601 @@
+#include "drivers/backup/archiver.h"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "core/clock.h"
+#include "core/process.h"
+#include "core/random.h"
+#include "core/strings.h"
+
+namespace md {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kDefaultBinDir = "/usr/lib/postgresql/15/bin";
+constexpr int kManifestVersion = 1;
+
+bool IsKnownFile(const std::string& name) { return name == kBackupDumpFile || name == kBackupArchiveFile; }
+
+std::string Join(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
+
+// ISO 8601 UTC with milliseconds: 2024-05-01T12:00:00.123Z.
+std::string IsoTime(int64_t ms) {
+  time_t secs = static_cast<time_t>(ms / 1000);
+  tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[40];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
+  char out[48];
+  snprintf(out, sizeof(out), "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+// Replaces every occurrence of the secrets it knows by "***".
+class Scrubber {
+ public:
+  void Add(const std::string& secret) {
+    if (secret.empty()) return;
+    secrets_.push_back(secret);
+    std::string encoded = PercentEncode(secret);
+    if (encoded != secret) secrets_.push_back(encoded);
+  }
+  std::string operator()(std::string text) const {
+    for (const auto& secret : secrets_) {
+      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+      }
+    }
+    return text;
+  }
+
+ private:
+  std::vector<std::string> secrets_;
+};
+
+// A value for a libpq keyword=value connection string: single-quoted, with
+// backslashes and quotes escaped.
+std::string ConninfoQuote(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// How the tools reach one database of a cluster: a connection string without
+// the password (it goes in the environment) and that environment.
+struct PgTarget {
+  std::string conninfo;
+  std::vector<std::string> env;
+  Scrubber scrub;
+};
+
+Result<PgTarget> TargetFor(const std::string& admin_url, const std::string& db_name, int connect_timeout_s) {
+  if (db_name.empty()) return InvalidArgument("no database name");
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(admin_url.c_str(), &err);
+  // The parser's message may quote a part of the URL, password included.
+  if (err != nullptr) PQfreemem(err);
+  if (opts == nullptr) return InvalidArgument("admin URL is not a valid PostgreSQL connection URI");
+  std::map<std::string, std::string> kv;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && o->val[0] != '\0') kv[o->keyword] = o->val;
+  }
+  PQconninfoFree(opts);
+  PgTarget target;
+  auto pw = kv.find("password");
+  if (pw != kv.end()) {
+    target.scrub.Add(pw->second);
+    target.env.push_back("PGPASSWORD=" + pw->second);
+    kv.erase(pw);
+  }
+  kv["dbname"] = db_name;
+  if (!kv.count("connect_timeout")) kv["connect_timeout"] = std::to_string(connect_timeout_s);
+  kv["fallback_application_name"] = "meltanodata-backup";
+  for (const auto& [k, v] : kv) {
+    if (!target.conninfo.empty()) target.conninfo += ' ';
+    target.conninfo += k + "=" + ConninfoQuote(v);
+  }
+  return target;
+}
+
+// The line of a PostgreSQL tool's output that says what went wrong: the
+// first "error:" line (later ones are often "Command was: …"), else the last.
+std::string ToolErrorLine(const std::string& output) {
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    std::string line = Trim(std::string_view(output).substr(start, end - start));
+    if (line.find("error:") != std::string::npos || line.find("FATAL:") != std::string::npos) return line;
+    start = end + 1;
+  }
+  return LastLine(output);
+}
+
+// True when the output says the server could not be reached or is not
+// accepting connections right now (worth a retry); a refusal (no such
+// database, bad password) is not.
+bool LooksUnreachable(const std::string& output) {
+  for (const char* s : {"the database system is starting up", "the database system is shutting down",
+                        "the database system is in recovery mode", "too many clients", "remaining connection slots"}) {
+    if (output.find(s) != std::string::npos) return true;
+  }
+  if (output.find("FATAL:") != std::string::npos) return false;
+  for (const char* s : {"connection to server", "could not connect", "server closed the connection",
+                        "timeout expired", "could not translate host name"}) {
+    if (output.find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Runs a PostgreSQL tool; an error is "`step`: <its error line>", scrubbed.
+Status RunPgTool(const std::string& step, const std::vector<std::string>& argv, const PgTarget& target,
+                 int timeout_ms) {
+  ProcessOptions opts;
+  opts.env = target.env;
+  opts.timeout_ms = timeout_ms;
+  auto r = RunProcess(argv, opts);
+  if (!r.ok()) return Status(r.status().code(), step + ": " + target.scrub(r.status().message()));
+  if (r->exit_code == 0) return Status::Ok();
+  std::string line = target.scrub(ToolErrorLine(r->output));
+  if (line.rfind(step + ": ", 0) == 0) line = line.substr(step.size() + 2);  // "pg_dump: error: …"
+  std::string text = step + ": " + (line.empty() ? "exited with " + std::to_string(r->exit_code) : line);
+  return LooksUnreachable(r->output) ? Unavailable(text) : Internal(text);
+}
+
+struct FileDigest {
+  int64_t size = 0;
+  std::string sha256;
+};
+
+// Size and SHA-256 of a file, read in chunks.
+Result<FileDigest> DigestFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound("missing");
+    return ErrnoStatus("cannot open");
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    close(fd);
+    return Internal("SHA-256 unavailable");
+  }
+  std::vector<char> buf(1 << 20);
+  FileDigest d;
+  while (true) {
+    ssize_t n = read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = ErrnoStatus("cannot read");
+      close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    d.size += n;
+    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) return Internal("SHA-256 failed");
+  static const char* kHex = "0123456789abcdef";
+  for (unsigned int i = 0; i < len; ++i) {
+    d.sha256 += kHex[md[i] >> 4];
+    d.sha256 += kHex[md[i] & 15];
+  }
+  return d;
+}
+
+Status FsyncPath(const std::string& path, bool directory) {
+  int fd = open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open " + path);
+  int rc = fsync(fd);
+  Status s = rc == 0 ? Status::Ok() : ErrnoStatus("cannot fsync " + path);
+  close(fd);
+  return s;
+}
+
+// Each line of `tar --list` (escape quoting: one member per line). Refuses a
+// member with an absolute path or a `..` component.
+Status CheckMemberNames(const std::string& listing) {
+  size_t start = 0;
+  while (start < listing.size()) {
+    size_t end = listing.find('\n', start);
+    if (end == std::string::npos) end = listing.size();
+    std::string name = listing.substr(start, end - start);
+    start = end + 1;
+    if (name.empty()) continue;
+    if (name[0] == '/') return Internal("member " + name + " has an absolute path");
+    size_t pos = 0;
+    while (pos <= name.size()) {
+      size_t slash = name.find('/', pos);
+      if (slash == std::string::npos) slash = name.size();
+      if (name.compare(pos, slash - pos, "..") == 0 && slash - pos == 2) {
+        return Internal("member " + name + " leaves the folder ('..')");
+      }
+      pos = slash + 1;
+    }
+  }
+  return Status::Ok();
+}
+
+// Gives whatever `from` owns (uid, and gid separately) under `root`, root
+// included, to `to`; symlinks are changed themselves, never followed. Modes
+// are set again after chown, which clears set-id bits.
+Status RemapOwners(const std::string& root, Owner from, Owner to) {
+  auto fix = [&](const fs::path& p) -> Status {
+    struct stat st;
+    if (lstat(p.c_str(), &st) != 0) return ErrnoStatus("cannot stat " + p.string());
+    uid_t uid = st.st_uid == from.uid ? to.uid : st.st_uid;
+    gid_t gid = st.st_gid == from.gid ? to.gid : st.st_gid;
+    if (uid == st.st_uid && gid == st.st_gid) return Status::Ok();
+    if (lchown(p.c_str(), uid, gid) != 0) return ErrnoStatus("cannot chown " + p.string());
+    if (!S_ISLNK(st.st_mode) && chmod(p.c_str(), st.st_mode & 07777) != 0) {
+      return ErrnoStatus("cannot chmod " + p.string());
+    }
+    return Status::Ok();
+  };
+  MD_RETURN_IF_ERROR(fix(root));
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    MD_RETURN_IF_ERROR(fix(it->path()));
+  }
+  if (ec) return Internal("cannot walk " + root + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Manifest
+
+const BackupFile* BackupManifest::File(const std::string& file_name) const {
+  for (const auto& f : files) {
+    if (f.name == file_name) return &f;
+  }
+  return nullptr;
+}
+
+std::string ManifestToJson(const BackupManifest& m) {
+  json files = json::array();
+  for (const auto& f : m.files) files.push_back({{"name", f.name}, {"size", f.size}, {"sha256", f.sha256}});
+  json j = {
+      {"version", kManifestVersion},
+      {"id", m.id},
+      {"created_at", IsoTime(m.created_ms)},
+      {"created_ms", m.created_ms},
+      {"subdomain", m.subdomain},
+      {"app", m.app},
+      {"app_version", m.app_version},
+      {"name", m.name},
+      {"email", m.email},
+      {"flags", m.flags},
+      {"project_owner", {{"uid", m.project_owner.uid}, {"gid", m.project_owner.gid}}},
+      {"files", files},
+      {"total_bytes", m.total_bytes},
+  };
+  // Replace, not throw, on invalid UTF-8 in metadata.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Result<BackupManifest> ManifestFromJson(const std::string& text, const std::string& dir) {
+  try {
+    json j = json::parse(text);
+    if (!j.is_object()) return Internal("manifest is not a JSON object");
+    if (j.value("version", 0) != kManifestVersion) {
+      return Internal("manifest version " + j.value("version", json()).dump() + " is not supported");
+    }
+    BackupManifest m;
+    m.dir = dir;
+    m.id = fs::path(dir).lexically_normal().filename().string();
+    if (m.id.empty()) m.id = fs::path(dir).lexically_normal().parent_path().filename().string();
+    m.created_ms = j.at("created_ms").get<int64_t>();
+    m.subdomain = j.value("subdomain", "");
+    m.app = j.value("app", "");
+    m.app_version = j.value("app_version", "");
+    m.name = j.value("name", "");
+    m.email = j.value("email", "");
+    if (j.contains("flags")) m.flags = j.at("flags").get<EnvMap>();
+    if (j.contains("project_owner")) {
+      m.project_owner.uid = j.at("project_owner").at("uid").get<uid_t>();
+      m.project_owner.gid = j.at("project_owner").at("gid").get<gid_t>();
+    }
+    for (const auto& f : j.at("files")) {
+      BackupFile file{f.at("name").get<std::string>(), f.at("size").get<int64_t>(), f.at("sha256").get<std::string>()};
+      if (!IsKnownFile(file.name)) return Internal("manifest lists an unknown file " + file.name);
+      if (m.File(file.name) != nullptr) return Internal("manifest lists " + file.name + " twice");
+      if (file.size < 0 || file.sha256.size() != 64) return Internal("manifest entry of " + file.name + " is malformed");
+      m.total_bytes += file.size;
+      m.files.push_back(std::move(file));
+    }
+    return m;
+  } catch (const std::exception& e) {
+    return Internal(std::string("manifest does not parse: ") + e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------
+// PgArchiver
+
+PgArchiver::PgArchiver(PgArchiverOptions options) : options_(std::move(options)) {}
+
+Result<std::string> PgArchiver::BinDir() {
+  std::lock_guard lock(mu_);
+  if (!bin_dir_.empty()) return bin_dir_;
+  std::vector<std::string> candidates;
+  if (!options_.bin_dir.empty()) {
+    candidates.push_back(options_.bin_dir);
+  } else {
+    ProcessOptions quick;
+    quick.timeout_ms = 10000;
+    auto r = RunProcess({"pg_config", "--bindir"}, quick);
+    if (r.ok() && r->exit_code == 0) candidates.push_back(Trim(r->output));
+    candidates.push_back(kDefaultBinDir);
+  }
+  for (const auto& dir : candidates) {
+    if (!dir.empty() && access((dir + "/pg_dump").c_str(), X_OK) == 0 &&
+        access((dir + "/pg_restore").c_str(), X_OK) == 0) {
+      bin_dir_ = dir;
+      return bin_dir_;
+    }
+  }
+  return FailedPrecondition("pg_dump/pg_restore not found (tried " +
+                            (options_.bin_dir.empty() ? "pg_config --bindir and " + std::string(kDefaultBinDir)
+                                                      : options_.bin_dir) +
+                            ")");
+}
+
+Result<BackupManifest> PgArchiver::Create(const BackupSource& src, const std::string& dir) {
+  if (dir.empty()) return InvalidArgument("no backup folder");
+  if (src.db_name.empty()) return InvalidArgument("no database to back up");
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(dir, ec))) {
+    if (!fs::is_directory(fs::symlink_status(dir, ec)) || !fs::is_empty(dir, ec) || ec) {
+      return FailedPrecondition("backup folder " + dir + " already exists and is not empty");
+    }
+  }
+  auto m = CreateIn(src, dir);
+  if (!m.ok()) {
+    Status removed = RemoveTree(dir);
+    if (!removed.ok()) return m.status().WithContext("backup (and " + removed.message() + ")");
+  }
+  return m;
+}
+
+Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::string& dir) {
+  MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
+  MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, Owner{geteuid(), getegid()}));
+
+  BackupManifest m;
+  m.dir = dir;
+  m.id = fs::path(dir).lexically_normal().filename().string();
+  m.created_ms = NowMs();
+  m.subdomain = src.subdomain;
+  m.app = src.app;
+  m.app_version = src.app_version;
+  m.name = src.name;
+  m.email = src.email;
+  m.flags = src.flags;
+
+  // 1. The database.
+  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(src.admin_url, src.db_name, options_.connect_timeout_s));
+  const std::string dump = Join(dir, kBackupDumpFile);
+  MD_RETURN_IF_ERROR(RunPgTool("pg_dump",
+                               {bin + "/pg_dump", "--format=custom", "--no-password",
+                                "--lock-wait-timeout=" + std::to_string(options_.lock_wait_timeout_ms),
+                                "--file=" + dump, "--dbname=" + target.conninfo},
+                               target, options_.timeout_ms));
+  if (chmod(dump.c_str(), 0600) != 0) return ErrnoStatus("pg_dump: cannot chmod " + dump);
+  MD_RETURN_IF_ERROR(FsyncPath(dump, false).WithContext("pg_dump"));
+
+  // 2. The project folder, if there is one.
+  bool with_archive = false;
+  if (!src.project_dir.empty()) {
+    struct stat st;
+    if (lstat(src.project_dir.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) return FailedPrecondition("tar: " + src.project_dir + " is not a folder");
+      m.project_owner = Owner{st.st_uid, st.st_gid};
+      with_archive = true;
+    } else if (errno != ENOENT) {
+      return ErrnoStatus("tar: cannot stat " + src.project_dir);
+    }
+  }
+  const std::string archive = Join(dir, kBackupArchiveFile);
+  if (with_archive) {
+    ProcessOptions opts;
+    opts.timeout_ms = options_.timeout_ms;
+    auto r = RunProcess({options_.tar, "--create", "--gzip", "--numeric-owner", "--file=" + archive,
+                         "--directory=" + src.project_dir, "."},
+                        opts);
+    if (!r.ok()) return r.status().WithContext("tar");
+    // 1 ("file changed as we read it") is a failure too: the copy may be torn.
+    if (r->exit_code != 0) {
+      return Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + LastLine(r->output));
+    }
+    if (chmod(archive.c_str(), 0600) != 0) return ErrnoStatus("tar: cannot chmod " + archive);
+    MD_RETURN_IF_ERROR(FsyncPath(archive, false).WithContext("tar"));
+  }
+
+  // 3. The manifest, last: a folder with a manifest holds a complete backup.
+  std::vector<std::string> names = {kBackupDumpFile};
+  if (with_archive) names.push_back(kBackupArchiveFile);
+  for (const auto& name : names) {
+    auto d = DigestFile(Join(dir, name));
+    if (!d.ok()) return d.status().WithContext("manifest: " + name);
+    m.files.push_back(BackupFile{name, d->size, d->sha256});
+    m.total_bytes += d->size;
+  }
+  MD_RETURN_IF_ERROR(WriteFileAtomic(Join(dir, kBackupManifestFile), ManifestToJson(m), 0600,
+                                     Owner{geteuid(), getegid()})
+                         .WithContext("manifest"));
+  MD_RETURN_IF_ERROR(FsyncPath(dir, true).WithContext("manifest"));
+
+  // 4. It counts only once checked.
+  auto verified = Verify(dir);
+  if (!verified.ok()) return verified.status().WithContext("verify");
+  return verified;
+}
+
+Result<BackupManifest> PgArchiver::Verify(const std::string& dir) {
+  auto text = ReadFile(Join(dir, kBackupManifestFile));
+  if (!text.ok()) {
+    if (text.status().code() == Code::kNotFound) return NotFound("no backup manifest in " + dir);
+    return text.status();
+  }
+  MD_ASSIGN_OR_RETURN(BackupManifest m, ManifestFromJson(*text, dir));
+  if (m.File(kBackupDumpFile) == nullptr) return Internal("manifest lists no " + std::string(kBackupDumpFile));
+  for (const auto& f : m.files) {
+    auto d = DigestFile(Join(dir, f.name));
+    if (!d.ok()) return d.status().WithContext(f.name);
+    if (d->size != f.size) {
+      return Internal(f.name + ": size " + std::to_string(d->size) + " does not match the manifest (" +
+                      std::to_string(f.size) + ")");
+    }
+    if (d->sha256 != f.sha256) return Internal(f.name + ": SHA-256 does not match the manifest");
+  }
+  MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
+  ProcessOptions opts;
+  opts.timeout_ms = options_.timeout_ms;
+  {
+    auto r = RunProcess({bin + "/pg_restore", "--list", Join(dir, kBackupDumpFile)}, opts);
+    if (!r.ok()) return r.status().WithContext(std::string(kBackupDumpFile) + ": pg_restore --list");
+    if (r->exit_code != 0) {
+      return Internal(std::string(kBackupDumpFile) + ": pg_restore --list exited with " +
+                      std::to_string(r->exit_code) + ": " + ToolErrorLine(r->output));
+    }
+    if (r->output.find("Format: CUSTOM") == std::string::npos ||
+        r->output.find("TOC Entries:") == std::string::npos) {
+      return Internal(std::string(kBackupDumpFile) + ": pg_restore --list shows no table of contents");
+    }
+  }
+  if (m.has_archive()) {
+    auto r = RunProcess({options_.tar, "--list", "--gzip", "--quoting-style=escape",
+                         "--file=" + Join(dir, kBackupArchiveFile)},
+                        opts);
+    if (!r.ok()) return r.status().WithContext(std::string(kBackupArchiveFile) + ": tar --list");
+    if (r->exit_code != 0) {
+      return Internal(std::string(kBackupArchiveFile) + ": tar --list exited with " + std::to_string(r->exit_code) +
+                      ": " + LastLine(r->output));
+    }
+    MD_RETURN_IF_ERROR(CheckMemberNames(r->output).WithContext(kBackupArchiveFile));
+  }
+  return m;
+}
+
+Status PgArchiver::RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+                                   const std::string& dir) {
+  if (role.empty()) return InvalidArgument("no role to restore as");
+  auto m = Verify(dir);
+  if (!m.ok()) return m.status().WithContext("backup " + dir);
+  MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
+  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(admin_url, db_name, options_.connect_timeout_s));
+  // As the superuser, but SET ROLE to the tenant: what is created is the
+  // tenant's, and nothing the tenant could not do itself is done. One
+  // transaction: a failed restore leaves the database as it was.
+  return RunPgTool("pg_restore",
+                   {bin + "/pg_restore", "--no-password", "--clean", "--if-exists", "--no-owner", "--role=" + role,
+                    "--single-transaction", "--exit-on-error", "--dbname=" + target.conninfo,
+                    Join(dir, kBackupDumpFile)},
+                   target, options_.timeout_ms);
+}
+
+Status PgArchiver::RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) {
+  if (project_dir.empty()) return InvalidArgument("no project folder");
+  auto verified = Verify(dir);
+  if (!verified.ok()) return verified.status().WithContext("backup " + dir);
+  const BackupManifest& m = *verified;
+  if (!m.has_archive()) return NotFound("backup " + dir + " has no project archive");
+
+  fs::path target = fs::path(project_dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  // Private (0700, the controller's) staging beside the project folder, so the
+  // swap is a rename on one file system and nobody sees a half-extracted tree.
+  const std::string staging = (parent / (".md-restore-" + target.filename().string() + "-" + RandomHex(4))).string();
+  if (mkdir(staging.c_str(), 0700) != 0) return ErrnoStatus("cannot create " + staging);
+  auto cleanup = [&](Status s) {
+    Status removed = RemoveTree(staging);
+    if (s.ok() && !removed.ok()) return removed;
+    return s;
+  };
+  if (chmod(staging.c_str(), 0700) != 0) return cleanup(ErrnoStatus("cannot chmod " + staging));
+  const std::string tree = staging + "/p";
+  if (mkdir(tree.c_str(), 0700) != 0) return cleanup(ErrnoStatus("cannot create " + tree));
+
+  ProcessOptions opts;
+  opts.timeout_ms = options_.timeout_ms;
+  std::vector<std::string> argv = {options_.tar, "--extract", "--gzip", "--numeric-owner", "--preserve-permissions",
+                                   "--file=" + Join(dir, kBackupArchiveFile), "--directory=" + tree};
+  argv.push_back(geteuid() == 0 ? "--same-owner" : "--no-same-owner");
+  auto r = RunProcess(argv, opts);
+  if (!r.ok()) return cleanup(r.status().WithContext("tar"));
+  if (r->exit_code != 0) {
+    return cleanup(Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + LastLine(r->output)));
+  }
+  if (tenant) {
+    Status s = RemapOwners(tree, m.project_owner, *tenant);
+    if (!s.ok()) return cleanup(s);
+  }
+  struct stat st;
+  if (lstat(target.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return cleanup(FailedPrecondition(target.string() + " is not a folder"));
+    if (renameat2(AT_FDCWD, tree.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
+      return cleanup(ErrnoStatus("cannot swap in " + target.string()));
+    }
+  } else if (errno == ENOENT) {
+    if (rename(tree.c_str(), target.c_str()) != 0) return cleanup(ErrnoStatus("cannot move in " + target.string()));
+  } else {
+    return cleanup(ErrnoStatus("cannot stat " + target.string()));
+  }
+  // `tree` now holds the old contents, if any.
+  return cleanup(FsyncPath(parent.string(), true));
+}
+
+Result<std::vector<BackupManifest>> PgArchiver::List(const std::string& backups_root, const std::string& subdomain) {
+  if (subdomain.empty() || subdomain == "." || subdomain == ".." || subdomain.find('/') != std::string::npos) {
+    return InvalidArgument("bad subdomain");
+  }
+  std::vector<BackupManifest> out;
+  const fs::path root = fs::path(backups_root) / subdomain;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return out;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
+    auto text = ReadFile((it->path() / kBackupManifestFile).string());
+    if (!text.ok()) continue;
+    auto m = ManifestFromJson(*text, it->path().string());
+    if (m.ok()) out.push_back(std::move(m).value());
+  }
+  if (ec) return Internal("cannot list " + root.string() + ": " + ec.message());
+  std::sort(out.begin(), out.end(), [](const BackupManifest& a, const BackupManifest& b) {
+    return a.created_ms != b.created_ms ? a.created_ms > b.created_ms : a.id > b.id;
+  });
+  return out;
+}
+
+Status PgArchiver::Remove(const std::string& dir) {
+  if (dir.empty()) return InvalidArgument("no backup folder");
+  return RemoveTree(dir);
+}
+
+}  // namespace md

@@ -1,0 +1,153 @@
+#pragma once
+// Archiver: backups of one tenant — a pg_dump (custom format) of its database
+// and a tar.gz of its project folder, described by a manifest (sizes, SHA-256)
+// in one backup folder. Level-based and thread-safe; no policy (the caller
+// chooses the folder, when to back up and what to restore).
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/files.h"
+#include "core/status.h"
+#include "core/types.h"
+
+namespace md {
+
+// File names inside a backup folder.
+inline constexpr const char* kBackupDumpFile = "db.dump";
+inline constexpr const char* kBackupArchiveFile = "project.tar.gz";
+inline constexpr const char* kBackupManifestFile = "manifest.json";
+
+// What to back up. `admin_url` (a superuser's libpq URI) holds a password:
+// it never reaches a command line, a log or an error.
+struct BackupSource {
+  std::string admin_url;
+  std::string db_name;
+  std::string project_dir;  // empty or absent on disk: the backup has no archive
+  // Metadata, recorded as given.
+  std::string subdomain;
+  std::string app;
+  std::string app_version;
+  std::string name;
+  std::string email;
+  EnvMap flags;
+};
+
+struct BackupFile {
+  std::string name;  // kBackupDumpFile or kBackupArchiveFile
+  int64_t size = 0;
+  std::string sha256;  // lower-case hex
+};
+
+struct BackupManifest {
+  std::string id;   // the backup folder's name
+  std::string dir;  // the backup folder
+  int64_t created_ms = 0;
+  std::string subdomain;
+  std::string app;
+  std::string app_version;
+  std::string name;
+  std::string email;
+  EnvMap flags;
+  // Owner of the project folder when it was archived (meaningful only with an archive).
+  Owner project_owner;
+  std::vector<BackupFile> files;
+  int64_t total_bytes = 0;  // sum of the files' sizes
+
+  // The entry named `name`, or null.
+  const BackupFile* File(const std::string& file_name) const;
+  bool has_archive() const { return File(kBackupArchiveFile) != nullptr; }
+};
+
+// manifest.json: {"version":1,"id","created_at" (ISO 8601 UTC),"created_ms",
+// the metadata,"flags":{},"project_owner":{"uid","gid"},"files":[{"name","size","sha256"}],"total_bytes"}.
+std::string ManifestToJson(const BackupManifest& m);
+// Parses manifest.json text; `dir` fills `dir` and `id` (its last component).
+// Checks the version and that every file name is a known one.
+Result<BackupManifest> ManifestFromJson(const std::string& text, const std::string& dir);
+
+class Archiver {
+ public:
+  virtual ~Archiver() = default;
+
+  // Writes a backup of `src` into `dir` (created 0700 for the controller;
+  // FailedPrecondition if it exists and is not empty), then verifies it as
+  // Verify does. On any failure `dir` is removed and the error names the step
+  // ("pg_dump: …", "tar: …", "verify: …"); Unavailable if the cluster did not answer.
+  virtual Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) = 0;
+
+  // Re-checks a stored backup: the manifest is present and parses, every file
+  // has its recorded size and SHA-256, `pg_restore --list` reads the dump and
+  // `tar` reads the archive. NotFound if there is no manifest; otherwise the
+  // error names the file that does not match.
+  virtual Result<BackupManifest> Verify(const std::string& dir) = 0;
+
+  // Verifies the backup, then restores its dump into the existing database
+  // `db_name` (the role `role` must exist), in one transaction, as `role`:
+  // objects of the dump are dropped first (--clean --if-exists), and every
+  // restored object is owned by `role`. Others are left alone.
+  virtual Status RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+                                 const std::string& dir) = 0;
+
+  // Verifies the backup, then replaces the contents of `project_dir` (created
+  // if absent) by its archive, with the recorded modes and numeric owners.
+  // With `tenant`, whatever belonged to the archived project folder's owner
+  // (uid, and gid separately) is given to `tenant` instead — for a tenant user
+  // recreated with another uid. Extraction happens in a private folder beside
+  // `project_dir`, then swaps in atomically; members with an absolute path or
+  // `..` are refused. NotFound if the backup has no archive.
+  virtual Status RestoreFiles(const std::string& dir, const std::string& project_dir,
+                              std::optional<Owner> tenant) = 0;
+  Status RestoreFiles(const std::string& dir, const std::string& project_dir) {
+    return RestoreFiles(dir, project_dir, std::nullopt);
+  }
+
+  // The backups of `subdomain` under `backups_root` (BACKUPS/SUB/ID/), newest
+  // first; folders without a readable manifest are skipped (incomplete). An
+  // absent folder is an empty list. Manifests are read, not verified.
+  virtual Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) = 0;
+
+  // Removes the backup folder; absent is success.
+  virtual Status Remove(const std::string& dir) = 0;
+};
+
+struct PgArchiverOptions {
+  std::string bin_dir;                 // pg_dump/pg_restore; empty: `pg_config --bindir`, else PostgreSQL 15's
+  std::string tar = "tar";             // GNU tar, from PATH unless a path
+  int timeout_ms = 60 * 60 * 1000;     // per tool run (dump, archive, restore); killed past it
+  int connect_timeout_s = 10;          // libpq connect_timeout unless the admin URL sets one
+  int lock_wait_timeout_ms = 60000;    // pg_dump --lock-wait-timeout
+};
+
+// PgArchiver: the Archiver over PostgreSQL 15's pg_dump/pg_restore and GNU tar.
+// Stateless apart from the tools' location (found once, under a mutex), so it
+// is thread-safe. The admin password reaches the tools only as PGPASSWORD in
+// their environment; every error is scrubbed of it.
+class PgArchiver final : public Archiver {
+ public:
+  explicit PgArchiver(PgArchiverOptions options = {});
+
+  Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) override;
+  Result<BackupManifest> Verify(const std::string& dir) override;
+  Status RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+                         const std::string& dir) override;
+  using Archiver::RestoreFiles;
+  Status RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) override;
+  Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) override;
+  Status Remove(const std::string& dir) override;
+
+ private:
+  Result<std::string> BinDir();
+  Result<BackupManifest> CreateIn(const BackupSource& src, const std::string& dir);
+
+  PgArchiverOptions options_;
+  std::mutex mu_;
+  std::string bin_dir_;  // resolved; guarded by mu_
+};
+
+}  // namespace md
