@@ -74,6 +74,20 @@ std::string ExecutableDir() {
   return ec ? "." : exe.parent_path().string();
 }
 
+// Tenant ports inside the kernel's range for outgoing connections can be
+// taken by one between being chosen and the app binding them.
+void WarnIfTenantPortsAreEphemeral(const ServerConfig& config) {
+  auto range = ReadFile("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0, high = 0;
+  if (!range.ok() || std::sscanf(range->c_str(), "%d %d", &low, &high) != 2) return;
+  if (config.port_base <= high && config.port_base + config.port_count - 1 >= low) {
+    std::fprintf(stderr,
+                 "meltanodata: warning: tenant ports %d-%d overlap the ephemeral port range %d-%d; an app may "
+                 "fail to bind its port: set port_base/port_count outside it\n",
+                 config.port_base, config.port_base + config.port_count - 1, low, high);
+  }
+}
+
 RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
   options.max_attempts = config.step_max_attempts;
@@ -99,6 +113,7 @@ int RunServe(int argc, char** argv) {
   umask(022);
 
   if (Status s = EnsureDirectory(config.data_dir, 0755, {geteuid(), getegid()}); !s.ok()) return Fail(s);
+  WarnIfTenantPortsAreEphemeral(config);
   auto token = EnsureAdminToken(config.data_dir);
   if (!token.ok()) return Fail(token.status());
   auto store = SqliteStore::Open(config.data_dir + "/meltanodata.db");
