@@ -1,5 +1,8 @@
 #include "drivers/backup/archiver.h"
 
+#include "core/secret_scrubber.h"
+#include "drivers/database/pg_bin_dir.h"
+
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -28,7 +31,6 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr const char* kDefaultBinDir = "/usr/lib/postgresql/15/bin";
 constexpr int kManifestVersion = 1;
 
 bool IsKnownFile(const std::string& name) { return name == kBackupDumpFile || name == kBackupArchiveFile; }
@@ -47,28 +49,6 @@ std::string IsoTime(int64_t ms) {
   return out;
 }
 
-// Replaces every occurrence of the secrets it knows by "***".
-class Scrubber {
- public:
-  void Add(const std::string& secret) {
-    if (secret.empty()) return;
-    secrets_.push_back(secret);
-    std::string encoded = PercentEncode(secret);
-    if (encoded != secret) secrets_.push_back(encoded);
-  }
-  std::string operator()(std::string text) const {
-    for (const auto& secret : secrets_) {
-      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
-      }
-    }
-    return text;
-  }
-
- private:
-  std::vector<std::string> secrets_;
-};
-
 // A value for a libpq keyword=value connection string: single-quoted, with
 // backslashes and quotes escaped.
 std::string ConninfoQuote(const std::string& v) {
@@ -85,7 +65,7 @@ std::string ConninfoQuote(const std::string& v) {
 struct PgTarget {
   std::string conninfo;
   std::vector<std::string> env;
-  Scrubber scrub;
+  SecretScrubber scrub;
 };
 
 Result<PgTarget> TargetFor(const std::string& admin_url, const std::string& db_name, int connect_timeout_s) {
@@ -342,27 +322,8 @@ PgArchiver::PgArchiver(PgArchiverOptions options) : options_(std::move(options))
 Result<std::string> PgArchiver::BinDir() {
   std::lock_guard lock(mu_);
   if (!bin_dir_.empty()) return bin_dir_;
-  std::vector<std::string> candidates;
-  if (!options_.bin_dir.empty()) {
-    candidates.push_back(options_.bin_dir);
-  } else {
-    ProcessOptions quick;
-    quick.timeout_ms = 10000;
-    auto r = RunProcess({"pg_config", "--bindir"}, quick);
-    if (r.ok() && r->exit_code == 0) candidates.push_back(Trim(r->output));
-    candidates.push_back(kDefaultBinDir);
-  }
-  for (const auto& dir : candidates) {
-    if (!dir.empty() && access((dir + "/pg_dump").c_str(), X_OK) == 0 &&
-        access((dir + "/pg_restore").c_str(), X_OK) == 0) {
-      bin_dir_ = dir;
-      return bin_dir_;
-    }
-  }
-  return FailedPrecondition("pg_dump/pg_restore not found (tried " +
-                            (options_.bin_dir.empty() ? "pg_config --bindir and " + std::string(kDefaultBinDir)
-                                                      : options_.bin_dir) +
-                            ")");
+  MD_ASSIGN_OR_RETURN(bin_dir_, FindPostgresBinDir(options_.bin_dir, {"pg_dump", "pg_restore"}));
+  return bin_dir_;
 }
 
 Result<BackupManifest> PgArchiver::Create(const BackupSource& src, const std::string& dir) {

@@ -1,5 +1,7 @@
 #include "drivers/database/embedded_cluster.h"
 
+#include "drivers/database/pg_bin_dir.h"
+
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +24,6 @@
 namespace md {
 namespace {
 
-constexpr const char* kDefaultBinDir = "/usr/lib/postgresql/15/bin";
 constexpr int kPortFirst = 15432;  // below tenant ports (20000+) and the ephemeral range
 constexpr int kPortEnd = 20000;
 constexpr const char* kIncludeLine = "include 'meltanodata.conf'";
@@ -95,23 +96,7 @@ Result<EmbeddedCluster::OsUser> EmbeddedCluster::EnsureOsUser() {
 }
 
 Result<std::string> EmbeddedCluster::FindBinDir() {
-  std::vector<std::string> candidates;
-  if (!options_.bin_dir.empty()) {
-    candidates.push_back(options_.bin_dir);
-  } else {
-    ProcessOptions quick;
-    quick.timeout_ms = 10000;
-    auto r = RunProcess({"pg_config", "--bindir"}, quick);
-    if (r.ok() && r->exit_code == 0) candidates.push_back(Trim(r->output));
-    candidates.push_back(kDefaultBinDir);
-  }
-  for (const auto& dir : candidates) {
-    if (!dir.empty() && access((dir + "/postgres").c_str(), X_OK) == 0 && access((dir + "/initdb").c_str(), X_OK) == 0) {
-      return dir;
-    }
-  }
-  return FailedPrecondition("PostgreSQL server binaries not found (tried pg_config --bindir and " +
-                            std::string(kDefaultBinDir) + ")");
+  return FindPostgresBinDir(options_.bin_dir, {"postgres", "initdb"});
 }
 
 Result<int> EmbeddedCluster::EnsurePort(uid_t uid, gid_t gid) {

@@ -1,5 +1,7 @@
 #include "drivers/database/postgres_database.h"
 
+#include "core/secret_scrubber.h"
+
 #include <libpq-fe.h>
 
 #include <map>
@@ -26,25 +28,6 @@ using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
 using ResultPtr = std::unique_ptr<PGresult, ResultClearer>;
 using database_names::CheckName;
 using database_names::CheckPassword;
-
-// Replaces every occurrence of the secrets it knows by "***".
-class Scrubber {
- public:
-  void Add(const std::string& secret) {
-    if (!secret.empty()) secrets_.push_back(secret);
-  }
-  std::string operator()(std::string text) const {
-    for (const auto& secret : secrets_) {
-      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
-      }
-    }
-    return text;
-  }
-
- private:
-  std::vector<std::string> secrets_;
-};
 
 // The keywords set in a libpq connection string or URI.
 Result<std::map<std::string, std::string>> ParseConninfo(const std::string& url) {
@@ -77,7 +60,7 @@ void IgnoreNotice(void*, const char*) {}
 class Session {
  public:
   static Result<Session> Open(const std::string& admin_url, const std::optional<std::string>& dbname,
-                              const PostgresDatabaseOptions& options, Scrubber scrub) {
+                              const PostgresDatabaseOptions& options, SecretScrubber scrub) {
     std::string timeout = std::to_string(options.connect_timeout_s);
     std::vector<const char*> keys = {"connect_timeout", "fallback_application_name", "dbname"};
     std::vector<const char*> values = {timeout.c_str(), "meltanodata", admin_url.c_str()};
@@ -165,15 +148,15 @@ class Session {
   }
 
  private:
-  Session(ConnPtr conn, Scrubber scrub) : conn_(std::move(conn)), scrub_(std::move(scrub)) {}
+  Session(ConnPtr conn, SecretScrubber scrub) : conn_(std::move(conn)), scrub_(std::move(scrub)) {}
 
   ConnPtr conn_;
-  Scrubber scrub_;
+  SecretScrubber scrub_;
 };
 
 // A scrubber that knows the admin URL's password (and `extra`).
-Scrubber ScrubberFor(const std::string& admin_url, const std::string& extra = "") {
-  Scrubber scrub;
+SecretScrubber ScrubberFor(const std::string& admin_url, const std::string& extra = "") {
+  SecretScrubber scrub;
   auto info = ParseConninfo(admin_url);
   if (info.ok()) {
     auto it = info->find("password");
