@@ -1,8 +1,5 @@
 #include "drivers/backup/archiver.h"
 
-#include "core/secret_scrubber.h"
-#include "drivers/database/pg_bin_dir.h"
-
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -23,7 +20,9 @@
 #include "core/clock.h"
 #include "core/process.h"
 #include "core/random.h"
+#include "core/secret_scrubber.h"
 #include "core/strings.h"
+#include "drivers/database/pg_bin_dir.h"
 
 namespace md {
 namespace fs = std::filesystem;
