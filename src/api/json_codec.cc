@@ -425,6 +425,17 @@ Json ToJson(const DoctorFinding& f) {
           {"fixed", f.fixed}};
 }
 
+Json ToJson(const BackupInfo& b) {
+  return {{"id", b.id},
+          {"subdomain", b.subdomain},
+          {"created_at", FormatTimestamp(b.created_ms)},
+          {"reason", b.reason},
+          {"app", b.app},
+          {"version", b.app_version},
+          {"size_bytes", b.size_bytes},
+          {"has_files", b.has_files}};
+}
+
 Json ToJson(const CreateRequest& r) {
   Json j = {{"subdomain", r.subdomain}, {"email", r.email}, {"name", r.name}, {"app", r.app}};
   if (!r.version.empty()) j["version"] = r.version;
@@ -538,6 +549,19 @@ Status FromJson(const Json& j, DoctorFinding* out) {
   r.String("resource", &out->resource);
   r.String("detail", &out->detail);
   r.Bool("fixed", &out->fixed);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, BackupInfo* out) {
+  ObjectReader r(j, "backup", false);
+  r.String("id", &out->id, true);
+  r.String("subdomain", &out->subdomain);
+  r.Time("created_at", &out->created_ms);
+  r.String("reason", &out->reason);
+  r.String("app", &out->app);
+  r.String("version", &out->app_version);
+  r.Int64("size_bytes", &out->size_bytes);
+  r.Bool("has_files", &out->has_files);
   return r.Finish();
 }
 

@@ -80,6 +80,7 @@ Json ToJson(const LedgerEntry& entry);
 Json ToJson(const InstanceStatusReport& report);  // the instance's fields + pid uptime_s health up
 Json ToJson(const LogChunk& chunk);
 Json ToJson(const DoctorFinding& finding);
+Json ToJson(const BackupInfo& backup);
 Json ToJson(const CreateRequest& request);
 Json ToJson(const EnvChange& change);
 Json ToJson(const ClusterSpec& spec);
@@ -102,6 +103,7 @@ Status FromJson(const Json& j, LedgerEntry* out);
 Status FromJson(const Json& j, InstanceStatusReport* out);
 Status FromJson(const Json& j, LogChunk* out);
 Status FromJson(const Json& j, DoctorFinding* out);
+Status FromJson(const Json& j, BackupInfo* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):

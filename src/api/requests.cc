@@ -106,6 +106,13 @@ Result<int64_t> ParseIntParam(std::string_view name, std::optional<std::string_v
   return value;
 }
 
+Result<bool> ParseBoolParam(std::string_view name, std::optional<std::string_view> text, bool fallback) {
+  if (!text) return fallback;
+  if (*text == "true") return true;
+  if (*text == "false") return false;
+  return InvalidArgument("query parameter '" + ForMessage(name) + "' must be true or false");
+}
+
 Status ValidateLogCursor(std::string_view cursor) {
   if (cursor.size() > kMaxLogCursor) return InvalidArgument("query parameter 'cursor' is too long");
   for (char c : cursor) {

@@ -49,6 +49,9 @@ Result<int64_t> ParseOperationId(std::string_view text);
 Result<int64_t> ParseIntParam(std::string_view name, std::optional<std::string_view> text, int64_t fallback,
                               int64_t min, int64_t max);
 
+// A boolean query parameter: "true" or "false"; `fallback` when absent.
+Result<bool> ParseBoolParam(std::string_view name, std::optional<std::string_view> text, bool fallback);
+
 // A log cursor as the controller hands it out: 0-512 of A-Z a-z 0-9 , _ -.
 Status ValidateLogCursor(std::string_view cursor);
 

@@ -226,9 +226,10 @@ void ApiServer::InstallRoutes() {
           MD_ASSIGN_OR_RETURN(Instance instance, c.GetInstance(sub));
           return Ok(ToJson(instance));
         }));
-  s.Delete(R"(/v1/instances/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+  s.Delete(R"(/v1/instances/([^/]+))", route(kNone, {"backup"}, [&c](const Request& req) -> Result<Reply> {
              MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-             MD_ASSIGN_OR_RETURN(Operation op, c.DeleteInstance(sub));
+             MD_ASSIGN_OR_RETURN(bool backup, ParseBoolParam("backup", QueryParam(req, "backup"), true));
+             MD_ASSIGN_OR_RETURN(Operation op, c.DeleteInstance(sub, backup));
              return Accepted(op);
            }));
   s.Get(R"(/v1/instances/([^/]+)/status)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
@@ -279,6 +280,24 @@ void ApiServer::InstallRoutes() {
            MD_ASSIGN_OR_RETURN(Operation op, c.WipeDatabase(sub));
            return Accepted(op);
          }));
+  s.Post(R"(/v1/instances/([^/]+)/backups)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+           MD_ASSIGN_OR_RETURN(Operation op, c.BackupInstance(sub));
+           return Accepted(op);
+         }));
+  s.Post(R"(/v1/instances/([^/]+)/restore)", route(kNone, {"from"}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+           std::string from(QueryParam(req, "from").value_or(""));
+           if (!from.empty()) MD_RETURN_IF_ERROR(ValidateBackupId(from));
+           MD_ASSIGN_OR_RETURN(Operation op, c.Restore(sub, from));
+           return Accepted(op);
+         }));
+  s.Get("/v1/backups", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
+          std::string sub(QueryParam(req, "subdomain").value_or(""));
+          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+          MD_ASSIGN_OR_RETURN(auto backups, c.ListBackups(sub));
+          return Ok(ToJson(backups));
+        }));
   s.Post("/v1/upgrades", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
            MD_ASSIGN_OR_RETURN(UpgradeRequest request, DecodeUpgradeRequest(req.body));
            MD_ASSIGN_OR_RETURN(auto ops, c.Upgrade(request.subdomains, request.all, request.version));

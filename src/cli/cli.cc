@@ -8,6 +8,7 @@
 #include "cli/context.h"
 #include "cli/output.h"
 #include "cli/verbs.h"
+#include "core/validate.h"
 
 namespace md {
 namespace cli {
@@ -27,6 +28,18 @@ bool ExpectPositionals(Context& ctx, size_t n, const std::string& what, int* exi
   }
   return false;
 }
+
+bool OneSubdomain(Context& ctx, std::string* sub, int* exit_code) {
+  if (!ExpectPositionals(ctx, 1, "SUB", exit_code)) return false;
+  *sub = ctx.args.positional[0];
+  if (Status s = ValidateSubdomain(*sub); !s.ok()) {
+    *exit_code = PrintError(ctx.err, s);
+    return false;
+  }
+  return true;
+}
+
+std::string InstancePath(const std::string& sub) { return "/v1/instances/" + sub; }
 
 namespace {
 

@@ -46,9 +46,17 @@ const std::vector<Command>& Commands() {
       {"stop", {kNoWait}, "stop SUB", "stop an instance's service", CmdLifecycle},
       {"restart", {kNoWait}, "restart SUB", "restart an instance's service", CmdLifecycle},
       {"wipe-db", {{"--yes", false}, kNoWait}, "wipe-db SUB --yes",
-       "drop every schema of an instance's database except public", CmdWipeDb},
-      {"delete", {{"--yes", false}, kNoWait}, "delete SUB... --yes",
-       "delete instances and every resource they had, one operation each", CmdDelete},
+       "back up, then drop every schema of an instance's database except public", CmdWipeDb},
+      {"delete", {{"--yes", false}, {"--no-backup", false}, kNoWait}, "delete SUB... --yes [--no-backup]",
+       "back up, then delete instances and every resource they had, one operation each", CmdDelete},
+      {"backup", {kNoWait}, "backup SUB", "take a checked backup of an instance's database and files now",
+       CmdBackup},
+      {"backups list", {}, "backups list [SUB]", "list backups, newest first (of deleted instances too)",
+       CmdBackupsList},
+      {"restore", {{"--from", true}, kNoWait}, "restore SUB [--from ID]",
+       "bring back a backup (default: the newest): into the instance after backing up its current state, or a "
+       "deleted instance as it was",
+       CmdRestore},
       {"clusters list", {}, "clusters list", "list the PostgreSQL clusters of the pool", CmdClustersList},
       {"clusters add", {{"--url", true}, {"--capacity", true}}, "clusters add NAME --url URL --capacity N",
        "register a PostgreSQL cluster that can hold N instances", CmdClustersAdd},
@@ -64,7 +72,7 @@ const std::vector<Command>& Commands() {
 }
 
 bool IsGroup(const std::string& word) {
-  return word == "flags" || word == "secrets" || word == "clusters" || word == "ops";
+  return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -1,6 +1,6 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
-// verbs_instances.cc, verbs_env.cc, verbs_clusters.cc, verbs_ops.cc.
+// verbs_instances.cc, verbs_env.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc.
 // Each validates its arguments before any request and returns an exit code.
 
 #include "cli/context.h"
@@ -16,6 +16,10 @@ int CmdUpgrade(Context& ctx);
 int CmdLifecycle(Context& ctx);  // start, stop, restart (ctx.command)
 int CmdWipeDb(Context& ctx);
 int CmdDelete(Context& ctx);
+
+int CmdBackup(Context& ctx);
+int CmdBackupsList(Context& ctx);
+int CmdRestore(Context& ctx);
 
 int CmdFlagsList(Context& ctx);
 int CmdFlagsSet(Context& ctx);
@@ -38,6 +42,10 @@ int CmdDoctor(Context& ctx);
 int UsageError(Context& ctx, const std::string& message);
 // Exactly `n` positionals, else a usage error naming `what` (e.g. "SUB").
 bool ExpectPositionals(Context& ctx, size_t n, const std::string& what, int* exit_code);
+// The subdomain positional of a one-instance verb, validated.
+bool OneSubdomain(Context& ctx, std::string* sub, int* exit_code);
+// "/v1/instances/SUB".
+std::string InstancePath(const std::string& sub);
 // Runs the request with the client, printing the error on failure.
 #define MD_CLI_TRY(ctx, lhs, expr)                                     \
   MD_CLI_TRY_IMPL(ctx, MD_CONCAT(md_cli_result_, __LINE__), lhs, expr)

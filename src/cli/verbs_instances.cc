@@ -14,8 +14,6 @@ namespace {
 
 constexpr auto kFollowInterval = std::chrono::milliseconds(500);
 
-std::string InstancePath(const std::string& sub) { return "/v1/instances/" + sub; }
-
 std::string Or(const std::string& s, const std::string& fallback) { return s.empty() ? fallback : s; }
 
 std::vector<std::pair<std::string, std::string>> InstanceFields(const Instance& in) {
@@ -28,17 +26,6 @@ std::vector<std::pair<std::string, std::string>> InstanceFields(const Instance& 
           {"database", in.cluster.empty() ? "-" : in.cluster + "/" + in.db_name},
           {"unix user", Or(in.unix_user, "-")},
           {"created", FormatTime(in.created_ms)}};
-}
-
-// The subdomain positional of a one-instance verb, validated.
-bool OneSubdomain(Context& ctx, std::string* sub, int* exit_code) {
-  if (!ExpectPositionals(ctx, 1, "SUB", exit_code)) return false;
-  *sub = ctx.args.positional[0];
-  if (Status s = ValidateSubdomain(*sub); !s.ok()) {
-    *exit_code = PrintError(ctx.err, s);
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -239,7 +226,7 @@ int CmdDelete(Context& ctx) {
   std::vector<Operation> ops;
   int request_failure = kExitOk;
   for (const std::string& sub : subs) {
-    Result<Json> answer = client->Delete(InstancePath(sub));
+    Result<Json> answer = client->Delete(InstancePath(sub) + (ctx.args.Has("--no-backup") ? "?backup=false" : ""));
     Result<Operation> op = answer.ok() ? ApiClient::Decode<Operation>(*answer) : Result<Operation>(answer.status());
     if (!op.ok()) {
       int c = PrintError(ctx.err, op.status().WithContext("delete " + sub));

@@ -1,6 +1,8 @@
 #include "core/types.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace md {
@@ -56,5 +58,37 @@ const char* OperationStateName(OperationState s) { return NameOf(kOperationState
 bool ParseOperationState(const std::string& n, OperationState* out) { return ParseByName(kOperationState, n, out); }
 const char* StepStateName(StepState s) { return NameOf(kStepState, s); }
 bool ParseStepState(const std::string& n, StepState* out) { return ParseByName(kStepState, n, out); }
+
+std::string JoinCertNames(const std::vector<std::string>& names) {
+  std::vector<std::string> lower;
+  lower.reserve(names.size());
+  for (const std::string& n : names) {
+    if (n.empty()) continue;
+    std::string l = n;
+    for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    lower.push_back(std::move(l));
+  }
+  std::sort(lower.begin(), lower.end());
+  lower.erase(std::unique(lower.begin(), lower.end()), lower.end());
+  std::string out;
+  for (const std::string& n : lower) {
+    if (!out.empty()) out += ',';
+    out += n;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCertNames(const std::string& names) {
+  std::vector<std::string> out;
+  if (names.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = names.find(',', start);
+    out.push_back(names.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
 
 }  // namespace md

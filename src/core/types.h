@@ -85,4 +85,48 @@ struct LedgerEntry {
 
 using EnvMap = std::map<std::string, std::string>;
 
+// The name set of a certificate as one string, its identity: each name
+// lower-cased, empty ones and duplicates dropped, sorted, joined with ','.
+// SplitCertNames is the inverse ("" gives no names).
+std::string JoinCertNames(const std::vector<std::string>& names);
+std::vector<std::string> SplitCertNames(const std::string& names);
+
+// One certificate the controller serves or means to serve, keyed by its name
+// set: the wildcard `*.ZONE,ZONE` for every tenant, or one custom domain.
+struct CertRecord {
+  int64_t id = 0;         // assigned by the store at first upsert, then stable
+  std::string names;      // JoinCertNames form: the identity
+  std::string purpose;    // "wildcard" | "custom"
+  std::string subdomain;  // owner of a custom domain, else ""
+  std::string issuer;     // CN of the issuer
+  std::string source;     // "acme" | "local" (a local-CA stand-in); "" before the first one
+  int64_t not_before_ms = 0;
+  int64_t not_after_ms = 0;
+  std::string cert_path;
+  std::string key_path;
+  int64_t next_order_ms = 0;  // 0: none planned; else when the trusted one will be ordered (fallback or renewal)
+  std::string last_error;
+  int64_t updated_ms = 0;
+};
+
+// One thing the ACME CA saw from us, kept to count its rate limits
+// (service/cert_budget.h). A "rate_limited" event's `at_ms` is the time the CA
+// said to retry (Retry-After), not when the answer came.
+struct AcmeEvent {
+  int64_t id = 0;
+  std::string kind;      // "order" | "issued" | "failed_validation" | "rate_limited"
+  std::string names;     // JoinCertNames form; "" on rate_limited: the whole account
+  std::string host;      // failed_validation: the identifier that failed
+  bool renewal = false;  // issued: the exact name set was issued before
+  int64_t at_ms = 0;
+};
+
+// A customer's own host name served by an instance (HTTP-01 certificate).
+// Hosts are unique across all instances.
+struct CustomDomain {
+  std::string subdomain;
+  std::string host;  // lower-case
+  int64_t created_ms = 0;
+};
+
 }  // namespace md

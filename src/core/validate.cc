@@ -218,4 +218,15 @@ Status ValidateAppName(std::string_view name) {
   return Status::Ok();
 }
 
+Status ValidateBackupId(std::string_view id) {
+  // 16 characters of time stamp, "-op", then the operation's number.
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  bool ok = id.size() > 19 && id.size() <= 40 && digits(id.substr(0, 8)) && id[8] == 'T' &&
+            digits(id.substr(9, 6)) && id.substr(15, 4) == "Z-op" && digits(id.substr(19));
+  if (!ok) return InvalidArgument("backup id must look like 20261125T153000Z-op42; see `meltanodata backups list`");
+  return Status::Ok();
+}
+
 }  // namespace md

@@ -38,6 +38,9 @@ Status ValidateClusterName(std::string_view name);
 // An app profile name: 1-32 of [a-z0-9_-], starting with a letter.
 Status ValidateAppName(std::string_view name);
 
+// A backup id as the controller names them: YYYYMMDDTHHMMSSZ-opN.
+Status ValidateBackupId(std::string_view id);
+
 // A cluster's admin connection URL or key=value string: 1-2048 bytes of valid
 // UTF-8, no control characters. It holds a password: the message never quotes it.
 Status ValidateClusterUrl(std::string_view url);

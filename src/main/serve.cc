@@ -11,10 +11,12 @@
 #include "api/server.h"
 #include "core/files.h"
 #include "core/random.h"
+#include "drivers/backup/archiver.h"
 #include "drivers/database/embedded_cluster.h"
 #include "drivers/database/postgres_database.h"
 #include "drivers/host/linux_host.h"
 #include "drivers/supervisor/s6_supervisor.h"
+#include "main/backup_pruner.h"
 #include "main/server_config.h"
 #include "service/controller_impl.h"
 #include "service/plans.h"
@@ -127,23 +129,30 @@ int RunServe(int argc, char** argv) {
 
   PostgresDatabase database;
   LinuxHost host;
+  PgArchiver archiver;
   ProfileCatalog profiles(config.profiles_dir);
   HttpHealthProbe probe;
   ServiceDeps deps{.store = **store,
                    .database = database,
                    .host = host,
                    .supervisor = supervisor,
+                   .archiver = archiver,
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
                    .libexec_dir = ExecutableDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000};
   TenantSteps steps(deps);
-  TenantPlans plans(steps);
+  BackupSteps backups(deps, steps);
+  TenantPlans plans(steps, backups);
   Runner runner(**store, plans, MakeRunnerOptions(config));
-  ControllerImpl controller(deps, steps, runner,
-                            {.port_base = config.port_base, .port_count = config.port_count});
+  ControllerImpl controller(
+      deps, steps, backups, runner,
+      {.port_base = config.port_base,
+       .port_count = config.port_count,
+       .backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
+  BackupPruner pruner(controller);
 
   ApiServer api(controller, *token, config.listen_host, config.listen_port);
   if (Status s = api.Start(); !s.ok()) {

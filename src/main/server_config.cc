@@ -37,7 +37,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   for (const auto& [key, value] : t) {
     std::string_view k = key.str();
     if (k != "data_dir" && k != "listen" && k != "profiles_dir" && k != "port_base" && k != "port_count" &&
-        k != "embedded_cluster_capacity" && k != "health_timeout_s" && k != "step_max_attempts") {
+        k != "embedded_cluster_capacity" && k != "health_timeout_s" && k != "step_max_attempts" &&
+        k != "backup_retention_days") {
       return InvalidArgument("--config " + path + ": unknown setting '" + std::string(k) + "'");
     }
   }
@@ -49,6 +50,10 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
+  if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
+  if (config->backup_retention_days < 1 || config->backup_retention_days > 3650) {
+    return InvalidArgument("--config " + path + ": backup_retention_days must be 1-3650");
+  }
   if (config->step_max_attempts < 1 || config->step_max_attempts > 100) {
     return InvalidArgument("--config " + path + ": step_max_attempts must be 1-100");
   }

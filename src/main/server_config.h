@@ -18,6 +18,7 @@ struct ServerConfig {
   int embedded_cluster_capacity = 100;
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
+  int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
 };
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.

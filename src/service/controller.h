@@ -47,6 +47,18 @@ struct DoctorFinding {
 
 enum class Lifecycle { kStart, kStop, kRestart };
 
+// A checked backup of one instance, as `backups list` shows it.
+struct BackupInfo {
+  std::string id;
+  std::string subdomain;
+  int64_t created_ms = 0;
+  std::string reason;  // "before delete", "before wipe-db", "before restore", "on demand"
+  std::string app;
+  std::string app_version;
+  int64_t size_bytes = 0;
+  bool has_files = false;  // an archive of the project folder beside the database dump
+};
+
 class Controller {
  public:
   virtual ~Controller() = default;
@@ -70,7 +82,19 @@ class Controller {
                                           const std::vector<std::string>& unset) = 0;
   virtual Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) = 0;
   virtual Result<Operation> WipeDatabase(const std::string& subdomain) = 0;
-  virtual Result<Operation> DeleteInstance(const std::string& subdomain) = 0;
+  // With `backup`, a checked backup is taken first and the delete happens
+  // only if it succeeded.
+  virtual Result<Operation> DeleteInstance(const std::string& subdomain, bool backup) = 0;
+
+  virtual Result<Operation> BackupInstance(const std::string& subdomain) = 0;
+  // Newest first; every subdomain's (deleted ones' too) when `subdomain` is empty.
+  virtual Result<std::vector<BackupInfo>> ListBackups(const std::string& subdomain) = 0;
+  // Restores backup `backup_id` (empty: the newest) of `subdomain`: into the
+  // instance if it exists (after backing up its current state), else as the
+  // instance again, with fresh passwords.
+  virtual Result<Operation> Restore(const std::string& subdomain, const std::string& backup_id) = 0;
+  // Removes backups older than the retention period; returns how many.
+  virtual Result<int> PruneBackups() = 0;
 
   virtual Result<std::vector<Cluster>> ListClusters() = 0;
   virtual Result<Cluster> AddCluster(const std::string& name, const std::string& url, int capacity) = 0;

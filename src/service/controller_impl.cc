@@ -25,8 +25,9 @@ std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>
 
 }  // namespace
 
-ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, Runner& runner, ControllerOptions options)
-    : d_(deps), steps_(steps), runner_(runner), options_(options) {}
+ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Runner& runner,
+                               ControllerOptions options)
+    : d_(deps), steps_(steps), backups_(backups), runner_(runner), options_(options) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
@@ -63,7 +64,7 @@ Result<int> ControllerImpl::PickPort(const std::vector<Instance>& instances) {
   return FailedPrecondition("no free port left for tenant apps");
 }
 
-Result<Operation> ControllerImpl::CreateInstance(const CreateRequest& r) {
+Result<std::string> ControllerImpl::ValidateCreate(const CreateRequest& r) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(r.subdomain));
   MD_RETURN_IF_ERROR(ValidateEmail(r.email));
   MD_RETURN_IF_ERROR(ValidateName(r.name));
@@ -71,8 +72,10 @@ Result<Operation> ControllerImpl::CreateInstance(const CreateRequest& r) {
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(r.app));
   std::string version = r.version.empty() ? profile.default_version : r.version;
   MD_RETURN_IF_ERROR(ValidateVersion(version));
+  return version;
+}
 
-  std::lock_guard lock(admission_mu_);
+Result<Instance> ControllerImpl::Place(const CreateRequest& r, const std::string& version) {
   MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, d_.store.ListInstances());
   for (const auto& i : instances) {
     if (i.subdomain == r.subdomain) return AlreadyExists("subdomain '" + r.subdomain + "' is taken");
@@ -96,20 +99,26 @@ Result<Operation> ControllerImpl::CreateInstance(const CreateRequest& r) {
                            "'; choose another");
     }
   }
-  MD_RETURN_IF_ERROR(d_.store.InsertInstance(inst));
+  return inst;
+}
+
+Result<Operation> ControllerImpl::CreateInstance(const CreateRequest& r) {
+  MD_ASSIGN_OR_RETURN(std::string version, ValidateCreate(r));
+  std::lock_guard lock(admission_mu_);
+  MD_ASSIGN_OR_RETURN(Instance inst, Place(r, version));
+  return Admit(inst, {}, op_kind::kCreate, ParamsJson({{"version", version}}));
+}
+
+Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flags, const std::string& kind,
+                                        const std::string& params) {
+  MD_ASSIGN_OR_RETURN(Operation op, runner_.NewOperation(kind, inst.subdomain, params));
   // Generated once and kept: changing the salt would void stored passwords.
-  Status secrets = d_.store.SetSecrets(r.subdomain,
-                                       {{kDbPasswordKey, RandomHex(24)},
-                                        {kAdminPasswordKey, RandomHex(12)},
-                                        {kSecretKeyKey, RandomHex(32)},
-                                        {kPasswordSaltKey, RandomHex(16)}},
-                                       {});
-  auto op = secrets.ok() ? runner_.Submit(op_kind::kCreate, r.subdomain, ParamsJson({{"version", version}}))
-                         : Result<Operation>(secrets);
-  // Nothing exists outside the store yet: an instance without its operation
-  // would only hold the subdomain, so it is taken back.
-  // TODO(issue 3): one store transaction for the three writes, for crashes.
-  if (!op.ok()) (void)d_.store.DeleteInstance(r.subdomain);
+  EnvMap secrets = {{kDbPasswordKey, RandomHex(24)},
+                    {kAdminPasswordKey, RandomHex(12)},
+                    {kSecretKeyKey, RandomHex(32)},
+                    {kPasswordSaltKey, RandomHex(16)}};
+  MD_ASSIGN_OR_RETURN(op.id, d_.store.AdmitInstance(inst, secrets, flags, op));
+  runner_.Notify();
   return op;
 }
 
@@ -218,11 +227,64 @@ Result<Operation> ControllerImpl::WipeDatabase(const std::string& sub) {
   return runner_.Submit(op_kind::kWipeDb, sub, "{}");
 }
 
-Result<Operation> ControllerImpl::DeleteInstance(const std::string& sub) {
+Result<Operation> ControllerImpl::DeleteInstance(const std::string& sub, bool backup) {
   auto inst = ExistingInstance(sub);
   if (!inst.ok() && inst.status().code() != Code::kFailedPrecondition) return inst.status();
-  return runner_.Submit(op_kind::kDelete, sub, "{}");
+  return runner_.Submit(op_kind::kDelete, sub, ParamsJson({{"backup", backup ? "take" : "skip"}}));
 }
+
+Result<Operation> ControllerImpl::BackupInstance(const std::string& sub) {
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return runner_.Submit(op_kind::kBackup, sub, "{}");
+}
+
+Result<std::vector<BackupInfo>> ControllerImpl::ListBackups(const std::string& sub) {
+  if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+  MD_ASSIGN_OR_RETURN(std::vector<BackupManifest> manifests, backups_.List(sub));
+  std::vector<BackupInfo> infos;
+  for (const auto& m : manifests) {
+    infos.push_back({.id = m.id,
+                     .subdomain = m.subdomain,
+                     .created_ms = m.created_ms,
+                     .reason = m.reason,
+                     .app = m.app,
+                     .app_version = m.app_version,
+                     .size_bytes = m.total_bytes,
+                     .has_files = m.has_archive()});
+  }
+  return infos;
+}
+
+Result<Operation> ControllerImpl::Restore(const std::string& sub, const std::string& backup_id) {
+  MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+  if (!backup_id.empty()) MD_RETURN_IF_ERROR(ValidateBackupId(backup_id));
+  BackupManifest from;
+  if (backup_id.empty()) {
+    MD_ASSIGN_OR_RETURN(std::vector<BackupManifest> all, backups_.List(sub));
+    if (all.empty()) return NotFound("no backup of '" + sub + "'; see `meltanodata backups list`");
+    from = all.front();
+  } else {
+    MD_ASSIGN_OR_RETURN(from, backups_.Find(sub, backup_id));
+  }
+  std::string params = ParamsJson({{"backup", from.id}, {"version", from.app_version}});
+  std::lock_guard lock(admission_mu_);
+  auto existing = d_.store.GetInstance(sub);
+  if (existing.ok()) {
+    if (existing->status == InstanceStatus::kDeleting) {
+      return FailedPrecondition("instance '" + sub + "' is being deleted; restore it once the delete is done");
+    }
+    return runner_.Submit(op_kind::kRestore, sub, params);
+  }
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  CreateRequest request{.subdomain = sub, .email = from.email, .name = from.name, .app = from.app,
+                        .version = from.app_version};
+  auto version = ValidateCreate(request);
+  if (!version.ok()) return version.status().WithContext("backup " + from.id);
+  MD_ASSIGN_OR_RETURN(Instance inst, Place(request, *version));
+  return Admit(inst, from.flags, op_kind::kRecreate, params);
+}
+
+Result<int> ControllerImpl::PruneBackups() { return backups_.PruneOlderThan(NowMs() - options_.backup_retention_ms); }
 
 Result<std::vector<Cluster>> ControllerImpl::ListClusters() { return d_.store.ListClusters(); }
 

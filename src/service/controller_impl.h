@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "service/controller.h"
+#include "service/backup_steps.h"
 #include "service/deps.h"
 #include "service/tenant_steps.h"
 #include "workflow/runner.h"
@@ -16,11 +17,13 @@ namespace md {
 struct ControllerOptions {
   int port_base = 20000;   // tenant apps listen on 127.0.0.1:[port_base, port_base + port_count)
   int port_count = 10000;
+  int64_t backup_retention_ms = int64_t{7} * 24 * 3600 * 1000;
 };
 
 class ControllerImpl final : public Controller {
  public:
-  ControllerImpl(ServiceDeps deps, TenantSteps& steps, Runner& runner, ControllerOptions options);
+  ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Runner& runner,
+                 ControllerOptions options);
 
   Result<Operation> CreateInstance(const CreateRequest& request) override;
   Result<std::vector<Instance>> ListInstances() override;
@@ -37,7 +40,11 @@ class ControllerImpl final : public Controller {
                                   const std::vector<std::string>& unset) override;
   Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) override;
   Result<Operation> WipeDatabase(const std::string& subdomain) override;
-  Result<Operation> DeleteInstance(const std::string& subdomain) override;
+  Result<Operation> DeleteInstance(const std::string& subdomain, bool backup) override;
+  Result<Operation> BackupInstance(const std::string& subdomain) override;
+  Result<std::vector<BackupInfo>> ListBackups(const std::string& subdomain) override;
+  Result<Operation> Restore(const std::string& subdomain, const std::string& backup_id) override;
+  Result<int> PruneBackups() override;
   Result<std::vector<Cluster>> ListClusters() override;
   Result<Cluster> AddCluster(const std::string& name, const std::string& url, int capacity) override;
   Result<Cluster> DrainCluster(const std::string& name) override;
@@ -50,12 +57,21 @@ class ControllerImpl final : public Controller {
   // The instance, or NotFound naming it; FailedPrecondition for one being
   // deleted (only a delete may be asked for again).
   Result<Instance> ExistingInstance(const std::string& subdomain);
+  // Checks a request's fields and returns the version to install.
+  Result<std::string> ValidateCreate(const CreateRequest& request);
+  // Places a new instance (cluster, port, derived names); admission_mu_ held.
+  Result<Instance> Place(const CreateRequest& request, const std::string& version);
+  // Stores a new instance with fresh generated secrets, `flags`, and the
+  // operation `kind` that makes it, in one transaction; then runs it.
+  Result<Operation> Admit(const Instance& inst, const EnvMap& flags, const std::string& kind,
+                          const std::string& params);
   Result<std::string> PickCluster();
   Result<int> PickPort(const std::vector<Instance>& instances);
   Status ValidateChanges(const EnvMap& set, const std::vector<std::string>& unset);
 
   ServiceDeps d_;
   TenantSteps& steps_;
+  BackupSteps& backups_;
   Runner& runner_;
   ControllerOptions options_;
   std::mutex admission_mu_;

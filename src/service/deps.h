@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "drivers/backup/archiver.h"
 #include "drivers/database/database.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
@@ -19,6 +20,7 @@ struct ServiceDeps {
   Database& database;
   Host& host;
   Supervisor& supervisor;
+  Archiver& archiver;
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;

@@ -25,6 +25,11 @@ class Layout {
   std::string logs_dir(const std::string& sub) const { return tenant_dir(sub) + "/logs"; }
   std::string env_file(const std::string& sub) const { return project_dir(sub) + "/.env"; }
   std::string secrets_dir(const std::string& sub) const { return data_dir_ + "/secrets/" + sub; }
+  // Backups outlive their instance: DATA/backups/SUB/ID/.
+  std::string backups_root() const { return data_dir_ + "/backups"; }
+  std::string backup_dir(const std::string& sub, const std::string& id) const {
+    return backups_root() + "/" + sub + "/" + id;
+  }
 
   static std::string ServiceName(const std::string& sub) { return "tenant-" + sub; }
   // "md-" + subdomain, shortened with a hash suffix to fit 32 characters.

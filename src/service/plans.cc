@@ -32,28 +32,47 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
   Plan plan;
   auto add = [&plan](const char* name, std::function<Status()> run) { plan.steps.push_back({name, std::move(run)}); };
 
-  if (kind == op_kind::kCreate) {
+  // A failed create or recreate takes back everything it made (walking the
+  // ledger), so it leaves nothing behind and the subdomain is free again.
+  auto roll_back_create = [&s, sub, kind = op.kind, op_id = op.id](const Status& error) -> Status {
+    Status undo = s.RollBackCreate(sub, op_id);
+    if (undo.ok()) return Status(error.code(), error.message() + "\n(everything the " + kind + " made was removed)");
+    (void)s.SetStatus(sub, InstanceStatus::kFailed);
+    return Status(error.code(), error.message() + "\n(undoing it failed too: " + undo.message() +
+                                    "; remove what is left with `meltanodata delete " + sub + " --yes --no-backup`)");
+  };
+  // Destructive operations stop the app first (a consistent backup, no open
+  // connections); if they fail, a running instance is started again.
+  auto restart_unless_stopped = [&s, sub](const Status& error) -> Status {
+    auto status = s.StatusOf(sub);
+    if (!status.ok() || *status == InstanceStatus::kDeleting) return error;
+    Status back = s.UnlessStopped(sub, [&s, sub] { return s.StartService(sub); });
+    return Status(error.code(), error.message() + (back.ok() ? "\n(the instance was started again)"
+                                                             : "\n(starting it again failed too: " + back.message() + ")"));
+  };
+  const std::string backup_id = BackupSteps::IdFor(op);
+  BackupSteps& b = backups_;
+
+  if (kind == op_kind::kCreate || kind == op_kind::kRecreate) {
+    std::string version = Param(op, "version");
     add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
     add("create_user", [&s, sub] { return s.CreateUser(sub); });
     add("create_files", [&s, sub] { return s.CreateFiles(sub); });
-    std::string version = Param(op, "version");
     add("install_app", [&s, sub, version] { return s.InstallVersion(sub, version); });
     add("switch_version", [&s, sub, version] { return s.SwitchVersion(sub, version); });
-    add("init_project", [&s, sub] { return s.InitProject(sub); });
+    if (kind == op_kind::kCreate) {
+      add("init_project", [&s, sub] { return s.InitProject(sub); });
+    } else {
+      std::string from = Param(op, "backup");
+      add("restore_database", [&b, sub, from] { return b.RestoreDatabase(sub, from); });
+      add("restore_files", [&b, sub, from] { return b.RestoreFiles(sub, from); });
+    }
     add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
     add("start_service", [&s, sub] { return s.InstallService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
-    // A create that fails takes back everything it made (walking the ledger),
-    // so a failed signup leaves nothing behind and the subdomain is free again.
-    plan.on_failure = [&s, sub, op_id = op.id](const Status& error) -> Status {
-      Status undo = s.RollBackCreate(sub, op_id);
-      if (undo.ok()) return Status(error.code(), error.message() + "\n(everything the create made was removed)");
-      (void)s.SetStatus(sub, InstanceStatus::kFailed);
-      return Status(error.code(), error.message() + "\n(undoing it failed too: " + undo.message() +
-                                      "; remove what is left with `meltanodata delete " + sub + " --yes`)");
-    };
+    plan.on_failure = roll_back_create;
   } else if (kind == op_kind::kUpgrade) {
     std::string to = Param(op, "to");
     // The version to roll back to is the one running when the upgrade starts
@@ -98,8 +117,24 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
   } else if (kind == op_kind::kStop) {
     add("stop_service", [&s, sub] { return s.StopService(sub); });
     add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
-  } else if (kind == op_kind::kWipeDb) {
-    add("wipe_database", [&s, sub] { return s.WipeDatabase(sub); });
+  } else if (kind == op_kind::kWipeDb || kind == op_kind::kRestore) {
+    add("stop_service", [&s, sub] { return s.StopService(sub); });
+    std::string reason = kind == op_kind::kWipeDb ? "before wipe-db" : "before restore";
+    add("back_up", [&b, sub, backup_id, reason] { return b.Take(sub, backup_id, reason); });
+    if (kind == op_kind::kWipeDb) {
+      add("wipe_database", [&s, sub] { return s.WipeDatabase(sub); });
+    } else {
+      std::string from = Param(op, "backup");
+      add("restore_database", [&b, sub, from] { return b.RestoreDatabase(sub, from); });
+      add("restore_files", [&b, sub, from] { return b.RestoreFiles(sub, from); });
+      add("restore_flags", [&b, sub, from] { return b.RestoreFlags(sub, from); });
+      add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+    }
+    add("start_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.StartService(sub); }); });
+    add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
+    plan.on_failure = restart_unless_stopped;
+  } else if (kind == op_kind::kBackup) {
+    add("back_up", [&b, sub, backup_id] { return b.Take(sub, backup_id, "on demand"); });
   } else if (kind == op_kind::kRepair) {
     // Recreates whatever of an instance is gone: every step is idempotent.
     add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
@@ -112,12 +147,18 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
   } else if (kind == op_kind::kDelete) {
+    bool skip_backup = Param(op, "backup") == "skip";
+    add("stop_service", [&s, sub] { return s.StopService(sub); });
+    add("back_up", [&b, sub, backup_id, skip_backup] {
+      return skip_backup ? Status::Ok() : b.Take(sub, backup_id, "before delete");
+    });
     add("mark_deleting", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kDeleting); });
     add("remove_service", [&s, sub] { return s.RemoveService(sub); });
     add("drop_database", [&s, sub] { return s.DropDatabase(sub); });
     add("remove_user", [&s, sub] { return s.RemoveUser(sub); });
     add("remove_files", [&s, sub] { return s.RemoveFiles(sub); });
     add("forget_instance", [&s, sub] { return s.ForgetInstance(sub); });
+    plan.on_failure = restart_unless_stopped;
   } else {
     return InvalidArgument("unknown operation kind '" + kind + "'");
   }

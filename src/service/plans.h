@@ -2,6 +2,7 @@
 // TenantPlans: the step lists of every operation kind, built from
 // TenantSteps. Policy about order, rollback and final status lives here.
 
+#include "service/backup_steps.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
 
@@ -18,16 +19,20 @@ inline constexpr const char* kRestart = "restart";
 inline constexpr const char* kWipeDb = "wipe-db";
 inline constexpr const char* kDelete = "delete";
 inline constexpr const char* kRepair = "repair";
+inline constexpr const char* kBackup = "backup";
+inline constexpr const char* kRestore = "restore";    // a backup back into an existing instance
+inline constexpr const char* kRecreate = "recreate";  // a deleted instance back from its backup
 }  // namespace op_kind
 
 class TenantPlans final : public PlanFactory {
  public:
-  explicit TenantPlans(TenantSteps& steps) : steps_(steps) {}
+  TenantPlans(TenantSteps& steps, BackupSteps& backups) : steps_(steps), backups_(backups) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
  private:
   TenantSteps& steps_;
+  BackupSteps& backups_;
 };
 
 }  // namespace md

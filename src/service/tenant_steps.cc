@@ -27,8 +27,6 @@ constexpr mode_t kSecretFile = 0600;
 constexpr const char* kInstalledMarker = ".installed";
 constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
 
-std::string LedgerRef(const std::string& cluster, const std::string& name) { return cluster + "/" + name; }
-
 }  // namespace
 
 Result<TemplateVars> TenantSteps::Vars(const Instance& inst, const std::string& version) {
@@ -73,13 +71,13 @@ Status TenantSteps::CreateDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
   MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
   // A database this instance never recorded is someone else's: never adopt it.
-  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "pg_database", LedgerRef(inst.cluster, inst.db_name)));
+  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "pg_database", ClusterRef(inst.cluster, inst.db_name)));
   if (!ours && d_.database.DatabaseExists(admin_url, inst.db_name)) {
     return AlreadyExists("database " + inst.db_name + " already exists on cluster " + inst.cluster +
                          " and is not this instance's; see `meltanodata doctor`");
   }
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_role", .ref = LedgerRef(inst.cluster, inst.db_role)}).status());
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_database", .ref = LedgerRef(inst.cluster, inst.db_name)}).status());
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_role", .ref = ClusterRef(inst.cluster, inst.db_role)}).status());
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_database", .ref = ClusterRef(inst.cluster, inst.db_name)}).status());
   return d_.database.EnsureDatabase(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
 }
 
@@ -249,7 +247,10 @@ Status TenantSteps::ReloadService(const std::string& sub) {
 }
 Status TenantSteps::RestartService(const std::string& sub) { return d_.supervisor.Restart(Layout::ServiceName(sub)); }
 Status TenantSteps::StartService(const std::string& sub) { return d_.supervisor.Start(Layout::ServiceName(sub)); }
-Status TenantSteps::StopService(const std::string& sub) { return d_.supervisor.Stop(Layout::ServiceName(sub)); }
+Status TenantSteps::StopService(const std::string& sub) {
+  Status stopped = d_.supervisor.Stop(Layout::ServiceName(sub));
+  return stopped.code() == Code::kNotFound ? Status::Ok() : stopped;
+}
 
 Result<std::string> TenantSteps::AppLogPath(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
@@ -324,6 +325,11 @@ Result<std::string> TenantSteps::PreviousVersion(const std::string& key) {
   return *noted;
 }
 
+Result<InstanceStatus> TenantSteps::StatusOf(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  return inst.status;
+}
+
 Status TenantSteps::UnlessStopped(const std::string& sub, const std::function<Status()>& action) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   return inst.status == InstanceStatus::kStopped ? Status::Ok() : action();
@@ -348,13 +354,13 @@ Status TenantSteps::RemoveService(const std::string& sub) {
 
 Status TenantSteps::DropDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(bool db_recorded, InLedger(sub, "pg_database", LedgerRef(inst.cluster, inst.db_name)));
-  MD_ASSIGN_OR_RETURN(bool role_recorded, InLedger(sub, "pg_role", LedgerRef(inst.cluster, inst.db_role)));
+  MD_ASSIGN_OR_RETURN(bool db_recorded, InLedger(sub, "pg_database", ClusterRef(inst.cluster, inst.db_name)));
+  MD_ASSIGN_OR_RETURN(bool role_recorded, InLedger(sub, "pg_role", ClusterRef(inst.cluster, inst.db_role)));
   if (!db_recorded && !role_recorded) return Status::Ok();
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
   MD_RETURN_IF_ERROR(d_.database.DropDatabase(admin_url, inst.db_role, inst.db_name));
-  MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", LedgerRef(inst.cluster, inst.db_name)));
-  return d_.store.RemoveLedger("pg_role", LedgerRef(inst.cluster, inst.db_role));
+  MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", ClusterRef(inst.cluster, inst.db_name)));
+  return d_.store.RemoveLedger("pg_role", ClusterRef(inst.cluster, inst.db_role));
 }
 
 Status TenantSteps::RemoveUser(const std::string& sub) {
@@ -378,8 +384,8 @@ Status TenantSteps::RollBackCreate(const std::string& sub, int64_t op_id) {
     });
     if (made) return db;
     MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", LedgerRef(inst.cluster, inst.db_name)));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_role", LedgerRef(inst.cluster, inst.db_role)));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", ClusterRef(inst.cluster, inst.db_name)));
+    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_role", ClusterRef(inst.cluster, inst.db_role)));
   } else {
     MD_RETURN_IF_ERROR(db);
   }

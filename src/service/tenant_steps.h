@@ -32,6 +32,7 @@ class TenantSteps {
   Status ReloadService(const std::string& sub);
   Status RestartService(const std::string& sub);
   Status StartService(const std::string& sub);
+  // A service that is not installed (a create that failed early) is stopped.
   Status StopService(const std::string& sub);
   // Polls the app's health path until it answers 200; the error carries the
   // last lines of the app's log.
@@ -43,6 +44,7 @@ class TenantSteps {
   // operation keeps the first value); PreviousVersion reads it back.
   Status NotePreviousVersion(const std::string& sub, const std::string& key);
   Result<std::string> PreviousVersion(const std::string& key);
+  Result<InstanceStatus> StatusOf(const std::string& sub);
   // Runs `action` unless the instance is stopped.
   Status UnlessStopped(const std::string& sub, const std::function<Status()>& action);
 
@@ -65,17 +67,21 @@ class TenantSteps {
   std::string LogTail(const std::string& sub, int n);
   Result<std::string> AppLogPath(const std::string& sub);
 
+  Result<UnixUser> TenantUser(const Instance& inst);
+  // The admin URL of the instance's cluster (holds a password).
+  Result<std::string> AdminUrl(const Instance& inst);
+  // Whether the ledger records (kind, ref) for this instance.
+  Result<bool> InLedger(const std::string& sub, const std::string& kind, const std::string& ref);
+  // The ledger's reference of a database or role: "CLUSTER/NAME".
+  static std::string ClusterRef(const std::string& cluster, const std::string& name) { return cluster + "/" + name; }
+
  private:
   Result<TemplateVars> Vars(const Instance& inst, const std::string& version);
-  Result<UnixUser> TenantUser(const Instance& inst);
-  Result<std::string> AdminUrl(const Instance& inst);
   Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
   // Calls `remove` for each ledger row of `kind` of this instance, dropping
   // the row once it succeeded.
   Status RemoveRecorded(const std::string& sub, const std::string& kind,
                         const std::function<Status(const std::string& ref)>& remove);
-  // Whether the ledger records (kind, ref) for this instance.
-  Result<bool> InLedger(const std::string& sub, const std::string& kind, const std::string& ref);
 
   ServiceDeps d_;
 };

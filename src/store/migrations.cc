@@ -95,6 +95,43 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the certificate ledger, the ACME events its rate-limit budget is
+// counted from, and customers' own domains.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE certificates (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  names         TEXT    NOT NULL UNIQUE,
+  purpose       TEXT    NOT NULL,
+  subdomain     TEXT    NOT NULL,
+  issuer        TEXT    NOT NULL,
+  source        TEXT    NOT NULL,
+  not_before_ms INTEGER NOT NULL,
+  not_after_ms  INTEGER NOT NULL,
+  cert_path     TEXT    NOT NULL,
+  key_path      TEXT    NOT NULL,
+  next_order_ms INTEGER NOT NULL,
+  last_error    TEXT    NOT NULL,
+  updated_ms    INTEGER NOT NULL
+);
+
+CREATE TABLE acme_events (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind    TEXT    NOT NULL,
+  names   TEXT    NOT NULL,
+  host    TEXT    NOT NULL,
+  renewal INTEGER NOT NULL,
+  at_ms   INTEGER NOT NULL
+);
+CREATE INDEX acme_events_by_time ON acme_events(at_ms, id);
+
+CREATE TABLE custom_domains (
+  host       TEXT    PRIMARY KEY NOT NULL,
+  subdomain  TEXT    NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX custom_domains_by_subdomain ON custom_domains(subdomain, host);
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -143,6 +180,7 @@ Status ApplyOne(sqlite3* db, const Migration& m, int latest) {
 const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kSchemaV1},
+      {2, kSchemaV2},
   };
   return kMigrations;
 }

@@ -109,6 +109,16 @@ Status SecureDatabaseFile(const std::string& path) {
 
 bool IsMemoryPath(const std::string& path) { return path == ":memory:" || path.empty(); }
 
+// Desired flags and secrets: one key per row.
+constexpr const char* kUpsertFlagSql =
+    "INSERT INTO flags (subdomain, key, value) VALUES (?,?,?) "
+    "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value";
+constexpr const char* kDeleteFlagSql = "DELETE FROM flags WHERE subdomain = ? AND key = ?";
+constexpr const char* kUpsertSecretSql =
+    "INSERT INTO secrets (subdomain, key, value) VALUES (?,?,?) "
+    "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value";
+constexpr const char* kDeleteSecretSql = "DELETE FROM secrets WHERE subdomain = ? AND key = ?";
+
 // Column lists and readers; the two must agree.
 constexpr const char* kInstanceColumns =
     "subdomain, name, email, app, app_version, status, cluster, db_name, db_role, unix_user, port, "
@@ -183,6 +193,42 @@ Result<StepRecord> ReadStep(const Statement& st, int64_t op_id) {
   s.started_ms = st.ColInt(4);
   s.finished_ms = st.ColInt(5);
   return s;
+}
+
+constexpr const char* kCertificateColumns =
+    "id, names, purpose, subdomain, issuer, source, not_before_ms, not_after_ms, cert_path, key_path, "
+    "next_order_ms, last_error, updated_ms";
+
+CertRecord ReadCertificate(const Statement& st) {
+  CertRecord c;
+  c.id = st.ColInt(0);
+  c.names = st.ColText(1);
+  c.purpose = st.ColText(2);
+  c.subdomain = st.ColText(3);
+  c.issuer = st.ColText(4);
+  c.source = st.ColText(5);
+  c.not_before_ms = st.ColInt(6);
+  c.not_after_ms = st.ColInt(7);
+  c.cert_path = st.ColText(8);
+  c.key_path = st.ColText(9);
+  c.next_order_ms = st.ColInt(10);
+  c.last_error = st.ColText(11);
+  c.updated_ms = st.ColInt(12);
+  return c;
+}
+
+// The identity of a certificate must already be in JoinCertNames form, so that
+// one name set never has two rows.
+Status CheckCertNames(const std::string& names) {
+  if (names.empty()) return InvalidArgument("store: certificate has no names");
+  if (JoinCertNames(SplitCertNames(names)) != names) {
+    return InvalidArgument("store: certificate names '" + names + "' are not lower-case, sorted and comma-joined");
+  }
+  return Status::Ok();
+}
+
+bool IsAcmeEventKind(const std::string& kind) {
+  return kind == "order" || kind == "issued" || kind == "failed_validation" || kind == "rate_limited";
 }
 
 std::string Sql(std::initializer_list<const char*> parts) {
@@ -268,18 +314,30 @@ auto SqliteStore::Transact(bool write, Fn&& fn) -> decltype(fn()) {
 // ---------------------------------------------------------------------------
 // Instances
 
-Status SqliteStore::InsertInstance(const Instance& in) {
+Status SqliteStore::InsertInstanceLocked(const Instance& in) {
   if (in.subdomain.empty()) return InvalidArgument("store: instance has no subdomain");
-  return Transact(true, [&]() -> Status {
-    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"INSERT INTO instances (", kInstanceColumns,
-                                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                                                   "ON CONFLICT(subdomain) DO NOTHING"})));
-    st.Text(in.subdomain).Text(in.name).Text(in.email).Text(in.app).Text(in.app_version);
-    st.Text(InstanceStatusName(in.status)).Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
-    st.Int(in.port).Int(in.created_ms).Int(in.updated_ms);
-    MD_RETURN_IF_ERROR(st.Run());
-    if (sqlite3_changes(db_) == 0) return AlreadyExists("instance " + in.subdomain + " already exists");
-    return Status::Ok();
+  MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"INSERT INTO instances (", kInstanceColumns,
+                                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                                 "ON CONFLICT(subdomain) DO NOTHING"})));
+  st.Text(in.subdomain).Text(in.name).Text(in.email).Text(in.app).Text(in.app_version);
+  st.Text(InstanceStatusName(in.status)).Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
+  st.Int(in.port).Int(in.created_ms).Int(in.updated_ms);
+  MD_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return AlreadyExists("instance " + in.subdomain + " already exists");
+  return Status::Ok();
+}
+
+Status SqliteStore::InsertInstance(const Instance& in) {
+  return Transact(true, [&]() -> Status { return InsertInstanceLocked(in); });
+}
+
+Result<int64_t> SqliteStore::AdmitInstance(const Instance& in, const EnvMap& secrets, const EnvMap& flags,
+                                           const Operation& op) {
+  return Transact(true, [&]() -> Result<int64_t> {
+    MD_RETURN_IF_ERROR(InsertInstanceLocked(in));
+    MD_RETURN_IF_ERROR(SetMapLocked(kUpsertSecretSql, kDeleteSecretSql, in.subdomain, secrets, {}));
+    MD_RETURN_IF_ERROR(SetMapLocked(kUpsertFlagSql, kDeleteFlagSql, in.subdomain, flags, {}));
+    return InsertOperationLocked(op);
   });
 }
 
@@ -330,8 +388,9 @@ Status SqliteStore::DeleteInstance(const std::string& subdomain) {
       if (sqlite3_changes(db_) == 0) return NotFound("no instance " + subdomain);
     }
     // Operations stay: they are the instance's history.
-    for (const char* sql : {"DELETE FROM flags WHERE subdomain = ?", "DELETE FROM secrets WHERE subdomain = ?",
-                            "DELETE FROM ledger WHERE subdomain = ?"}) {
+    for (const char* sql :
+         {"DELETE FROM flags WHERE subdomain = ?", "DELETE FROM secrets WHERE subdomain = ?",
+          "DELETE FROM ledger WHERE subdomain = ?", "DELETE FROM custom_domains WHERE subdomain = ?"}) {
       MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
       MD_RETURN_IF_ERROR(st.Text(subdomain).Run());
     }
@@ -400,34 +459,36 @@ Status SqliteStore::DeleteCluster(const std::string& name) {
 // ---------------------------------------------------------------------------
 // Operations
 
-Result<int64_t> SqliteStore::InsertOperation(const Operation& op) {
+Result<int64_t> SqliteStore::InsertOperationLocked(const Operation& op) {
   std::set<std::string> names;
   for (const StepRecord& s : op.steps) {
     if (!names.insert(s.name).second) {
       return InvalidArgument("store: operation " + op.kind + " has step " + s.name + " twice");
     }
   }
-  return Transact(true, [&]() -> Result<int64_t> {
-    int64_t id = 0;
-    {
-      MD_ASSIGN_OR_RETURN(Statement st,
-                          Prepare("INSERT INTO operations (kind, subdomain, params, state, error, created_ms, "
-                                  "started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
-      st.Text(op.kind).Text(op.subdomain).Text(op.params).Text(OperationStateName(op.state)).Text(op.error);
-      st.Int(op.created_ms).Int(op.started_ms).Int(op.finished_ms);
-      MD_RETURN_IF_ERROR(st.Run());
-      id = sqlite3_last_insert_rowid(db_);
-    }
-    for (size_t pos = 0; pos < op.steps.size(); ++pos) {
-      const StepRecord& s = op.steps[pos];
-      MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO operation_steps (op_id, position, name, state, "
-                                                "attempts, error, started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
-      st.Int(id).Int(static_cast<int64_t>(pos)).Text(s.name).Text(StepStateName(s.state)).Int(s.attempts);
-      st.Text(s.error).Int(s.started_ms).Int(s.finished_ms);
-      MD_RETURN_IF_ERROR(st.Run());
-    }
-    return id;
-  });
+  int64_t id = 0;
+  {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare("INSERT INTO operations (kind, subdomain, params, state, error, created_ms, "
+                                "started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
+    st.Text(op.kind).Text(op.subdomain).Text(op.params).Text(OperationStateName(op.state)).Text(op.error);
+    st.Int(op.created_ms).Int(op.started_ms).Int(op.finished_ms);
+    MD_RETURN_IF_ERROR(st.Run());
+    id = sqlite3_last_insert_rowid(db_);
+  }
+  for (size_t pos = 0; pos < op.steps.size(); ++pos) {
+    const StepRecord& s = op.steps[pos];
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO operation_steps (op_id, position, name, state, "
+                                              "attempts, error, started_ms, finished_ms) VALUES (?,?,?,?,?,?,?,?)"));
+    st.Int(id).Int(static_cast<int64_t>(pos)).Text(s.name).Text(StepStateName(s.state)).Int(s.attempts);
+    st.Text(s.error).Int(s.started_ms).Int(s.finished_ms);
+    MD_RETURN_IF_ERROR(st.Run());
+  }
+  return id;
+}
+
+Result<int64_t> SqliteStore::InsertOperation(const Operation& op) {
+  return Transact(true, [&]() -> Result<int64_t> { return InsertOperationLocked(op); });
 }
 
 Result<std::vector<StepRecord>> SqliteStore::LoadSteps(int64_t op_id) {
@@ -599,19 +660,17 @@ Result<EnvMap> SqliteStore::GetMap(const char* select_sql, const std::string& su
   });
 }
 
-Status SqliteStore::SetMap(const char* upsert_sql, const char* delete_sql, const std::string& subdomain,
-                           const EnvMap& set, const std::vector<std::string>& unset) {
-  return Transact(true, [&]() -> Status {
-    for (const auto& [key, value] : set) {
-      MD_ASSIGN_OR_RETURN(Statement st, Prepare(upsert_sql));
-      MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Text(value).Run());
-    }
-    for (const std::string& key : unset) {
-      MD_ASSIGN_OR_RETURN(Statement st, Prepare(delete_sql));
-      MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Run());
-    }
-    return Status::Ok();
-  });
+Status SqliteStore::SetMapLocked(const char* upsert_sql, const char* delete_sql, const std::string& subdomain,
+                                 const EnvMap& set, const std::vector<std::string>& unset) {
+  for (const auto& [key, value] : set) {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(upsert_sql));
+    MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Text(value).Run());
+  }
+  for (const std::string& key : unset) {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(delete_sql));
+    MD_RETURN_IF_ERROR(st.Text(subdomain).Text(key).Run());
+  }
+  return Status::Ok();
 }
 
 Result<EnvMap> SqliteStore::GetFlags(const std::string& subdomain) {
@@ -619,9 +678,9 @@ Result<EnvMap> SqliteStore::GetFlags(const std::string& subdomain) {
 }
 
 Status SqliteStore::SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) {
-  return SetMap("INSERT INTO flags (subdomain, key, value) VALUES (?,?,?) "
-                "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value",
-                "DELETE FROM flags WHERE subdomain = ? AND key = ?", subdomain, set, unset);
+  return Transact(true, [&]() -> Status {
+    return SetMapLocked(kUpsertFlagSql, kDeleteFlagSql, subdomain, set, unset);
+  });
 }
 
 Result<EnvMap> SqliteStore::GetSecrets(const std::string& subdomain) {
@@ -630,9 +689,9 @@ Result<EnvMap> SqliteStore::GetSecrets(const std::string& subdomain) {
 
 Status SqliteStore::SetSecrets(const std::string& subdomain, const EnvMap& set,
                                const std::vector<std::string>& unset) {
-  return SetMap("INSERT INTO secrets (subdomain, key, value) VALUES (?,?,?) "
-                "ON CONFLICT(subdomain, key) DO UPDATE SET value = excluded.value",
-                "DELETE FROM secrets WHERE subdomain = ? AND key = ?", subdomain, set, unset);
+  return Transact(true, [&]() -> Status {
+    return SetMapLocked(kUpsertSecretSql, kDeleteSecretSql, subdomain, set, unset);
+  });
 }
 
 Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& key) {
@@ -650,6 +709,164 @@ Status SqliteStore::PutSetting(const std::string& key, const std::string& value)
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO settings (key, value) VALUES (?,?) "
                                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     return st.Text(key).Text(value).Run();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Certificates
+
+Status SqliteStore::UpsertCertificate(const CertRecord& c) {
+  MD_RETURN_IF_ERROR(CheckCertNames(c.names));
+  if (c.purpose != "wildcard" && c.purpose != "custom") {
+    return InvalidArgument("store: certificate " + c.names + " has unknown purpose '" + c.purpose + "'");
+  }
+  if (!c.source.empty() && c.source != "acme" && c.source != "local") {
+    return InvalidArgument("store: certificate " + c.names + " has unknown source '" + c.source + "'");
+  }
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(
+        Statement st,
+        Prepare("INSERT INTO certificates (names, purpose, subdomain, issuer, source, not_before_ms, not_after_ms, "
+                "cert_path, key_path, next_order_ms, last_error, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(names) DO UPDATE SET purpose = excluded.purpose, subdomain = excluded.subdomain, "
+                "issuer = excluded.issuer, source = excluded.source, not_before_ms = excluded.not_before_ms, "
+                "not_after_ms = excluded.not_after_ms, cert_path = excluded.cert_path, "
+                "key_path = excluded.key_path, next_order_ms = excluded.next_order_ms, "
+                "last_error = excluded.last_error, updated_ms = excluded.updated_ms"));
+    st.Text(c.names).Text(c.purpose).Text(c.subdomain).Text(c.issuer).Text(c.source);
+    st.Int(c.not_before_ms).Int(c.not_after_ms).Text(c.cert_path).Text(c.key_path);
+    st.Int(c.next_order_ms).Text(c.last_error).Int(c.updated_ms);
+    return st.Run();
+  });
+}
+
+Result<CertRecord> SqliteStore::GetCertificate(const std::string& names) {
+  return Transact(false, [&]() -> Result<CertRecord> {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare(Sql({"SELECT ", kCertificateColumns, " FROM certificates WHERE names = ?"})));
+    st.Text(names);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no certificate for " + names);
+    return ReadCertificate(st);
+  });
+}
+
+Result<std::vector<CertRecord>> SqliteStore::ListCertificates() {
+  return Transact(false, [&]() -> Result<std::vector<CertRecord>> {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare(Sql({"SELECT ", kCertificateColumns, " FROM certificates ORDER BY names"})));
+    std::vector<CertRecord> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadCertificate(st));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::DeleteCertificate(const std::string& names) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM certificates WHERE names = ?"));
+    return st.Text(names).Run();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// ACME events
+
+Status SqliteStore::AddAcmeEvent(const AcmeEvent& e) {
+  if (!IsAcmeEventKind(e.kind)) return InvalidArgument("store: unknown ACME event kind '" + e.kind + "'");
+  if (e.kind == "failed_validation" && e.host.empty()) {
+    return InvalidArgument("store: failed_validation event has no host");
+  }
+  if (!e.names.empty()) MD_RETURN_IF_ERROR(CheckCertNames(e.names));
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare("INSERT INTO acme_events (kind, names, host, renewal, at_ms) VALUES (?,?,?,?,?)"));
+    return st.Text(e.kind).Text(e.names).Text(e.host).Int(e.renewal ? 1 : 0).Int(e.at_ms).Run();
+  });
+}
+
+Result<std::vector<AcmeEvent>> SqliteStore::ListAcmeEvents(int64_t since_ms) {
+  return Transact(false, [&]() -> Result<std::vector<AcmeEvent>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT id, kind, names, host, renewal, at_ms FROM acme_events "
+                                              "WHERE at_ms >= ? ORDER BY at_ms, id"));
+    st.Int(since_ms);
+    std::vector<AcmeEvent> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      AcmeEvent e;
+      e.id = st.ColInt(0);
+      e.kind = st.ColText(1);
+      e.names = st.ColText(2);
+      e.host = st.ColText(3);
+      e.renewal = st.ColInt(4) != 0;
+      e.at_ms = st.ColInt(5);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::PruneAcmeEvents(int64_t before_ms) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM acme_events WHERE at_ms < ?"));
+    return st.Int(before_ms).Run();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Custom domains
+
+Status SqliteStore::AddCustomDomain(const CustomDomain& d) {
+  if (d.host.empty()) return InvalidArgument("store: custom domain has no host");
+  for (char c : d.host) {
+    if (c >= 'A' && c <= 'Z') return InvalidArgument("store: custom domain " + d.host + " is not lower-case");
+  }
+  return Transact(true, [&]() -> Status {
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT 1 FROM instances WHERE subdomain = ?"));
+      st.Text(d.subdomain);
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return NotFound("no instance " + d.subdomain);
+    }
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO custom_domains (host, subdomain, created_ms) "
+                                              "VALUES (?,?,?) ON CONFLICT(host) DO NOTHING"));
+    MD_RETURN_IF_ERROR(st.Text(d.host).Text(d.subdomain).Int(d.created_ms).Run());
+    if (sqlite3_changes(db_) == 0) return AlreadyExists("custom domain " + d.host + " is already in use");
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::RemoveCustomDomain(const std::string& host) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM custom_domains WHERE host = ?"));
+    MD_RETURN_IF_ERROR(st.Text(host).Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no custom domain " + host);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<CustomDomain>> SqliteStore::ListCustomDomains(const std::string& subdomain) {
+  return Transact(false, [&]() -> Result<std::vector<CustomDomain>> {
+    const char* sql = subdomain.empty()
+                          ? "SELECT subdomain, host, created_ms FROM custom_domains ORDER BY host"
+                          : "SELECT subdomain, host, created_ms FROM custom_domains WHERE subdomain = ? ORDER BY host";
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+    if (!subdomain.empty()) st.Text(subdomain);
+    std::vector<CustomDomain> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      CustomDomain d;
+      d.subdomain = st.ColText(0);
+      d.host = st.ColText(1);
+      d.created_ms = st.ColInt(2);
+      out.push_back(std::move(d));
+    }
+    return out;
   });
 }
 

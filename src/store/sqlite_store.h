@@ -30,6 +30,8 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Status InsertInstance(const Instance& instance) override;
+  Result<int64_t> AdmitInstance(const Instance& instance, const EnvMap& secrets, const EnvMap& flags,
+                                const Operation& op) override;
   Result<Instance> GetInstance(const std::string& subdomain) override;
   Result<std::vector<Instance>> ListInstances() override;
   Status UpdateInstance(const Instance& instance) override;
@@ -60,6 +62,19 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
   Status PutSetting(const std::string& key, const std::string& value) override;
 
+  Status UpsertCertificate(const CertRecord& cert) override;
+  Result<CertRecord> GetCertificate(const std::string& names) override;
+  Result<std::vector<CertRecord>> ListCertificates() override;
+  Status DeleteCertificate(const std::string& names) override;
+
+  Status AddAcmeEvent(const AcmeEvent& event) override;
+  Result<std::vector<AcmeEvent>> ListAcmeEvents(int64_t since_ms) override;
+  Status PruneAcmeEvents(int64_t before_ms) override;
+
+  Status AddCustomDomain(const CustomDomain& domain) override;
+  Status RemoveCustomDomain(const std::string& host) override;
+  Result<std::vector<CustomDomain>> ListCustomDomains(const std::string& subdomain) override;
+
  private:
   using Statement = sqlite_internal::Statement;
 
@@ -76,8 +91,11 @@ class SqliteStore final : public Store {
   Result<std::vector<StepRecord>> LoadSteps(int64_t op_id);  // mu_ held
   Result<std::vector<Operation>> LoadOperations(Statement& stmt);  // mu_ held
   Result<EnvMap> GetMap(const char* select_sql, const std::string& subdomain);
-  Status SetMap(const char* upsert_sql, const char* delete_sql, const std::string& subdomain, const EnvMap& set,
-                const std::vector<std::string>& unset);
+  // The bodies of the methods of the same name; mu_ held, inside a transaction.
+  Status InsertInstanceLocked(const Instance& instance);
+  Result<int64_t> InsertOperationLocked(const Operation& op);
+  Status SetMapLocked(const char* upsert_sql, const char* delete_sql, const std::string& subdomain, const EnvMap& set,
+                      const std::vector<std::string>& unset);
 
   std::mutex mu_;
   sqlite3* db_;                                             // guarded by mu_

@@ -1,6 +1,7 @@
 #pragma once
 // The controller's durable state: instances, clusters, operations with their
-// step journals, the resource ledger, desired flags and secrets, settings.
+// step journals, the resource ledger, desired flags and secrets, settings,
+// certificates, ACME events and custom domains.
 // Implementations are thread-safe; every method is one transaction.
 
 #include <memory>
@@ -19,10 +20,14 @@ class Store {
 
   // Instances. Insert fails with AlreadyExists if the subdomain is taken.
   virtual Status InsertInstance(const Instance& instance) = 0;
+  // Inserts the instance, its secrets and flags, and the operation that will
+  // provision it, all or nothing; returns the operation's id.
+  virtual Result<int64_t> AdmitInstance(const Instance& instance, const EnvMap& secrets, const EnvMap& flags,
+                                        const Operation& op) = 0;
   virtual Result<Instance> GetInstance(const std::string& subdomain) = 0;
   virtual Result<std::vector<Instance>> ListInstances() = 0;  // ordered by subdomain
   virtual Status UpdateInstance(const Instance& instance) = 0;  // NotFound if absent
-  // Also removes its flags, secrets and ledger rows.
+  // Also removes its flags, secrets, ledger rows and custom domains.
   virtual Status DeleteInstance(const std::string& subdomain) = 0;
 
   // Clusters; `used` is filled in from the instances placed on each.
@@ -57,6 +62,31 @@ class Store {
   // Controller settings (small key/value pairs, e.g. the port range cursor).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+
+  // Certificate ledger, keyed by `names` (JoinCertNames form, else
+  // InvalidArgument). Upsert inserts or replaces every field but `id`, which is
+  // assigned at the first insert and kept.
+  virtual Status UpsertCertificate(const CertRecord& cert) = 0;
+  virtual Result<CertRecord> GetCertificate(const std::string& names) = 0;  // NotFound if absent
+  virtual Result<std::vector<CertRecord>> ListCertificates() = 0;           // ordered by names
+  virtual Status DeleteCertificate(const std::string& names) = 0;           // absent is ok
+
+  // What the ACME CA saw from us, for its rate limits (service/cert_budget.h).
+  // Add assigns `id`; an unknown kind, or a failed_validation without host, is
+  // InvalidArgument.
+  virtual Status AddAcmeEvent(const AcmeEvent& event) = 0;
+  // Events with at_ms >= since_ms, oldest first (by at_ms, then id).
+  virtual Result<std::vector<AcmeEvent>> ListAcmeEvents(int64_t since_ms) = 0;
+  // Removes events with at_ms < before_ms.
+  virtual Status PruneAcmeEvents(int64_t before_ms) = 0;
+
+  // Customers' own host names. A host is unique across all instances: Add
+  // fails with AlreadyExists if it is taken, NotFound if the instance is absent,
+  // InvalidArgument for an empty or not lower-case host.
+  virtual Status AddCustomDomain(const CustomDomain& domain) = 0;
+  virtual Status RemoveCustomDomain(const std::string& host) = 0;  // NotFound if absent
+  // "" = all; ordered by host.
+  virtual Result<std::vector<CustomDomain>> ListCustomDomains(const std::string& subdomain) = 0;
 };
 
 }  // namespace md

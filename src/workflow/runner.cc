@@ -15,7 +15,8 @@ Runner::Runner(Store& store, PlanFactory& plans, RunnerOptions options)
 
 Runner::~Runner() { Stop(); }
 
-Result<Operation> Runner::Submit(const std::string& kind, const std::string& subdomain, const std::string& params) {
+Result<Operation> Runner::NewOperation(const std::string& kind, const std::string& subdomain,
+                                      const std::string& params) {
   MD_ASSIGN_OR_RETURN(std::vector<std::string> names, plans_.StepNames(kind));
   Operation op;
   op.kind = kind;
@@ -23,13 +24,22 @@ Result<Operation> Runner::Submit(const std::string& kind, const std::string& sub
   op.params = params.empty() ? "{}" : params;
   op.created_ms = NowMs();
   for (const auto& name : names) op.steps.push_back(StepRecord{.name = name});
+  return op;
+}
+
+Result<Operation> Runner::Submit(const std::string& kind, const std::string& subdomain, const std::string& params) {
+  MD_ASSIGN_OR_RETURN(Operation op, NewOperation(kind, subdomain, params));
   MD_ASSIGN_OR_RETURN(op.id, store_.InsertOperation(op));
+  Notify();
+  return op;
+}
+
+void Runner::Notify() {
   {
     std::lock_guard lock(mu_);
     submitted_ = true;
   }
   wake_.notify_all();
-  return op;
 }
 
 Status Runner::Start() {

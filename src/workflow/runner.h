@@ -37,6 +37,11 @@ class Runner {
 
   // Persists a queued operation with its steps and wakes the dispatcher.
   Result<Operation> Submit(const std::string& kind, const std::string& subdomain, const std::string& params);
+  // The operation Submit would persist, not yet persisted: for a caller that
+  // stores it in one transaction with other writes, then calls Notify.
+  Result<Operation> NewOperation(const std::string& kind, const std::string& subdomain, const std::string& params);
+  // Wakes the dispatcher to look for queued operations.
+  void Notify();
   // Resumes unfinished operations and starts dispatching.
   Status Start();
   // Stops taking new steps, lets running steps finish, joins the threads.

@@ -68,6 +68,16 @@ groupdel md-clash
 assert_contains "$(cat "$DATA/last.err")" "create_user"
 nothing_left clash
 
+step "a full disk: a clear error, no half-made tenant"
+mv "$DATA/tenants" "$DATA/tenants.away" && mkdir "$DATA/tenants"
+mount -t tmpfs -o size=1m tmpfs "$DATA/tenants"
+expect_exit 1 create --subdomain full --email a@example.com --name A
+assert_contains "$(cat "$DATA/last.err")" "No space left on device"
+assert_contains "$(cat "$DATA/last.err")" "removed"
+assert_eq "$(find "$DATA/tenants" -mindepth 1 | wc -l)" 0 "nothing half-written left"
+umount "$DATA/tenants" && rmdir "$DATA/tenants" && mv "$DATA/tenants.away" "$DATA/tenants"
+nothing_left full
+
 step "the instance made before is untouched"
 assert_eq "$(jf "$(md show late -o json)" .status)" running
 assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing"

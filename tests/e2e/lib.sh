@@ -65,6 +65,7 @@ port_count = 200
 embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
 step_max_attempts = ${STEP_MAX_ATTEMPTS:-12}
+backup_retention_days = ${BACKUP_RETENTION_DAYS:-7}
 TOML
   MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
     --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &
@@ -148,6 +149,10 @@ cleanup() {
       userdel "$user" 2>/dev/null || true
     fi
   done </etc/passwd
+  # Small filesystems a test mounted to fill up.
+  awk -v d="$DATA/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done
   # s6's supervise dirs may still be written to for a moment after it stops.
   for _ in 1 2 3 4 5; do rm -rf "$DATA" 2>/dev/null && break; sleep 0.2; done
   exit $status

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "core/files.h"
+#include "drivers/backup/fake_archiver.h"
 #include "drivers/database/fake_database.h"
 #include "drivers/host/fake_host.h"
 #include "drivers/supervisor/fake_supervisor.h"
@@ -47,19 +48,21 @@ class ControllerTest : public ::testing::Test {
                                                       .database = database_,
                                                       .host = host_,
                                                       .supervisor = supervisor_,
+                                                      .archiver = archiver_,
                                                       .profiles = profiles_,
                                                       .probe = probe_,
                                                       .layout = Layout(dir_.string()),
                                                       .libexec_dir = (dir_ / "libexec").string(),
                                                       .health_timeout_ms = 300});
     steps_ = std::make_unique<TenantSteps>(*deps_);
-    plans_ = std::make_unique<TenantPlans>(*steps_);
+    backups_ = std::make_unique<BackupSteps>(*deps_, *steps_);
+    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_);
     RunnerOptions options;
     options.first_backoff = 1ms;
     options.max_backoff = 2ms;
     options.max_attempts = 5;
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
-    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *runner_, ControllerOptions{.port_base = 41000});
+    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_, *runner_, ControllerOptions{.port_base = 41000});
     ASSERT_TRUE(runner_->Start().ok());
   }
   // A failed create leaves nothing but its operation record.
@@ -98,10 +101,12 @@ class ControllerTest : public ::testing::Test {
   FakeDatabase database_;
   FakeHost host_;
   FakeSupervisor supervisor_;
+  FakeArchiver archiver_;
   ProfileCatalog profiles_;
   ScriptedProbe probe_;
   std::unique_ptr<ServiceDeps> deps_;
   std::unique_ptr<TenantSteps> steps_;
+  std::unique_ptr<BackupSteps> backups_;
   std::unique_ptr<TenantPlans> plans_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<ControllerImpl> controller_;
@@ -139,7 +144,7 @@ TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {
   ASSERT_EQ(refused.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("clusters add"), std::string::npos);
   EXPECT_EQ(store_->GetInstance("t4").status().code(), Code::kNotFound);
-  Operation del = Wait(*controller_->DeleteInstance("t2"));
+  Operation del = Wait(*controller_->DeleteInstance("t2", true));
   ASSERT_EQ(del.state, OperationState::kSucceeded) << del.error;
   EXPECT_EQ(CreateAndWait("t4").state, OperationState::kSucceeded);
 }
@@ -247,7 +252,7 @@ TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
 TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
   CreateAndWait("acme");
   auto inst = *store_->GetInstance("acme");
-  Operation op = Wait(*controller_->DeleteInstance("acme"));
+  Operation op = Wait(*controller_->DeleteInstance("acme", true));
   ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
   EXPECT_EQ(store_->GetInstance("acme").status().code(), Code::kNotFound);
   EXPECT_FALSE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", inst.db_name));
@@ -262,6 +267,109 @@ TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
   auto findings = controller_->Doctor(false);
   ASSERT_TRUE(findings.ok());
   EXPECT_TRUE(findings->empty());
+}
+
+TEST_F(ControllerTest, DeleteTakesACheckedBackupFirst) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Operation op = Wait(*controller_->DeleteInstance("acme", true));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  auto backups = controller_->ListBackups("acme");
+  ASSERT_TRUE(backups.ok());
+  ASSERT_EQ(backups->size(), 1u);
+  EXPECT_EQ(backups->at(0).reason, "before delete");
+  EXPECT_EQ(backups->at(0).id, BackupSteps::IdFor(op));
+  EXPECT_TRUE(backups->at(0).has_files);
+  EXPECT_EQ((*controller_->ListBackups(""))[0].id, backups->at(0).id);
+}
+
+TEST_F(ControllerTest, FailedBackupBlocksTheDeleteAndTheInstanceServesAgain) {
+  CreateAndWait("acme");
+  archiver_.FailNext(Internal("pg_dump: disk full"));
+  Operation op = Wait(*controller_->DeleteInstance("acme", true));
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("disk full"), std::string::npos) << op.error;
+  EXPECT_NE(op.error.find("started again"), std::string::npos) << op.error;
+  auto inst = store_->GetInstance("acme");
+  ASSERT_TRUE(inst.ok());
+  EXPECT_EQ(inst->status, InstanceStatus::kRunning);
+  EXPECT_TRUE(supervisor_.GetStatus("tenant-acme")->up);
+  EXPECT_TRUE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", inst->db_name));
+  EXPECT_TRUE(controller_->ListBackups("acme")->empty());
+}
+
+TEST_F(ControllerTest, DeleteWithoutBackupTakesNone) {
+  CreateAndWait("acme");
+  Operation op = Wait(*controller_->DeleteInstance("acme", false));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_TRUE(controller_->ListBackups("")->empty());
+}
+
+TEST_F(ControllerTest, FailedBackupBlocksTheWipe) {
+  CreateAndWait("acme");
+  archiver_.FailNext(Internal("verify: db.dump: SHA-256 does not match the manifest"));
+  Operation op = Wait(*controller_->WipeDatabase("acme"));
+  EXPECT_EQ(op.state, OperationState::kFailed);
+  EXPECT_NE(op.error.find("nothing was changed"), std::string::npos) << op.error;
+  for (const auto& step : op.steps) {
+    if (step.name == "wipe_database") {
+      EXPECT_EQ(step.state, StepState::kPending);
+    }
+  }
+  Operation ok = Wait(*controller_->WipeDatabase("acme"));
+  EXPECT_EQ(ok.state, OperationState::kSucceeded) << ok.error;
+  EXPECT_EQ((*controller_->ListBackups("acme"))[0].reason, "before wipe-db");
+}
+
+TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPasswords) {
+  CreateAndWait("acme", "1.2.0");
+  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  std::string old_password = (*store_->GetSecrets("acme"))[kDbPasswordKey];
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", true)).state, OperationState::kSucceeded);
+  std::string id = (*controller_->ListBackups("acme"))[0].id;
+  archiver_.ClearCalls();
+
+  Operation op = Wait(*controller_->Restore("acme", ""));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(op.kind, "recreate");
+  auto inst = store_->GetInstance("acme");
+  ASSERT_TRUE(inst.ok());
+  EXPECT_EQ(inst->status, InstanceStatus::kRunning);
+  EXPECT_EQ(inst->app_version, "1.2.0");
+  EXPECT_EQ((*store_->GetFlags("acme"))["A"], "1");
+  EXPECT_NE((*store_->GetSecrets("acme"))[kDbPasswordKey], old_password);
+  bool restored_db = false, restored_files = false;
+  for (const auto& call : archiver_.Calls()) {
+    restored_db |= call.rfind("RestoreDatabase md_acme md_acme", 0) == 0 && call.find(id) != std::string::npos;
+    restored_files |= call.rfind("RestoreFiles", 0) == 0 && call.find(id) != std::string::npos;
+  }
+  EXPECT_TRUE(restored_db);
+  EXPECT_TRUE(restored_files);
+}
+
+TEST_F(ControllerTest, RestoreIntoAnInstanceBacksUpItsCurrentStateFirst) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  ASSERT_EQ(Wait(*controller_->WipeDatabase("acme")).state, OperationState::kSucceeded);
+  std::string before_wipe = (*controller_->ListBackups("acme"))[0].id;
+  Wait(*controller_->ChangeFlags("acme", {{"A", "2"}, {"B", "x"}}, {}));
+
+  Operation op = Wait(*controller_->Restore("acme", before_wipe));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(op.kind, "restore");
+  EXPECT_EQ(*store_->GetFlags("acme"), (EnvMap{{"A", "1"}}));
+  auto backups = *controller_->ListBackups("acme");
+  ASSERT_EQ(backups.size(), 2u);
+  EXPECT_EQ(backups[0].reason, "before restore");
+  EXPECT_EQ(store_->GetInstance("acme")->status, InstanceStatus::kRunning);
+}
+
+TEST_F(ControllerTest, RestoreRefusesUnknownOrMalformedBackups) {
+  EXPECT_EQ(controller_->Restore("ghost", "").status().code(), Code::kNotFound);
+  EXPECT_EQ(controller_->Restore("ghost", "20261125T153000Z-op1").status().code(), Code::kNotFound);
+  EXPECT_EQ(controller_->Restore("ghost", "../../etc").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(controller_->Restore("Bad Sub", "").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->GetInstance("ghost").status().code(), Code::kNotFound);
 }
 
 TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {

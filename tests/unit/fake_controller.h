@@ -47,12 +47,18 @@ class FakeController : public Controller {
   std::vector<std::string> mutating_calls() const {
     static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
-                                                 "GetOperation",  "Doctor"};
+                                                 "GetOperation",  "Doctor", "ListBackups"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
     }
     return out;
+  }
+
+  // Adds a backup for ListBackups and Restore.
+  void SeedBackup(const BackupInfo& backup) {
+    std::lock_guard<std::mutex> lock(mu_);
+    backups_.push_back(backup);
   }
 
   // Adds a running instance directly (no operation).
@@ -190,13 +196,43 @@ class FakeController : public Controller {
     return Enqueue("wipe_db", sub, "{}", {"drop_schemas"});
   }
 
-  Result<Operation> DeleteInstance(const std::string& sub) override {
+  Result<Operation> DeleteInstance(const std::string& sub, bool backup) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Record("DeleteInstance");
+    Record(backup ? "DeleteInstance" : "DeleteInstance(no backup)");
     if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
     instances_[sub].status = InstanceStatus::kDeleting;
-    return Enqueue("delete", sub, "{}", {"stop_service", "drop_database", "remove_user", "remove_files"});
+    return Enqueue("delete", sub, "{}", {"stop_service", "back_up", "drop_database", "remove_user", "remove_files"});
   }
+
+  Result<Operation> BackupInstance(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("BackupInstance");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return Enqueue("backup", sub, "{}", {"back_up"});
+  }
+
+  Result<std::vector<BackupInfo>> ListBackups(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListBackups");
+    std::vector<BackupInfo> out;
+    for (const auto& b : backups_) {
+      if (sub.empty() || b.subdomain == sub) out.push_back(b);
+    }
+    return out;
+  }
+
+  Result<Operation> Restore(const std::string& sub, const std::string& backup_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("Restore");
+    for (const auto& b : backups_) {
+      if (b.subdomain == sub && (backup_id.empty() || b.id == backup_id)) {
+        return Enqueue("restore", sub, "{}", {"restore_database", "restore_files"});
+      }
+    }
+    return NotFound("no backup of '" + sub + "'");
+  }
+
+  Result<int> PruneBackups() override { return 0; }
 
   Result<std::vector<Cluster>> ListClusters() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -366,7 +402,7 @@ class FakeController : public Controller {
   }
 
   // Called with mu_ held.
-  void Record(const char* call) {
+  void Record(const std::string& call) {
     ++calls_;
     call_log_.push_back(call);
   }
@@ -386,6 +422,7 @@ class FakeController : public Controller {
   std::atomic<int> calls_{0};
   std::vector<std::string> call_log_;
   std::map<std::string, Instance> instances_;
+  std::vector<BackupInfo> backups_;
   std::map<std::string, EnvMap> flags_;
   std::map<std::string, EnvMap> secrets_;
   std::map<std::string, Cluster> clusters_;

@@ -197,6 +197,42 @@ TEST(SqliteStoreTest, InsertingATakenSubdomainIsAlreadyExists) {
   EXPECT_EQ(store->GetInstance("acme")->name, "Ada Lovelace");  // the first one is untouched
 }
 
+TEST(SqliteStoreTest, AdmitInstanceStoresInstanceSecretsFlagsAndOperationTogether) {
+  auto store = OpenOrDie(":memory:");
+  Operation op;
+  op.kind = "create";
+  op.subdomain = "acme";
+  op.steps = {StepRecord{.name = "one"}, StepRecord{.name = "two"}};
+  auto id = store->AdmitInstance(SampleInstance("acme"), {{"md:db_password", "pw"}}, {{"FLAG", "1"}}, op);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  EXPECT_EQ(store->GetInstance("acme")->name, "Ada Lovelace");
+  EXPECT_EQ((*store->GetSecrets("acme"))["md:db_password"], "pw");
+  EXPECT_EQ((*store->GetFlags("acme"))["FLAG"], "1");
+  EXPECT_EQ(store->GetOperation(*id)->steps.size(), 2u);
+}
+
+TEST(SqliteStoreTest, AdmitInstanceWritesNothingWhenAnyPartFails) {
+  auto store = OpenOrDie(":memory:");
+  Operation bad;
+  bad.kind = "create";
+  bad.subdomain = "acme";
+  bad.steps = {StepRecord{.name = "same"}, StepRecord{.name = "same"}};  // refused by the store
+  auto id = store->AdmitInstance(SampleInstance("acme"), {{"md:db_password", "pw"}}, {{"FLAG", "1"}}, bad);
+  EXPECT_EQ(id.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store->GetInstance("acme").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store->GetSecrets("acme")->empty());
+  EXPECT_TRUE(store->GetFlags("acme")->empty());
+  EXPECT_TRUE(store->ListOperations("", 0)->empty());
+
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("taken")).ok());
+  Operation op = bad;
+  op.subdomain = "taken";
+  op.steps = {StepRecord{.name = "one"}};
+  EXPECT_EQ(store->AdmitInstance(SampleInstance("taken"), {{"k", "v"}}, {}, op).status().code(), Code::kAlreadyExists);
+  EXPECT_TRUE(store->GetSecrets("taken")->empty());
+  EXPECT_TRUE(store->ListOperations("", 0)->empty());
+}
+
 TEST(SqliteStoreTest, MissingInstanceIsNotFoundNamingTheSubdomain) {
   auto store = OpenOrDie(":memory:");
   auto got = store->GetInstance("ghost");
@@ -835,6 +871,265 @@ TEST(SqliteStoreTest, WriterWaitsForAnotherConnectionsWriteLock) {
   sqlite3_close(other);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_EQ(store->GetSetting("held")->value_or(""), "x");
+}
+
+// --- Certificates, ACME events, custom domains (schema version 2) -------------
+
+CertRecord SampleCert(const std::string& names, const std::string& purpose = "custom") {
+  CertRecord c;
+  c.names = names;
+  c.purpose = purpose;
+  c.subdomain = purpose == "custom" ? "acme" : "";
+  c.issuer = "R11";
+  c.source = "acme";
+  c.not_before_ms = 1700000000000;
+  c.not_after_ms = 1707776000000;
+  c.cert_path = "/var/lib/md/certs/" + names + "/cert.pem";
+  c.key_path = "/var/lib/md/certs/" + names + "/key.pem";
+  c.next_order_ms = 1705184000000;
+  c.last_error = "previous order: timeout";
+  c.updated_ms = 1700000000999;
+  return c;
+}
+
+void ExpectSameCert(const CertRecord& a, const CertRecord& b) {
+  EXPECT_EQ(a.names, b.names);
+  EXPECT_EQ(a.purpose, b.purpose);
+  EXPECT_EQ(a.subdomain, b.subdomain);
+  EXPECT_EQ(a.issuer, b.issuer);
+  EXPECT_EQ(a.source, b.source);
+  EXPECT_EQ(a.not_before_ms, b.not_before_ms);
+  EXPECT_EQ(a.not_after_ms, b.not_after_ms);
+  EXPECT_EQ(a.cert_path, b.cert_path);
+  EXPECT_EQ(a.key_path, b.key_path);
+  EXPECT_EQ(a.next_order_ms, b.next_order_ms);
+  EXPECT_EQ(a.last_error, b.last_error);
+  EXPECT_EQ(a.updated_ms, b.updated_ms);
+}
+
+TEST(StoreCertNamesTest, JoinLowerCasesSortsAndDropsDuplicatesAndEmpties) {
+  EXPECT_EQ(JoinCertNames({"example.test", "*.Example.TEST", "", "example.test"}), "*.example.test,example.test");
+  EXPECT_EQ(JoinCertNames({}), "");
+  EXPECT_EQ(SplitCertNames("*.example.test,example.test"),
+            (std::vector<std::string>{"*.example.test", "example.test"}));
+  EXPECT_TRUE(SplitCertNames("").empty());
+  EXPECT_EQ(JoinCertNames(SplitCertNames("a.test,b.test")), "a.test,b.test");
+}
+
+TEST(SqliteStoreTest, CertificateUpsertInsertsThenReplacesEveryFieldKeepingItsId) {
+  auto store = OpenOrDie(":memory:");
+  CertRecord c = SampleCert("*.example.test,example.test", "wildcard");
+  ASSERT_TRUE(store->UpsertCertificate(c).ok());
+  auto got = store->GetCertificate(c.names);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ExpectSameCert(*got, c);
+  EXPECT_GT(got->id, 0);
+  const int64_t id = got->id;
+
+  CertRecord changed = c;
+  changed.id = 999;  // ignored: the names are the key
+  changed.issuer = "Local CA";
+  changed.source = "local";
+  changed.not_before_ms = 1;
+  changed.not_after_ms = 2;
+  changed.cert_path = "/x/cert.pem";
+  changed.key_path = "/x/key.pem";
+  changed.next_order_ms = 0;
+  changed.last_error = "";
+  changed.updated_ms = 3;
+  ASSERT_TRUE(store->UpsertCertificate(changed).ok());
+  got = store->GetCertificate(c.names);
+  ASSERT_TRUE(got.ok());
+  ExpectSameCert(*got, changed);
+  EXPECT_EQ(got->id, id);
+  EXPECT_EQ(store->ListCertificates()->size(), 1u);
+}
+
+TEST(SqliteStoreTest, MissingCertificateIsNotFoundAndDeleteToleratesAbsent) {
+  auto store = OpenOrDie(":memory:");
+  auto got = store->GetCertificate("shop.example.com");
+  EXPECT_EQ(got.status().code(), Code::kNotFound);
+  EXPECT_NE(got.status().message().find("shop.example.com"), std::string::npos);
+  EXPECT_TRUE(store->DeleteCertificate("shop.example.com").ok());
+  ASSERT_TRUE(store->UpsertCertificate(SampleCert("shop.example.com")).ok());
+  EXPECT_TRUE(store->DeleteCertificate("shop.example.com").ok());
+  EXPECT_EQ(store->GetCertificate("shop.example.com").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store->DeleteCertificate("shop.example.com").ok());
+}
+
+TEST(SqliteStoreTest, ListCertificatesIsOrderedByNames) {
+  auto store = OpenOrDie(":memory:");
+  for (const char* n : {"shop.example.com", "*.example.test,example.test", "blog.example.org"}) {
+    ASSERT_TRUE(store->UpsertCertificate(SampleCert(n)).ok());
+  }
+  auto list = store->ListCertificates();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].names, "*.example.test,example.test");
+  EXPECT_EQ((*list)[1].names, "blog.example.org");
+  EXPECT_EQ((*list)[2].names, "shop.example.com");
+}
+
+TEST(SqliteStoreTest, RefusesCertificateWhoseNamesAreNotCanonicalOrWhosePurposeIsUnknown) {
+  auto store = OpenOrDie(":memory:");
+  for (const char* n : {"", "example.test,*.example.test", "Shop.example.com", "a.test,a.test", "a.test,"}) {
+    EXPECT_EQ(store->UpsertCertificate(SampleCert(n)).code(), Code::kInvalidArgument) << n;
+  }
+  EXPECT_EQ(store->UpsertCertificate(SampleCert("a.test", "other")).code(), Code::kInvalidArgument);
+  CertRecord bad_source = SampleCert("a.test");
+  bad_source.source = "letsencrypt";
+  EXPECT_EQ(store->UpsertCertificate(bad_source).code(), Code::kInvalidArgument);
+  CertRecord none_yet = SampleCert("a.test");
+  none_yet.source = "";  // planned, nothing served yet
+  EXPECT_TRUE(store->UpsertCertificate(none_yet).ok());
+  EXPECT_EQ(store->ListCertificates()->size(), 1u);
+}
+
+TEST(SqliteStoreTest, AcmeEventRoundTripsEveryField) {
+  auto store = OpenOrDie(":memory:");
+  AcmeEvent e{0, "issued", "*.example.test,example.test", "", true, 1700000000000};
+  ASSERT_TRUE(store->AddAcmeEvent(e).ok());
+  AcmeEvent f{0, "failed_validation", "shop.example.com", "shop.example.com", false, 1700000000001};
+  ASSERT_TRUE(store->AddAcmeEvent(f).ok());
+  auto list = store->ListAcmeEvents(0);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_GT((*list)[0].id, 0);
+  EXPECT_LT((*list)[0].id, (*list)[1].id);
+  EXPECT_EQ((*list)[0].kind, "issued");
+  EXPECT_EQ((*list)[0].names, e.names);
+  EXPECT_EQ((*list)[0].host, "");
+  EXPECT_TRUE((*list)[0].renewal);
+  EXPECT_EQ((*list)[0].at_ms, e.at_ms);
+  EXPECT_EQ((*list)[1].kind, "failed_validation");
+  EXPECT_EQ((*list)[1].host, "shop.example.com");
+  EXPECT_FALSE((*list)[1].renewal);
+}
+
+TEST(SqliteStoreTest, AcmeEventsAreListedOldestFirstSinceAGivenTimeAndPrunedBeforeOne) {
+  auto store = OpenOrDie(":memory:");
+  // Added out of order: a rate_limited event is stamped with its (future) retry time.
+  for (int64_t at : {300, 100, 200, 100, 400}) {
+    ASSERT_TRUE(store->AddAcmeEvent({0, "order", "a.test", "", false, at}).ok());
+  }
+  auto list = store->ListAcmeEvents(0);
+  ASSERT_TRUE(list.ok());
+  std::vector<int64_t> times;
+  for (const AcmeEvent& e : *list) times.push_back(e.at_ms);
+  EXPECT_EQ(times, (std::vector<int64_t>{100, 100, 200, 300, 400}));
+  EXPECT_LT((*list)[0].id, (*list)[1].id);  // ties by insertion
+
+  EXPECT_EQ(store->ListAcmeEvents(200)->size(), 3u);  // since is inclusive
+  EXPECT_EQ(store->ListAcmeEvents(401)->size(), 0u);
+  ASSERT_TRUE(store->PruneAcmeEvents(300).ok());  // before is exclusive
+  list = store->ListAcmeEvents(0);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].at_ms, 300);
+  EXPECT_EQ((*list)[1].at_ms, 400);
+}
+
+TEST(SqliteStoreTest, RefusesAcmeEventOfUnknownKindOrFailedValidationWithoutHost) {
+  auto store = OpenOrDie(":memory:");
+  EXPECT_EQ(store->AddAcmeEvent({0, "revoked", "a.test", "", false, 1}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store->AddAcmeEvent({0, "failed_validation", "a.test", "", false, 1}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store->AddAcmeEvent({0, "order", "b.test,a.test", "", false, 1}).code(), Code::kInvalidArgument);
+  // An account-wide rate limit has no names.
+  EXPECT_TRUE(store->AddAcmeEvent({0, "rate_limited", "", "", false, 1}).ok());
+  EXPECT_EQ(store->ListAcmeEvents(0)->size(), 1u);
+}
+
+TEST(SqliteStoreTest, CustomDomainHostIsUniqueAcrossInstances) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("other")).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 5}).ok());
+  auto again = store->AddCustomDomain({"acme", "shop.acme.com", 6});
+  EXPECT_EQ(again.code(), Code::kAlreadyExists);
+  EXPECT_NE(again.message().find("shop.acme.com"), std::string::npos);
+  EXPECT_EQ(store->AddCustomDomain({"other", "shop.acme.com", 6}).code(), Code::kAlreadyExists);
+  auto list = store->ListCustomDomains("");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].subdomain, "acme");
+  EXPECT_EQ((*list)[0].host, "shop.acme.com");
+  EXPECT_EQ((*list)[0].created_ms, 5);
+}
+
+TEST(SqliteStoreTest, CustomDomainNeedsAnExistingInstanceAndALowerCaseHost) {
+  auto store = OpenOrDie(":memory:");
+  EXPECT_EQ(store->AddCustomDomain({"ghost", "shop.acme.com", 1}).code(), Code::kNotFound);
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  EXPECT_EQ(store->AddCustomDomain({"acme", "", 1}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store->AddCustomDomain({"acme", "Shop.acme.com", 1}).code(), Code::kInvalidArgument);
+  EXPECT_TRUE(store->ListCustomDomains("")->empty());
+}
+
+TEST(SqliteStoreTest, RemoveCustomDomainFreesTheHostAndMissingIsNotFound) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("other")).ok());
+  EXPECT_EQ(store->RemoveCustomDomain("shop.acme.com").code(), Code::kNotFound);
+  ASSERT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 1}).ok());
+  ASSERT_TRUE(store->RemoveCustomDomain("shop.acme.com").ok());
+  EXPECT_EQ(store->RemoveCustomDomain("shop.acme.com").code(), Code::kNotFound);
+  EXPECT_TRUE(store->AddCustomDomain({"other", "shop.acme.com", 2}).ok());
+}
+
+TEST(SqliteStoreTest, ListCustomDomainsFiltersByInstanceAndIsOrderedByHost) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("other")).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"acme", "www.acme.com", 1}).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"other", "data.other.org", 2}).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"acme", "app.acme.com", 3}).ok());
+  auto all = store->ListCustomDomains("");
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> hosts;
+  for (const CustomDomain& d : *all) hosts.push_back(d.host);
+  EXPECT_EQ(hosts, (std::vector<std::string>{"app.acme.com", "data.other.org", "www.acme.com"}));
+  auto acme = store->ListCustomDomains("acme");
+  ASSERT_TRUE(acme.ok());
+  ASSERT_EQ(acme->size(), 2u);
+  EXPECT_EQ((*acme)[0].host, "app.acme.com");
+  EXPECT_EQ((*acme)[1].host, "www.acme.com");
+  EXPECT_TRUE(store->ListCustomDomains("nobody")->empty());
+}
+
+TEST(SqliteStoreTest, DeleteInstanceRemovesItsCustomDomainsOnly) {
+  auto store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("other")).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 1}).ok());
+  ASSERT_TRUE(store->AddCustomDomain({"other", "data.other.org", 2}).ok());
+  ASSERT_TRUE(store->DeleteInstance("acme").ok());
+  EXPECT_TRUE(store->ListCustomDomains("acme")->empty());
+  EXPECT_EQ(store->ListCustomDomains("other")->size(), 1u);
+  // The host is free again, for a new instance of the same name too.
+  ASSERT_TRUE(store->InsertInstance(SampleInstance("acme")).ok());
+  EXPECT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 3}).ok());
+}
+
+TEST(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsData) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> v1 = {StoreMigrations().front()};
+    ASSERT_TRUE(ApplyMigrations(db, v1).ok());
+    sqlite3_close(db);
+  }
+  RawExec(path,
+          "INSERT INTO instances VALUES ('acme','Ada','ada@example.com','meltano','2.19.1','running','pg-1',"
+          "'md_acme','md_acme_role','md-acme',41234,1,2)");
+  ASSERT_EQ(RawQueryText(path, "PRAGMA user_version"), "1");
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(RawQueryText(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(LatestStoreSchemaVersion(), 2);
+  ASSERT_TRUE(store->GetInstance("acme").ok());
+  EXPECT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 1}).ok());
+  EXPECT_TRUE(store->UpsertCertificate(SampleCert("shop.acme.com")).ok());
+  EXPECT_TRUE(store->AddAcmeEvent({0, "order", "shop.acme.com", "", false, 1}).ok());
 }
 
 }  // namespace

@@ -110,6 +110,23 @@ std::string ToolErrorLine(const std::string& output) {
   return LastLine(output);
 }
 
+// The line of GNU tar's output that says what went wrong (e.g. gzip's "No
+// space left on device"), not its closing lines that only say it stopped.
+std::string TarErrorLine(const std::string& output) {
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    std::string line = Trim(std::string_view(output).substr(start, end - start));
+    bool generic = line.find("Child returned status") != std::string::npos ||
+                   line.find("Error is not recoverable") != std::string::npos ||
+                   line.find("Exiting with failure status") != std::string::npos;
+    if (!line.empty() && !generic) return line;
+    start = end + 1;
+  }
+  return LastLine(output);
+}
+
 // True when the output says the server could not be reached or is not
 // accepting connections right now (worth a retry); a refusal (no such
 // database, bad password) is not.
@@ -268,6 +285,7 @@ std::string ManifestToJson(const BackupManifest& m) {
       {"app_version", m.app_version},
       {"name", m.name},
       {"email", m.email},
+      {"reason", m.reason},
       {"flags", m.flags},
       {"project_owner", {{"uid", m.project_owner.uid}, {"gid", m.project_owner.gid}}},
       {"files", files},
@@ -294,6 +312,7 @@ Result<BackupManifest> ManifestFromJson(const std::string& text, const std::stri
     m.app_version = j.value("app_version", "");
     m.name = j.value("name", "");
     m.email = j.value("email", "");
+    m.reason = j.value("reason", "");
     if (j.contains("flags")) m.flags = j.at("flags").get<EnvMap>();
     if (j.contains("project_owner")) {
       m.project_owner.uid = j.at("project_owner").at("uid").get<uid_t>();
@@ -355,6 +374,7 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
   m.app_version = src.app_version;
   m.name = src.name;
   m.email = src.email;
+  m.reason = src.reason;
   m.flags = src.flags;
 
   // 1. The database.
@@ -388,9 +408,13 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
                          "--directory=" + src.project_dir, "."},
                         opts);
     if (!r.ok()) return r.status().WithContext("tar");
-    // 1 ("file changed as we read it") is a failure too: the copy may be torn.
+    // 1 ("file changed as we read it"): the copy may be torn; a live app
+    // writing its files makes this transient, so the caller may try again.
+    if (r->exit_code == 1) {
+      return Unavailable("tar: files changed while they were archived: " + LastLine(r->output));
+    }
     if (r->exit_code != 0) {
-      return Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + LastLine(r->output));
+      return Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + TarErrorLine(r->output));
     }
     if (chmod(archive.c_str(), 0600) != 0) return ErrnoStatus("tar: cannot chmod " + archive);
     MD_RETURN_IF_ERROR(FsyncPath(archive, false).WithContext("tar"));
@@ -510,7 +534,7 @@ Status PgArchiver::RestoreFiles(const std::string& dir, const std::string& proje
   auto r = RunProcess(argv, opts);
   if (!r.ok()) return cleanup(r.status().WithContext("tar"));
   if (r->exit_code != 0) {
-    return cleanup(Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + LastLine(r->output)));
+    return cleanup(Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + TarErrorLine(r->output)));
   }
   if (tenant) {
     Status s = RemapOwners(tree, m.project_owner, *tenant);

@@ -35,6 +35,7 @@ struct BackupSource {
   std::string app_version;
   std::string name;
   std::string email;
+  std::string reason;  // why it was taken, e.g. "before delete"
   EnvMap flags;
 };
 
@@ -53,6 +54,7 @@ struct BackupManifest {
   std::string app_version;
   std::string name;
   std::string email;
+  std::string reason;
   EnvMap flags;
   // Owner of the project folder when it was archived (meaningful only with an archive).
   Owner project_owner;
@@ -78,7 +80,8 @@ class Archiver {
   // Writes a backup of `src` into `dir` (created 0700 for the controller;
   // FailedPrecondition if it exists and is not empty), then verifies it as
   // Verify does. On any failure `dir` is removed and the error names the step
-  // ("pg_dump: …", "tar: …", "verify: …"); Unavailable if the cluster did not answer.
+  // ("pg_dump: …", "tar: …", "verify: …"); Unavailable if the cluster did not
+  // answer or files changed while they were archived (a live app).
   virtual Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) = 0;
 
   // Re-checks a stored backup: the manifest is present and parses, every file

@@ -63,6 +63,7 @@ Result<BackupManifest> FakeArchiver::Create(const BackupSource& src, const std::
   m.app_version = src.app_version;
   m.name = src.name;
   m.email = src.email;
+  m.reason = src.reason;
   m.flags = src.flags;
   m.files.push_back(FakeFile(kBackupDumpFile, "dump of " + src.db_name));
   if (!src.project_dir.empty() && !absent_projects_.count(src.project_dir)) {

@@ -1,0 +1,105 @@
+#include "drivers/proxy/front_proxy.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "core/validate.h"
+
+namespace md {
+namespace {
+
+bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool IsBase64Url(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
+
+bool AllOf(std::string_view s, bool (*pred)(char)) { return std::all_of(s.begin(), s.end(), pred); }
+
+bool IsLdhLabel(std::string_view label) {
+  return !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
+         AllOf(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
+}
+
+// "127.0.0.1:PORT" or "[::1]:PORT", PORT 1-65535 without leading zeros.
+bool IsLoopbackUpstream(std::string_view upstream) {
+  for (std::string_view prefix : {"127.0.0.1:", "[::1]:"}) {
+    if (!upstream.starts_with(prefix)) continue;
+    std::string_view port = upstream.substr(prefix.size());
+    if (port.empty() || port.size() > 5 || port[0] == '0') return false;
+    if (!AllOf(port, [](char c) { return c >= '0' && c <= '9'; })) return false;
+    return std::stoi(std::string(port)) <= 65535;
+  }
+  return false;
+}
+
+bool IsPemBlock(const std::string& pem) {
+  return pem.find("-----BEGIN ") != std::string::npos && pem.find("-----END ") != std::string::npos;
+}
+
+bool IsTag(std::string_view tag) {
+  return !tag.empty() && tag.size() <= 64 && AllOf(tag, [](char c) { return IsBase64Url(c) || c == '.'; });
+}
+
+Status ValidateChallenge(const HttpChallenge& c) {
+  MD_RETURN_IF_ERROR(ValidateProxyHost(c.host, false).WithContext("challenge"));
+  if (c.token.empty() || c.token.size() > 256 || !AllOf(c.token, IsBase64Url)) {
+    return InvalidArgument("challenge token for " + c.host + " is not base64url");
+  }
+  std::string_view rest(c.key_authorization);
+  if (!rest.starts_with(c.token + ".") || rest.size() == c.token.size() + 1 || rest.size() > 512 ||
+      !AllOf(rest.substr(c.token.size() + 1), IsBase64Url)) {
+    return InvalidArgument("key authorization for " + c.host + " is not TOKEN.THUMBPRINT");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateProxyHost(std::string_view host, bool allow_wildcard) {
+  std::string_view name = host;
+  if (allow_wildcard && name.starts_with("*.")) name.remove_prefix(2);
+  size_t labels = 0;
+  bool ok = !name.empty() && name.size() <= 253;
+  for (size_t start = 0; ok && start <= name.size(); ++labels) {
+    size_t dot = std::min(name.find('.', start), name.size());
+    ok = IsLdhLabel(name.substr(start, dot - start));
+    start = dot + 1;
+  }
+  if (!ok || labels < 2) {
+    return InvalidArgument("host '" + ForMessage(host) + "' is not a lower-case name of two or more labels" +
+                           (allow_wildcard ? " (optionally '*.' first)" : ""));
+  }
+  return Status::Ok();
+}
+
+Status ValidateProxyConfig(const ProxyConfig& config) {
+  std::set<std::string> hosts;
+  for (const ProxyRoute& route : config.routes) {
+    if (route.hosts.empty()) return InvalidArgument("route to " + ForMessage(route.upstream) + " has no host");
+    for (const std::string& host : route.hosts) {
+      MD_RETURN_IF_ERROR(ValidateProxyHost(host, true));
+      if (!hosts.insert(host).second) return InvalidArgument("host " + host + " is routed twice");
+    }
+    if (!IsLoopbackUpstream(route.upstream)) {
+      return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' is not 127.0.0.1:PORT or [::1]:PORT");
+    }
+  }
+  for (size_t i = 0; i < config.certificates.size(); ++i) {
+    const ProxyCertificate& cert = config.certificates[i];
+    std::string which = "certificate " + std::to_string(i);
+    if (!IsPemBlock(cert.cert_pem)) return InvalidArgument(which + " has no PEM certificate");
+    if (!IsPemBlock(cert.key_pem)) return InvalidArgument(which + " has no PEM key");
+    for (const std::string& tag : cert.tags) {
+      if (!IsTag(tag)) return InvalidArgument(which + " has a tag that is not 1-64 of [A-Za-z0-9._-]");
+    }
+  }
+  std::set<std::pair<std::string, std::string>> challenges;
+  for (const HttpChallenge& c : config.challenges) {
+    MD_RETURN_IF_ERROR(ValidateChallenge(c));
+    if (!challenges.emplace(c.host, c.token).second) {
+      return InvalidArgument("challenge " + c.token + " for " + c.host + " is given twice");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace md
