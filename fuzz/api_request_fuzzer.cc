@@ -193,6 +193,24 @@ void CheckLogCursor(std::string_view s) {
   CHECK(OnlyOf(s, kAlnum + ",_-"), s);
 }
 
+void CheckHostName(std::string_view s) {
+  Status st = ValidateHostName(s);
+  CheckStatus(st);
+  if (!st.ok()) return;
+  CHECK(!s.empty() && s.size() <= 253, s);
+  CHECK(OnlyOf(s, kLowerDigits + "-."), s);
+  size_t labels = 0;
+  for (size_t start = 0; start <= s.size(); ++labels) {
+    size_t dot = s.find('.', start);
+    if (dot == std::string_view::npos) dot = s.size();
+    std::string_view label = s.substr(start, dot - start);
+    CHECK(!label.empty() && label.size() <= 63, s);
+    CHECK(label.front() != '-' && label.back() != '-', s);
+    start = dot + 1;
+  }
+  CHECK(labels >= 2, s);
+}
+
 void CheckValidators(std::string_view s) {
   CheckSubdomain(s);
   CheckEmail(s);
@@ -204,6 +222,7 @@ void CheckValidators(std::string_view s) {
   CheckSimpleName(s, ValidateAppName(s));
   CheckClusterUrl(s);
   CheckLogCursor(s);
+  CheckHostName(s);
   CHECK(IsValidUtf8(s) == DecodeUtf8(s, nullptr), s);
   std::string shown = ForMessage(s);
   CHECK(shown.size() <= 64 + 7, shown);
@@ -287,6 +306,13 @@ void CheckCluster(std::string_view body) {
   if (!r.ok()) return;
   CHECK(ValidateClusterName(r->name).ok() && ValidateClusterUrl(r->url).ok(), r->name);
   CHECK(r->capacity >= 1 && r->capacity <= kMaxClusterCapacity, body);
+}
+
+void CheckDomain(std::string_view body) {
+  CheckBody<DomainRequest>(body, &DecodeDomainRequest, &ValidateDomainRequest);
+  Result<DomainRequest> r = DecodeDomainRequest(body);
+  if (!r.ok()) return;
+  CHECK(ValidateHostName(r->host).ok(), r->host);
 }
 
 void CheckEmptyBody(std::string_view body) {
@@ -374,6 +400,9 @@ void CheckResponses(std::string_view body) {
   CheckResponse<Cluster>(*j);
   CheckResponse<LogChunk>(*j);
   CheckResponse<DoctorFinding>(*j);
+  CheckResponse<InstanceStatusReport>(*j);
+  CheckResponse<CertificateInfo>(*j);
+  CheckResponse<CustomDomain>(*j);
   std::vector<Operation> ops;
   Status s = FromJson(*j, &ops);
   if (!s.ok()) CheckRefusal(s);
@@ -389,7 +418,7 @@ struct Entry {
 constexpr Entry kTargets[] = {
     {'c', &CheckCreate},       {'e', &CheckChange},       {'u', &CheckUpgrade},   {'k', &CheckCluster},
     {'n', &CheckEmptyBody},    {'i', &CheckOperationId},  {'p', &CheckIntParam},  {'r', &CheckLogCursor},
-    {'q', &CheckQuery},        {'v', &CheckValidators},   {'o', &CheckResponses},
+    {'q', &CheckQuery},        {'v', &CheckValidators},   {'o', &CheckResponses},  {'d', &CheckDomain},
 };
 constexpr size_t kTargetCount = sizeof(kTargets) / sizeof(kTargets[0]);
 

@@ -412,6 +412,11 @@ Json ToJson(const InstanceStatusReport& r) {
   j["uptime_s"] = r.uptime_s;
   j["health"] = r.health_code;
   j["health_error"] = r.health_error;
+  // The front door's URL goes with its answer: "url" above is the instance's
+  // own local address, as in every instance document.
+  j["https"] = {{"url", r.url}, {"code", r.https_code}, {"error", r.https_error}};
+  j["certificate"] = {
+      {"issuer", r.cert_issuer}, {"not_after", TimeOrNull(r.cert_not_after_ms)}, {"trusted", r.cert_trusted}};
   return j;
 }
 
@@ -436,6 +441,22 @@ Json ToJson(const BackupInfo& b) {
           {"has_files", b.has_files}};
 }
 
+Json ToJson(const CertificateInfo& c) {
+  return {{"names", c.names},
+          {"purpose", c.purpose},
+          {"subdomain", c.subdomain},
+          {"issuer", c.issuer},
+          {"trusted", c.trusted},
+          {"not_before", TimeOrNull(c.not_before_ms)},
+          {"not_after", TimeOrNull(c.not_after_ms)},
+          {"next_order_at", TimeOrNull(c.next_order_ms)},
+          {"last_error", c.last_error}};
+}
+
+Json ToJson(const CustomDomain& d) {
+  return {{"subdomain", d.subdomain}, {"host", d.host}, {"created_at", TimeOrNull(d.created_ms)}};
+}
+
 Json ToJson(const CreateRequest& r) {
   Json j = {{"subdomain", r.subdomain}, {"email", r.email}, {"name", r.name}, {"app", r.app}};
   if (!r.version.empty()) j["version"] = r.version;
@@ -457,6 +478,8 @@ Json ToJson(const UpgradeRequest& r) {
   if (!r.subdomains.empty()) j["subdomains"] = r.subdomains;
   return j;
 }
+
+Json ToJson(const DomainRequest& r) { return {{"host", r.host}}; }
 
 // --- decoders -----------------------------------------------------------------------------
 
@@ -532,6 +555,20 @@ Status FromJson(const Json& j, InstanceStatusReport* out) {
   r.Int64("uptime_s", &out->uptime_s);
   r.Int("health", &out->health_code);
   r.String("health_error", &out->health_error);
+  if (const Json* https = r.Object("https")) {
+    ObjectReader h(*https, "https", false);
+    h.String("url", &out->url);
+    h.Int("code", &out->https_code);
+    h.String("error", &out->https_error);
+    r.Merge(h.Finish());
+  }
+  if (const Json* cert = r.Object("certificate")) {
+    ObjectReader c(*cert, "certificate", false);
+    c.String("issuer", &out->cert_issuer);
+    c.Time("not_after", &out->cert_not_after_ms);
+    c.Bool("trusted", &out->cert_trusted);
+    r.Merge(c.Finish());
+  }
   return r.Finish();
 }
 
@@ -562,6 +599,28 @@ Status FromJson(const Json& j, BackupInfo* out) {
   r.String("version", &out->app_version);
   r.Int64("size_bytes", &out->size_bytes);
   r.Bool("has_files", &out->has_files);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, CertificateInfo* out) {
+  ObjectReader r(j, "certificate", false);
+  r.StringList("names", &out->names, true);
+  r.String("purpose", &out->purpose);
+  r.String("subdomain", &out->subdomain);
+  r.String("issuer", &out->issuer);
+  r.Bool("trusted", &out->trusted);
+  r.Time("not_before", &out->not_before_ms);
+  r.Time("not_after", &out->not_after_ms);
+  r.Time("next_order_at", &out->next_order_ms);
+  r.String("last_error", &out->last_error);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, CustomDomain* out) {
+  ObjectReader r(j, "domain", false);
+  r.String("subdomain", &out->subdomain, true);
+  r.String("host", &out->host, true);
+  r.Time("created_at", &out->created_ms);
   return r.Finish();
 }
 
@@ -618,6 +677,12 @@ Status FromJson(const Json& j, UpgradeRequest* out) {
     return InvalidArgument("upgrade request needs either 'subdomains' or \"all\": true, not both");
   }
   return Status::Ok();
+}
+
+Status FromJson(const Json& j, DomainRequest* out) {
+  ObjectReader r(j, "domain request", true);
+  r.String("host", &out->host, true);
+  return r.Finish();
 }
 
 }  // namespace md

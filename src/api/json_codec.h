@@ -42,6 +42,11 @@ struct UpgradeRequest {
   std::string version;
 };
 
+// POST /v1/instances/SUB/domains: a customer's own host name for the instance.
+struct DomainRequest {
+  std::string host;
+};
+
 // --- helpers ------------------------------------------------------------------------------
 
 // The address at which an instance answers. The one place that decides it.
@@ -77,14 +82,19 @@ Json ToJson(const Cluster& cluster);  // name used capacity full draining embedd
 Json ToJson(const StepRecord& step);
 Json ToJson(const Operation& op);
 Json ToJson(const LedgerEntry& entry);
-Json ToJson(const InstanceStatusReport& report);  // the instance's fields + pid uptime_s health up
+// The instance's fields + up pid uptime_s health health_error, and the front door:
+// "https": {"url", "code", "error"}, "certificate": {"issuer", "not_after", "trusted"}.
+Json ToJson(const InstanceStatusReport& report);
 Json ToJson(const LogChunk& chunk);
 Json ToJson(const DoctorFinding& finding);
 Json ToJson(const BackupInfo& backup);
+Json ToJson(const CertificateInfo& cert);
+Json ToJson(const CustomDomain& domain);
 Json ToJson(const CreateRequest& request);
 Json ToJson(const EnvChange& change);
 Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
+Json ToJson(const DomainRequest& request);
 
 template <typename T>
 Json ToJson(const std::vector<T>& items) {
@@ -104,6 +114,8 @@ Status FromJson(const Json& j, InstanceStatusReport* out);
 Status FromJson(const Json& j, LogChunk* out);
 Status FromJson(const Json& j, DoctorFinding* out);
 Status FromJson(const Json& j, BackupInfo* out);
+Status FromJson(const Json& j, CertificateInfo* out);
+Status FromJson(const Json& j, CustomDomain* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):
@@ -111,6 +123,7 @@ Status FromJson(const Json& j, CreateRequest* out);
 Status FromJson(const Json& j, EnvChange* out);
 Status FromJson(const Json& j, ClusterSpec* out);
 Status FromJson(const Json& j, UpgradeRequest* out);
+Status FromJson(const Json& j, DomainRequest* out);
 
 template <typename T>
 Status FromJson(const Json& j, std::vector<T>* out) {

@@ -30,6 +30,7 @@ Result<CreateRequest> DecodeCreateRequest(std::string_view body) { return Decode
 Result<EnvChange> DecodeEnvChange(std::string_view body) { return Decode(body, &ValidateEnvChange); }
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body) { return Decode(body, &ValidateUpgradeRequest); }
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body) { return Decode(body, &ValidateClusterSpec); }
+Result<DomainRequest> DecodeDomainRequest(std::string_view body) { return Decode(body, &ValidateDomainRequest); }
 
 Status DecodeEmptyBody(std::string_view body) {
   if (body.empty()) return Status::Ok();
@@ -84,6 +85,8 @@ Status ValidateClusterSpec(const ClusterSpec& spec) {
   }
   return Status::Ok();
 }
+
+Status ValidateDomainRequest(const DomainRequest& r) { return ValidateHostName(r.host); }
 
 Result<int64_t> ParseOperationId(std::string_view text) {
   int64_t id = 0;

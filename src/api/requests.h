@@ -31,6 +31,7 @@ Result<CreateRequest> DecodeCreateRequest(std::string_view body);  // POST /v1/i
 Result<EnvChange> DecodeEnvChange(std::string_view body);          // PATCH .../flags, .../secrets
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body);  // POST /v1/upgrades
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body);      // POST /v1/clusters
+Result<DomainRequest> DecodeDomainRequest(std::string_view body);  // POST /v1/instances/SUB/domains
 // Routes that take no parameters: an empty body or `{}`.
 Status DecodeEmptyBody(std::string_view body);
 
@@ -39,6 +40,7 @@ Status ValidateCreateRequest(const CreateRequest& request);
 Status ValidateEnvChange(const EnvChange& change);
 Status ValidateUpgradeRequest(const UpgradeRequest& request);
 Status ValidateClusterSpec(const ClusterSpec& spec);
+Status ValidateDomainRequest(const DomainRequest& request);
 
 // --- path and query parameters -------------------------------------------------------------
 

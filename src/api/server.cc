@@ -64,6 +64,13 @@ Result<std::string> SubdomainParam(const Request& req) {
   return sub;
 }
 
+// The HOST of /v1/instances/SUB/domains/HOST, validated.
+Result<std::string> HostParam(const Request& req) {
+  std::string host = req.matches[2];
+  MD_RETURN_IF_ERROR(ValidateHostName(host));
+  return host;
+}
+
 Result<std::string> ClusterNameParam(const Request& req) {
   std::string name = req.matches[1];
   MD_RETURN_IF_ERROR(ValidateClusterName(name));
@@ -303,6 +310,34 @@ void ApiServer::InstallRoutes() {
            MD_ASSIGN_OR_RETURN(auto ops, c.Upgrade(request.subdomains, request.all, request.version));
            return Reply{202, ToJson(ops), ""};
          }));
+
+  // --- the front door: certificates, the local CA, custom domains ---
+  s.Get("/v1/certificates", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
+          MD_ASSIGN_OR_RETURN(auto certs, c.ListCertificates());
+          return Ok(ToJson(certs));
+        }));
+  s.Get("/v1/ca", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
+          MD_ASSIGN_OR_RETURN(std::string pem, c.LocalCaRootPem());
+          return Ok(Json{{"root_pem", pem}});
+        }));
+  s.Get("/v1/domains", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
+          std::string sub(QueryParam(req, "subdomain").value_or(""));
+          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+          MD_ASSIGN_OR_RETURN(auto domains, c.ListDomains(sub));
+          return Ok(ToJson(domains));
+        }));
+  s.Post(R"(/v1/instances/([^/]+)/domains)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+           MD_ASSIGN_OR_RETURN(DomainRequest request, DecodeDomainRequest(req.body));
+           MD_ASSIGN_OR_RETURN(CustomDomain domain, c.AddDomain(sub, request.host));
+           return Reply{201, ToJson(domain), "/v1/instances/" + sub + "/domains/" + request.host};
+         }));
+  s.Delete(R"(/v1/instances/([^/]+)/domains/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+             MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+             MD_ASSIGN_OR_RETURN(std::string host, HostParam(req));
+             MD_RETURN_IF_ERROR(c.RemoveDomain(sub, host));
+             return Reply{204, std::nullopt, ""};
+           }));
 
   // --- clusters ---
   s.Get("/v1/clusters", route(kNone, {}, [&c](const Request&) -> Result<Reply> {

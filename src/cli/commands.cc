@@ -62,6 +62,15 @@ const std::vector<Command>& Commands() {
        "register a PostgreSQL cluster that can hold N instances", CmdClustersAdd},
       {"clusters drain", {}, "clusters drain NAME", "place no new instance on a cluster", CmdClustersDrain},
       {"clusters remove", {}, "clusters remove NAME", "unregister an empty cluster", CmdClustersRemove},
+      {"certs list", {}, "certs list",
+       "list the front door's certificates: issuer, trusted or a local-CA stand-in, expiry, next order", CmdCertsList},
+      {"ca", {}, "ca", "print the local CA's root certificate (PEM), for clients to trust its stand-ins", CmdCa},
+      {"domains list", {}, "domains list [SUB]", "list customers' own host names and the instances they serve",
+       CmdDomainsList},
+      {"domains add", {}, "domains add SUB HOST",
+       "serve an instance at a customer's own host name too (its own certificate, HTTP-01)", CmdDomainsAdd},
+      {"domains remove", {}, "domains remove SUB HOST", "stop serving an instance at a custom host name",
+       CmdDomainsRemove},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},
@@ -72,7 +81,8 @@ const std::vector<Command>& Commands() {
 }
 
 bool IsGroup(const std::string& word) {
-  return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups";
+  return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
+         word == "certs" || word == "domains";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -21,7 +21,8 @@ struct Command {
 const std::vector<Command>& Commands();
 // Flags every command takes: --server --token --output --help.
 const std::vector<FlagSpec>& GlobalFlags();
-// Groups whose commands are two words ("flags", "secrets", "clusters", "ops").
+// Groups whose commands are two words ("flags", "secrets", "clusters", "ops",
+// "backups", "certs", "domains").
 bool IsGroup(const std::string& word);
 // The command for `words`, or nullptr.
 const Command* FindCommand(const std::string& words);

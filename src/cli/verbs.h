@@ -1,6 +1,7 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
-// verbs_instances.cc, verbs_env.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc.
+// verbs_instances.cc, verbs_env.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
+// verbs_front_door.cc.
 // Each validates its arguments before any request and returns an exit code.
 
 #include "cli/context.h"
@@ -32,6 +33,12 @@ int CmdClustersList(Context& ctx);
 int CmdClustersAdd(Context& ctx);
 int CmdClustersDrain(Context& ctx);
 int CmdClustersRemove(Context& ctx);
+
+int CmdCertsList(Context& ctx);
+int CmdCa(Context& ctx);
+int CmdDomainsList(Context& ctx);
+int CmdDomainsAdd(Context& ctx);
+int CmdDomainsRemove(Context& ctx);
 
 int CmdOpsList(Context& ctx);
 int CmdOpsShow(Context& ctx);

@@ -113,6 +113,17 @@ int CmdStatus(Context& ctx) {
   fields.push_back({"health", report.health_code != 0
                                   ? "HTTP " + std::to_string(report.health_code)
                                   : "no answer" + (report.health_error.empty() ? "" : " (" + report.health_error + ")")});
+  // Through the front door, as a customer reaches it ("url" above is the local address).
+  fields.push_back({"public url", Or(report.url, "-")});
+  fields.push_back({"https", report.url.empty()       ? "-"
+                             : report.https_code != 0 ? "HTTP " + std::to_string(report.https_code)
+                                                      : "no answer" + (report.https_error.empty()
+                                                                           ? ""
+                                                                           : " (" + report.https_error + ")")});
+  fields.push_back({"certificate", report.cert_issuer.empty()
+                                       ? "-"
+                                       : report.cert_issuer + ", expires " + FormatTime(report.cert_not_after_ms) +
+                                             ", " + (report.cert_trusted ? "trusted" : "local CA stand-in")});
   PrintFields(ctx.out, fields);
   return kExitOk;
 }

@@ -96,8 +96,11 @@ std::vector<std::string> SplitCertNames(const std::string& names);
 struct CertRecord {
   int64_t id = 0;         // assigned by the store at first upsert, then stable
   std::string names;      // JoinCertNames form: the identity
-  std::string purpose;    // "wildcard" | "custom"
-  std::string subdomain;  // owner of a custom domain, else ""
+  // "wildcard": *.DOMAIN + DOMAIN, for every instance; "instance": one
+  // instance's SUB.DOMAIN, when DOMAIN has one label (localhost: a wildcard
+  // of one label is not valid); "custom": a custom domain.
+  std::string purpose;
+  std::string subdomain;  // owner of an instance's or custom domain's certificate, else ""
   std::string issuer;     // CN of the issuer
   std::string source;     // "acme" | "local" (a local-CA stand-in); "" before the first one
   int64_t not_before_ms = 0;

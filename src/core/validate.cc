@@ -229,4 +229,24 @@ Status ValidateBackupId(std::string_view id) {
   return Status::Ok();
 }
 
+Status ValidateHostName(std::string_view host) {
+  const Status bad = InvalidArgument(
+      "host name must be lower-case labels of a-z 0-9 and inner '-' joined by dots, at least two, at most 253 bytes");
+  if (host.empty() || host.size() > 253) return bad;
+  int labels = 0;
+  size_t start = 0;
+  while (start <= host.size()) {
+    size_t dot = host.find('.', start);
+    if (dot == std::string_view::npos) dot = host.size();
+    std::string_view label = host.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return bad;
+    for (char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return bad;
+    }
+    ++labels;
+    start = dot + 1;
+  }
+  return labels >= 2 ? Status::Ok() : bad;
+}
+
 }  // namespace md

@@ -38,6 +38,10 @@ Status ValidateClusterName(std::string_view name);
 // An app profile name: 1-32 of [a-z0-9_-], starting with a letter.
 Status ValidateAppName(std::string_view name);
 
+// A customer's own host name (a custom domain): 2-127 labels of lower-case
+// a-z 0-9 and inner '-', each 1-63 bytes, at most 253 bytes; no wildcard.
+Status ValidateHostName(std::string_view host);
+
 // A backup id as the controller names them: YYYYMMDDTHHMMSSZ-opN.
 Status ValidateBackupId(std::string_view id);
 

@@ -17,6 +17,7 @@
 #include "drivers/host/linux_host.h"
 #include "drivers/supervisor/s6_supervisor.h"
 #include "main/backup_pruner.h"
+#include "main/front_door_stack.h"
 #include "main/server_config.h"
 #include "service/controller_impl.h"
 #include "service/plans.h"
@@ -142,12 +143,14 @@ int RunServe(int argc, char** argv) {
                    .layout = Layout(config.data_dir),
                    .libexec_dir = ExecutableDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000};
+  auto front_door = FrontDoorStack::Start(config, supervisor, **store);
+  if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   TenantSteps steps(deps);
   BackupSteps backups(deps, steps);
-  TenantPlans plans(steps, backups);
+  TenantPlans plans(steps, backups, (*front_door)->steps());
   Runner runner(**store, plans, MakeRunnerOptions(config));
   ControllerImpl controller(
-      deps, steps, backups, runner,
+      deps, steps, backups, (*front_door)->parts(), runner,
       {.port_base = config.port_base,
        .port_count = config.port_count,
        .backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});

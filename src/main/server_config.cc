@@ -1,9 +1,11 @@
 #include "main/server_config.h"
 
 #include "core/data_dir.h"
+#include "core/validate.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -27,6 +29,41 @@ Status ParseListen(const std::string& text, ServerConfig* config) {
   return Status::Ok();
 }
 
+// Refuses keys of `table` not in `known`, naming the file and the table.
+Status CheckKeys(const toml::table& table, const std::string& where, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : table) {
+    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+      return InvalidArgument(where + ": unknown setting '" + std::string(key.str()) + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadDnsTable(const toml::table& t, const std::string& where, ServerConfig* config) {
+  MD_RETURN_IF_ERROR(CheckKeys(t, where, {"mode", "server", "port", "zone", "key_name", "algorithm", "secret"}));
+  std::string mode = t["mode"].value_or(std::string("none"));
+  if (mode != "none" && mode != "rfc2136") return InvalidArgument(where + ": mode must be \"none\" or \"rfc2136\"");
+  config->dns_rfc2136 = mode == "rfc2136";
+  Rfc2136Settings& d = config->dns;
+  d.server = t["server"].value_or(d.server);
+  d.port = t["port"].value_or(d.port);
+  d.zone = t["zone"].value_or(d.zone);
+  d.tsig_key_name = t["key_name"].value_or(d.tsig_key_name);
+  d.tsig_algorithm = t["algorithm"].value_or(d.tsig_algorithm);
+  d.tsig_secret = t["secret"].value_or(d.tsig_secret);
+  return Status::Ok();
+}
+
+Status LoadLimitsTable(const toml::table& t, const std::string& where, RateLimits* limits) {
+  MD_RETURN_IF_ERROR(CheckKeys(t, where, {"certs_per_registered_domain", "duplicate_certs", "orders_per_account",
+                                          "failed_validations_per_host"}));
+  limits->certs_per_registered_domain = t["certs_per_registered_domain"].value_or(limits->certs_per_registered_domain);
+  limits->duplicate_certs = t["duplicate_certs"].value_or(limits->duplicate_certs);
+  limits->orders_per_account = t["orders_per_account"].value_or(limits->orders_per_account);
+  limits->failed_validations_per_host = t["failed_validations_per_host"].value_or(limits->failed_validations_per_host);
+  return Status::Ok();
+}
+
 Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   toml::table t;
   try {
@@ -34,14 +71,12 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   } catch (const toml::parse_error& e) {
     return InvalidArgument("--config " + path + ": " + std::string(e.description()));
   }
-  for (const auto& [key, value] : t) {
-    std::string_view k = key.str();
-    if (k != "data_dir" && k != "listen" && k != "profiles_dir" && k != "port_base" && k != "port_count" &&
-        k != "embedded_cluster_capacity" && k != "health_timeout_s" && k != "step_max_attempts" &&
-        k != "backup_retention_days") {
-      return InvalidArgument("--config " + path + ": unknown setting '" + std::string(k) + "'");
-    }
-  }
+  const std::string where = "--config " + path;
+  MD_RETURN_IF_ERROR(CheckKeys(t, where,
+                               {"data_dir", "listen", "profiles_dir", "port_base", "port_count",
+                                "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
+                                "backup_retention_days", "domain", "https_port", "http_port", "public_ipv4",
+                                "public_ipv6", "dns", "acme", "limits"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
@@ -51,15 +86,38 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
   if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
+  config->domain = t["domain"].value_or(config->domain);
+  config->https_port = t["https_port"].value_or(config->https_port);
+  config->http_port = t["http_port"].value_or(config->http_port);
+  config->public_ipv4 = t["public_ipv4"].value_or(config->public_ipv4);
+  config->public_ipv6 = t["public_ipv6"].value_or(config->public_ipv6);
+  if (const toml::table* dns = t["dns"].as_table()) MD_RETURN_IF_ERROR(LoadDnsTable(*dns, where + " [dns]", config));
+  if (const toml::table* acme = t["acme"].as_table()) {
+    MD_RETURN_IF_ERROR(CheckKeys(*acme, where + " [acme]", {"directory_url", "ca_file", "roots_file", "email"}));
+    config->acme_directory_url = (*acme)["directory_url"].value_or(std::string());
+    config->acme_ca_file = (*acme)["ca_file"].value_or(std::string());
+    config->acme_roots_file = (*acme)["roots_file"].value_or(std::string());
+    config->acme_email = (*acme)["email"].value_or(std::string());
+  }
+  if (const toml::table* limits = t["limits"].as_table()) {
+    MD_RETURN_IF_ERROR(LoadLimitsTable(*limits, where + " [limits]", &config->limits));
+  }
   if (config->backup_retention_days < 1 || config->backup_retention_days > 3650) {
-    return InvalidArgument("--config " + path + ": backup_retention_days must be 1-3650");
+    return InvalidArgument(where + ": backup_retention_days must be 1-3650");
   }
   if (config->step_max_attempts < 1 || config->step_max_attempts > 100) {
-    return InvalidArgument("--config " + path + ": step_max_attempts must be 1-100");
+    return InvalidArgument(where + ": step_max_attempts must be 1-100");
   }
   if (config->port_base < 1024 || config->port_base + config->port_count > 65536 || config->port_count < 1) {
-    return InvalidArgument("--config " + path + ": port_base/port_count must stay within 1024-65535");
+    return InvalidArgument(where + ": port_base/port_count must stay within 1024-65535");
   }
+  for (int port : {config->https_port, config->http_port}) {
+    if (port < 1 || port > 65535) return InvalidArgument(where + ": https_port and http_port must be 1-65535");
+  }
+  if (Status s = ValidateHostName(config->domain); !s.ok() && config->domain != "localhost") {
+    return InvalidArgument(where + ": domain: " + s.message());
+  }
+  if (config->dns_rfc2136 && config->dns.zone.empty()) config->dns.zone = config->domain;
   return Status::Ok();
 }
 

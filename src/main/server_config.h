@@ -5,6 +5,8 @@
 #include <string>
 
 #include "core/status.h"
+#include "drivers/dns/rfc2136_updater.h"
+#include "service/cert_budget.h"
 
 namespace md {
 
@@ -19,6 +21,25 @@ struct ServerConfig {
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
   int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
+
+  // The front door: https://SUB.DOMAIN[:https_port]/ through Caddy.
+  std::string domain = "localhost";  // *.localhost resolves to loopback with no DNS
+  int https_port = 8443;
+  int http_port = 8080;              // HTTP-01 answers; everything else redirected to https
+  std::string public_ipv4 = "127.0.0.1";  // the instances' A records (with [dns])
+  std::string public_ipv6;                // their AAAA records; empty: none
+  // [dns] mode = "none" | "rfc2136", with server, port, zone, key_name, algorithm, secret.
+  bool dns_rfc2136 = false;
+  Rfc2136Settings dns;
+  // [acme] directory_url (empty: certificates from the local CA only), ca_file
+  // (roots for the CA's own TLS), roots_file (roots of the certificates it
+  // issues, for `status`' HTTPS check), email.
+  std::string acme_directory_url;
+  std::string acme_ca_file;
+  std::string acme_roots_file;
+  std::string acme_email;
+  // [limits]: Let's Encrypt's published limits unless set.
+  RateLimits limits;
 };
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.

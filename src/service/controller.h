@@ -30,6 +30,29 @@ struct InstanceStatusReport {
   int64_t uptime_s = 0;
   int health_code = 0;      // HTTP status of the health check; 0 if it did not answer
   std::string health_error; // why it did not answer
+  // Through the front door: GET https://SUB.DOMAIN/<health path>, verified
+  // against the certificate's issuer.
+  std::string url;               // https://SUB.DOMAIN[:PORT]/
+  int https_code = 0;            // 0 if it did not answer
+  std::string https_error;
+  std::string cert_issuer;       // of the certificate serving the instance
+  int64_t cert_not_after_ms = 0;
+  bool cert_trusted = false;     // from the ACME CA (false: the local CA's stand-in)
+};
+
+// A certificate the front door serves, as `certs list` shows it.
+struct CertificateInfo {
+  std::vector<std::string> names;
+  std::string purpose;    // "wildcard" (every instance) | "custom" (a custom domain)
+  std::string subdomain;  // owner of a custom domain
+  std::string issuer;
+  bool trusted = false;   // issued by the ACME CA; false: a local-CA stand-in
+  int64_t not_before_ms = 0;
+  int64_t not_after_ms = 0;
+  // When the trusted certificate will be ordered (a stand-in waiting for the
+  // rate-limit budget) or renewed; 0 if nothing is planned.
+  int64_t next_order_ms = 0;
+  std::string last_error;  // why the last order failed, if it did
 };
 
 struct LogChunk {
@@ -105,6 +128,16 @@ class Controller {
   virtual Result<Operation> GetOperation(int64_t id) = 0;
 
   virtual Result<std::vector<DoctorFinding>> Doctor(bool fix) = 0;
+
+  // The front door: certificates, the local CA clients may trust, and
+  // customers' own host names (each gets its own certificate, HTTP-01).
+  virtual Result<std::vector<CertificateInfo>> ListCertificates() = 0;
+  virtual Result<std::string> LocalCaRootPem() = 0;
+  virtual Result<std::vector<CustomDomain>> ListDomains(const std::string& subdomain) = 0;  // "" = all
+  // Routes `host` to the instance at once, served with a local-CA stand-in
+  // until its trusted certificate is issued (in the background).
+  virtual Result<CustomDomain> AddDomain(const std::string& subdomain, const std::string& host) = 0;
+  virtual Status RemoveDomain(const std::string& subdomain, const std::string& host) = 0;
 };
 
 }  // namespace md

@@ -25,9 +25,9 @@ std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>
 
 }  // namespace
 
-ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Runner& runner,
-                               ControllerOptions options)
-    : d_(deps), steps_(steps), backups_(backups), runner_(runner), options_(options) {}
+ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, FrontDoorParts front,
+                               Runner& runner, ControllerOptions options)
+    : d_(deps), steps_(steps), backups_(backups), front_(std::move(front)), runner_(runner), options_(options) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
@@ -136,12 +136,24 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
     report.pid = svc->pid;
     report.uptime_s = svc->uptime_s;
   }
+  auto profile = d_.profiles.Find(inst.app);
+  std::string path = profile.ok() ? profile->health_path : "/";
   if (report.up) {
-    auto profile = d_.profiles.Find(inst.app);
-    std::string path = profile.ok() ? profile->health_path : "/";
     report.health_code = d_.probe.Get(inst.port, path, &report.health_error);
   } else {
     report.health_error = "service is down";
+  }
+  // The same check through the front door, as a browser would make it.
+  const FrontDoor& door = front_.door;
+  report.url = door.UrlOf(sub);
+  report.https_code =
+      front_.probe.Get(door.HostOf(sub), door.settings().https_port, path, front_.trusted_roots, &report.https_error);
+  std::string domain = door.settings().domain;
+  auto cert = d_.store.GetCertificate(JoinCertNames(CertManager::NamesFor(domain, sub)));
+  if (cert.ok()) {
+    report.cert_issuer = cert->issuer;
+    report.cert_not_after_ms = cert->not_after_ms;
+    report.cert_trusted = cert->source == "acme";
   }
   return report;
 }
@@ -335,6 +347,57 @@ Result<Operation> ControllerImpl::GetOperation(int64_t id) {
 
 Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
   return md::Doctor(d_, steps_, runner_).Check(fix);
+}
+
+Result<std::vector<CertificateInfo>> ControllerImpl::ListCertificates() {
+  MD_ASSIGN_OR_RETURN(std::vector<CertRecord> records, d_.store.ListCertificates());
+  std::vector<CertificateInfo> infos;
+  for (const CertRecord& r : records) {
+    infos.push_back({.names = SplitCertNames(r.names),
+                     .purpose = r.purpose,
+                     .subdomain = r.subdomain,
+                     .issuer = r.issuer,
+                     .trusted = r.source == "acme",
+                     .not_before_ms = r.not_before_ms,
+                     .not_after_ms = r.not_after_ms,
+                     .next_order_ms = r.next_order_ms,
+                     .last_error = r.last_error});
+  }
+  return infos;
+}
+
+Result<std::string> ControllerImpl::LocalCaRootPem() { return front_.local_ca.RootPem(); }
+
+Result<std::vector<CustomDomain>> ControllerImpl::ListDomains(const std::string& sub) {
+  if (!sub.empty()) MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return d_.store.ListCustomDomains(sub);
+}
+
+Result<CustomDomain> ControllerImpl::AddDomain(const std::string& sub, const std::string& host) {
+  MD_RETURN_IF_ERROR(ValidateHostName(host));
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  const std::string& domain = front_.door.settings().domain;
+  if (host == domain || (host.size() > domain.size() && host.ends_with("." + domain))) {
+    return InvalidArgument(host + " is under " + domain + ", which instances already get; add a host of the "
+                           "customer's own domain");
+  }
+  CustomDomain added{.subdomain = sub, .host = host, .created_ms = NowMs()};
+  MD_RETURN_IF_ERROR(d_.store.AddCustomDomain(added));
+  // Served at once with a stand-in; the trusted certificate follows.
+  Status served = front_.certs.Serve(NowMs());
+  front_.certs.Wake();
+  if (!served.ok()) return served;
+  return added;
+}
+
+Status ControllerImpl::RemoveDomain(const std::string& sub, const std::string& host) {
+  MD_RETURN_IF_ERROR(ValidateHostName(host));
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, d_.store.ListCustomDomains(sub));
+  bool owned = std::any_of(domains.begin(), domains.end(), [&](const CustomDomain& d) { return d.host == host; });
+  if (!owned) return NotFound(host + " is not a domain of '" + sub + "'; see `meltanodata domains list " + sub + "`");
+  MD_RETURN_IF_ERROR(d_.store.RemoveCustomDomain(host));
+  return front_.certs.Serve(NowMs());
 }
 
 }  // namespace md

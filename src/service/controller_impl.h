@@ -8,11 +8,24 @@
 
 #include "service/controller.h"
 #include "service/backup_steps.h"
+#include "service/cert_manager.h"
 #include "service/deps.h"
+#include "service/front_door.h"
+#include "service/https_probe.h"
 #include "service/tenant_steps.h"
 #include "workflow/runner.h"
 
 namespace md {
+
+// The front door's parts the use cases read: the certificates, the local CA,
+// and a probe of HTTPS through the proxy (verified against `trusted_roots`).
+struct FrontDoorParts {
+  FrontDoor& door;
+  CertManager& certs;
+  LocalCa& local_ca;
+  HttpsProbe& probe;
+  std::string trusted_roots;  // PEM file: the local CA's root and the ACME CA's roots
+};
 
 struct ControllerOptions {
   int port_base = 20000;   // tenant apps listen on 127.0.0.1:[port_base, port_base + port_count)
@@ -22,7 +35,7 @@ struct ControllerOptions {
 
 class ControllerImpl final : public Controller {
  public:
-  ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Runner& runner,
+  ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, FrontDoorParts front, Runner& runner,
                  ControllerOptions options);
 
   Result<Operation> CreateInstance(const CreateRequest& request) override;
@@ -52,6 +65,11 @@ class ControllerImpl final : public Controller {
   Result<std::vector<Operation>> ListOperations(const std::string& subdomain, int limit) override;
   Result<Operation> GetOperation(int64_t id) override;
   Result<std::vector<DoctorFinding>> Doctor(bool fix) override;
+  Result<std::vector<CertificateInfo>> ListCertificates() override;
+  Result<std::string> LocalCaRootPem() override;
+  Result<std::vector<CustomDomain>> ListDomains(const std::string& subdomain) override;
+  Result<CustomDomain> AddDomain(const std::string& subdomain, const std::string& host) override;
+  Status RemoveDomain(const std::string& subdomain, const std::string& host) override;
 
  private:
   // The instance, or NotFound naming it; FailedPrecondition for one being
@@ -72,6 +90,7 @@ class ControllerImpl final : public Controller {
   ServiceDeps d_;
   TenantSteps& steps_;
   BackupSteps& backups_;
+  FrontDoorParts front_;
   Runner& runner_;
   ControllerOptions options_;
   std::mutex admission_mu_;

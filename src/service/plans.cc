@@ -34,8 +34,11 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
 
   // A failed create or recreate takes back everything it made (walking the
   // ledger), so it leaves nothing behind and the subdomain is free again.
-  auto roll_back_create = [&s, sub, kind = op.kind, op_id = op.id](const Status& error) -> Status {
-    Status undo = s.RollBackCreate(sub, op_id);
+  FrontDoorSteps& f = front_;
+  auto roll_back_create = [&s, &f, sub, kind = op.kind, op_id = op.id](const Status& error) -> Status {
+    Status undo = f.RemoveDns(sub);
+    if (undo.ok()) undo = s.RollBackCreate(sub, op_id);
+    if (undo.ok()) undo = f.SyncRoutes();
     if (undo.ok()) return Status(error.code(), error.message() + "\n(everything the " + kind + " made was removed)");
     (void)s.SetStatus(sub, InstanceStatus::kFailed);
     return Status(error.code(), error.message() + "\n(undoing it failed too: " + undo.message() +
@@ -46,7 +49,10 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
   auto restart_unless_stopped = [&s, sub](const Status& error) -> Status {
     auto status = s.StatusOf(sub);
     if (!status.ok() || *status == InstanceStatus::kDeleting) return error;
-    Status back = s.UnlessStopped(sub, [&s, sub] { return s.StartService(sub); });
+    Status back = s.UnlessStopped(sub, [&s, sub] {
+      Status started = s.StartService(sub);
+      return started.ok() ? s.WaitHealthy(sub) : started;
+    });
     return Status(error.code(), error.message() + (back.ok() ? "\n(the instance was started again)"
                                                              : "\n(starting it again failed too: " + back.message() + ")"));
   };
@@ -71,6 +77,8 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
     add("start_service", [&s, sub] { return s.InstallService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
+    add("add_route", [&f] { return f.SyncRoutes(); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
     plan.on_failure = roll_back_create;
   } else if (kind == op_kind::kUpgrade) {
@@ -145,6 +153,8 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
     add("start_service", [&s, sub] { return s.InstallService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
+    add("add_route", [&f] { return f.SyncRoutes(); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
   } else if (kind == op_kind::kDelete) {
     bool skip_backup = Param(op, "backup") == "skip";
@@ -153,11 +163,17 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       return skip_backup ? Status::Ok() : b.Take(sub, backup_id, "before delete");
     });
     add("mark_deleting", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kDeleting); });
+    add("remove_route", [&f] { return f.SyncRoutes(); });
+    add("remove_dns", [&f, sub] { return f.RemoveDns(sub); });
     add("remove_service", [&s, sub] { return s.RemoveService(sub); });
     add("drop_database", [&s, sub] { return s.DropDatabase(sub); });
     add("remove_user", [&s, sub] { return s.RemoveUser(sub); });
     add("remove_files", [&s, sub] { return s.RemoveFiles(sub); });
     add("forget_instance", [&s, sub] { return s.ForgetInstance(sub); });
+    add("forget_certificates", [&f] {
+      f.ForgetCertificates();
+      return Status::Ok();
+    });
     plan.on_failure = restart_unless_stopped;
   } else {
     return InvalidArgument("unknown operation kind '" + kind + "'");

@@ -3,6 +3,7 @@
 // TenantSteps. Policy about order, rollback and final status lives here.
 
 #include "service/backup_steps.h"
+#include "service/front_door_steps.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
 
@@ -26,13 +27,15 @@ inline constexpr const char* kRecreate = "recreate";  // a deleted instance back
 
 class TenantPlans final : public PlanFactory {
  public:
-  TenantPlans(TenantSteps& steps, BackupSteps& backups) : steps_(steps), backups_(backups) {}
+  TenantPlans(TenantSteps& steps, BackupSteps& backups, FrontDoorSteps& front)
+      : steps_(steps), backups_(backups), front_(front) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
  private:
   TenantSteps& steps_;
   BackupSteps& backups_;
+  FrontDoorSteps& front_;
 };
 
 }  // namespace md

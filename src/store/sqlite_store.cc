@@ -717,7 +717,7 @@ Status SqliteStore::PutSetting(const std::string& key, const std::string& value)
 
 Status SqliteStore::UpsertCertificate(const CertRecord& c) {
   MD_RETURN_IF_ERROR(CheckCertNames(c.names));
-  if (c.purpose != "wildcard" && c.purpose != "custom") {
+  if (c.purpose != "wildcard" && c.purpose != "custom" && c.purpose != "instance") {
     return InvalidArgument("store: certificate " + c.names + " has unknown purpose '" + c.purpose + "'");
   }
   if (!c.source.empty() && c.source != "acme" && c.source != "local") {

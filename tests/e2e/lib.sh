@@ -66,6 +66,9 @@ embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
 step_max_attempts = ${STEP_MAX_ATTEMPTS:-12}
 backup_retention_days = ${BACKUP_RETENTION_DAYS:-7}
+https_port = ${HTTPS_PORT:-$(free_port)}
+http_port = ${HTTP_PORT:-$(free_port)}
+${EXTRA_CONFIG:-}
 TOML
   MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
     --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &

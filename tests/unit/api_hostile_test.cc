@@ -23,15 +23,16 @@ namespace {
 
 constexpr const char* kToken = "hostile-test-token";
 
-enum class Param { kNone, kSubdomain, kCluster, kOperationId };
-enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster };
+enum class Param { kNone, kSubdomain, kCluster, kOperationId, kHost };
+enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster, kDomain };
 
 struct Route {
   std::string method;
-  std::string path;  // "{}" stands for the path parameter
+  std::string path;  // "{}" stands for the path parameter, "{2}" for the second one
   Param param = Param::kNone;
   Body body = Body::kNone;
   std::vector<std::string> query;  // the query parameters the route takes
+  Param param2 = Param::kNone;
 };
 
 // Every route but GET /healthz (which reads no input and needs no token).
@@ -52,6 +53,11 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/instances/{}/restart", Param::kSubdomain},
       {"POST", "/v1/instances/{}/wipe-db", Param::kSubdomain},
       {"POST", "/v1/upgrades", Param::kNone, Body::kUpgrade},
+      {"GET", "/v1/certificates"},
+      {"GET", "/v1/ca"},
+      {"GET", "/v1/domains", Param::kNone, Body::kNone, {"subdomain"}},
+      {"POST", "/v1/instances/{}/domains", Param::kSubdomain, Body::kDomain},
+      {"DELETE", "/v1/instances/{}/domains/{2}", Param::kSubdomain, Body::kNone, {}, Param::kHost},
       {"GET", "/v1/clusters"},
       {"POST", "/v1/clusters", Param::kNone, Body::kCluster},
       {"POST", "/v1/clusters/{}/drain", Param::kCluster},
@@ -66,15 +72,27 @@ const std::vector<Route>& Routes() {
 
 std::string RouteName(const Route& r) { return r.method + " " + r.path; }
 
-// The path with a valid parameter (or `param`, already percent-encoded).
-std::string PathOf(const Route& r, const std::string* param = nullptr) {
-  std::string value = param ? *param
-                      : r.param == Param::kSubdomain ? "acme"
-                      : r.param == Param::kCluster   ? "db2"
-                                                     : "1";
+std::string ValidParam(Param p) {
+  switch (p) {
+    case Param::kNone: return "";
+    case Param::kSubdomain: return "acme";
+    case Param::kCluster: return "db2";
+    case Param::kOperationId: return "1";
+    case Param::kHost: return "shop.example.com";
+  }
+  return "";
+}
+
+// The path with valid parameters, or with `param` (already percent-encoded)
+// as its first parameter, or as its second one when `second`.
+std::string PathOf(const Route& r, const std::string* param = nullptr, bool second = false) {
+  std::string first = param && !second ? *param : ValidParam(r.param);
+  std::string other = param && second ? *param : ValidParam(r.param2);
   std::string path = r.path;
   auto at = path.find("{}");
-  if (at != std::string::npos) path.replace(at, 2, value);
+  if (at != std::string::npos) path.replace(at, 2, first);
+  at = path.find("{2}");
+  if (at != std::string::npos) path.replace(at, 3, other);
   return path;
 }
 
@@ -85,6 +103,7 @@ const char* ValidBody(Body body) {
     case Body::kChange: return R"({"set":{"FEATURE_X":"on"},"unset":["OLD_FLAG"]})";
     case Body::kUpgrade: return R"({"subdomains":["acme"],"version":"2.0"})";
     case Body::kCluster: return R"({"name":"db3","url":"postgresql://admin:pw@db3.example:5432/postgres","capacity":5})";
+    case Body::kDomain: return R"({"host":"www.newco.example"})";
   }
   return "";
 }
@@ -203,6 +222,14 @@ std::vector<Slot> Slots(Body body) {
            false},
       };
     }
+    case Body::kDomain:
+      return {
+          {"host", R"({"host":<>})", R"("www.newco.example")",
+           with(kNotString, {"null", R"("")", R"("newco")", R"("*.newco.example")", R"("WWW.newco.example")",
+                             R"("www.newco.example.")", R"("www..newco.example")", R"("-www.newco.example")",
+                             R"("www-.newco.example")", R"("www.newco.example:443")", R"("https://www.newco.example/")",
+                             "\"" + std::string(64, 'a') + ".example\""})},
+      };
   }
   return {};
 }
@@ -237,7 +264,8 @@ std::vector<Variant> MalformedBodies() {
 }
 
 // A server on a free port in front of a FakeController with an instance
-// "acme", a spare cluster "db2" and an operation 1.
+// "acme" serving the custom domain "shop.example.com", a spare cluster "db2"
+// and an operation 1.
 struct Harness {
   FakeController fake;
   std::unique_ptr<ApiServer> server;
@@ -245,6 +273,7 @@ struct Harness {
 
   Harness() {
     fake.Seed("acme");
+    fake.SeedDomain("acme", "shop.example.com");
     EXPECT_TRUE(fake.AddCluster("db2", "postgresql://admin:pw@db2.example/postgres", 5).ok());
     EXPECT_TRUE(fake.ChangeLifecycle("acme", Lifecycle::kStart).ok());
     server = std::make_unique<ApiServer>(fake, kToken, "127.0.0.1", 0);
@@ -386,17 +415,30 @@ TEST_F(ApiHostileTest, NamesRefuseUnicodeControlsAndLineSeparators) {
 
 TEST_F(ApiHostileTest, RefusesHostilePathParameters) {
   for (const Route& route : Routes()) {
-    if (route.param == Param::kNone) continue;
-    std::vector<Variant> segments = HostileSegments();
-    if (route.param == Param::kSubdomain) segments.push_back({"reserved", "www"});
-    if (route.param == Param::kOperationId) {
-      for (const char* id : {"0", "-1", "abc", "1e3", "%2B1", "%201", "1%20", "99999999999999999999", "0x1", "1.0"}) {
-        segments.push_back({std::string("id ") + id, id});
+    for (bool second : {false, true}) {
+      Param param = second ? route.param2 : route.param;
+      if (param == Param::kNone) continue;
+      std::vector<Variant> segments = HostileSegments();
+      if (param == Param::kSubdomain) segments.push_back({"reserved", "www"});
+      if (param == Param::kOperationId) {
+        for (const char* id : {"0", "-1", "abc", "1e3", "%2B1", "%201", "1%20", "99999999999999999999", "0x1", "1.0"}) {
+          segments.push_back({std::string("id ") + id, id});
+        }
       }
-    }
-    for (const Variant& seg : segments) {
-      ExpectRefused(h_, route.method, PathOf(route, &seg.text), ValidBody(route.body),
-                    RouteName(route) + " with path parameter: " + seg.name);
+      if (param == Param::kHost) {
+        for (const char* host : {"acme", "%2A.example.com", "example.com.", "a..b.com", "a.-b.com", "a-.b.com",
+                                 "SHOP.example.com", "shop.example.com%3A443", "shop.example.com%00",
+                                 "_dmarc.example.com"}) {
+          segments.push_back({std::string("host ") + host, host});
+        }
+        segments.push_back({"a 64-byte label", std::string(64, 'a') + ".example.com"});
+        segments.push_back({"254 bytes", std::string(63, 'a') + "." + std::string(63, 'b') + "." +
+                                             std::string(63, 'c') + "." + std::string(58, 'd') + ".com"});
+      }
+      for (const Variant& seg : segments) {
+        ExpectRefused(h_, route.method, PathOf(route, &seg.text, second), ValidBody(route.body),
+                      RouteName(route) + " with path parameter " + (second ? "2" : "1") + ": " + seg.name);
+      }
     }
   }
 }

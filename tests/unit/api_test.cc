@@ -449,6 +449,127 @@ TEST_F(ApiTest, DoctorReportsAndFixes) {
   EXPECT_EQ(Body(fix)[0]["fixed"], true);
 }
 
+// --- the front door ---
+
+TEST_F(ApiTest, StatusReportsTheFrontDoor) {
+  fake_.Seed("acme");
+  Json j = Body(Get("/v1/instances/acme/status"));
+  EXPECT_EQ(j["url"], "http://127.0.0.1:" + std::to_string(j["port"].get<int>()) + "/");  // still the local address
+  EXPECT_EQ(j["https"], Json({{"url", "https://acme.md.example/"}, {"code", 200}, {"error", ""}}));
+  EXPECT_EQ(j["certificate"],
+            Json({{"issuer", "Fake ACME R3"}, {"not_after", "2026-04-01T00:00:00.000Z"}, {"trusted", true}}));
+
+  fake_.https_error = "certificate signed by unknown authority";
+  fake_.wildcard_trusted = false;
+  j = Body(Get("/v1/instances/acme/status"));
+  EXPECT_EQ(j["https"]["code"], 0);
+  EXPECT_EQ(j["https"]["error"], "certificate signed by unknown authority");
+  EXPECT_EQ(j["certificate"]["trusted"], false);
+  EXPECT_EQ(j["certificate"]["issuer"], "MeltanoData local CA");
+}
+
+TEST_F(ApiTest, CertificatesListTheWildcardAndEachCustomDomain) {
+  fake_.Seed("acme");
+  fake_.SeedDomain("acme", "shop.example.com");
+  auto r = Get("/v1/certificates");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  Json array = Body(r);
+  ASSERT_EQ(array.size(), 2u);
+  EXPECT_EQ(array[0], Json({{"names", {"*.md.example", "md.example"}},
+                            {"purpose", "wildcard"},
+                            {"subdomain", ""},
+                            {"issuer", "Fake ACME R3"},
+                            {"trusted", true},
+                            {"not_before", "2026-01-01T00:00:00.000Z"},
+                            {"not_after", "2026-04-01T00:00:00.000Z"},
+                            {"next_order_at", "2026-03-02T00:00:00.000Z"},
+                            {"last_error", ""}}));
+  EXPECT_EQ(array[1]["names"], Json({"shop.example.com"}));
+  EXPECT_EQ(array[1]["purpose"], "custom");
+  EXPECT_EQ(array[1]["subdomain"], "acme");
+  EXPECT_EQ(array[1]["trusted"], false);
+  EXPECT_EQ(array[1]["next_order_at"], "2026-01-01T01:00:00.000Z");
+  EXPECT_EQ(Get("/v1/certificates?subdomain=acme")->status, 400);
+}
+
+TEST_F(ApiTest, CaAnswersTheRootPem) {
+  auto r = Get("/v1/ca");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r), Json({{"root_pem", FakeController::kRootPem}}));
+}
+
+TEST_F(ApiTest, DomainsCanBeAddedListedAndRemoved) {
+  fake_.Seed("acme");
+  fake_.Seed("beta");
+  auto add = Post("/v1/instances/acme/domains", R"({"host":"shop.example.com"})");
+  ASSERT_TRUE(add);
+  EXPECT_EQ(add->status, 201);
+  EXPECT_EQ(add->get_header_value("Location"), "/v1/instances/acme/domains/shop.example.com");
+  EXPECT_EQ(Body(add),
+            Json({{"subdomain", "acme"}, {"host", "shop.example.com"}, {"created_at", "2026-01-01T00:00:00.000Z"}}));
+
+  auto all = Get("/v1/domains");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200);
+  EXPECT_EQ(Body(all), Json::array({Body(add)}));
+  EXPECT_EQ(Body(Get("/v1/domains?subdomain=acme")).size(), 1u);
+  EXPECT_EQ(Body(Get("/v1/domains?subdomain=beta")), Json::array());
+
+  auto remove = Delete("/v1/instances/acme/domains/shop.example.com");
+  ASSERT_TRUE(remove);
+  EXPECT_EQ(remove->status, 204);
+  EXPECT_TRUE(remove->body.empty());
+  EXPECT_EQ(Body(Get("/v1/domains")), Json::array());
+  auto again = Delete("/v1/instances/acme/domains/shop.example.com");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 404);
+}
+
+TEST_F(ApiTest, DomainsOfAnUnknownInstanceAre404) {
+  auto add = Post("/v1/instances/ghost/domains", R"({"host":"shop.example.com"})");
+  ASSERT_TRUE(add);
+  EXPECT_EQ(add->status, 404);
+  EXPECT_EQ(ErrorCode(add), "not_found");
+  EXPECT_EQ(Delete("/v1/instances/ghost/domains/shop.example.com")->status, 404);
+  EXPECT_EQ(Get("/v1/domains?subdomain=ghost")->status, 404);
+}
+
+TEST_F(ApiTest, AHostServingAnotherInstanceIs409) {
+  fake_.Seed("acme");
+  fake_.Seed("beta");
+  fake_.SeedDomain("beta", "shop.example.com");
+  auto r = Post("/v1/instances/acme/domains", R"({"host":"shop.example.com"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(ErrorCode(r), "already_exists");
+  EXPECT_NE(ErrorMessage(r).find("beta"), std::string::npos);
+}
+
+TEST_F(ApiTest, RefusesBadHostsBeforeTheController) {
+  fake_.Seed("acme");
+  fake_.SeedDomain("acme", "shop.example.com");
+  for (const char* bad : {R"({"host":"Shop.Example.com"})", R"({"host":"localhost"})", R"({"host":"*.example.com"})",
+                          R"({"host":"example.com."})", R"({"host":"-shop.example.com"})", R"({"host":""})",
+                          R"({"host":42})", R"({})", R"({"host":"shop.example.com","tls":"off"})", ""}) {
+    auto r = Post("/v1/instances/acme/domains", bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_EQ(ErrorCode(r), "invalid_argument") << bad;
+  }
+  auto unknown = Post("/v1/instances/acme/domains", R"({"host":"shop2.example.com","tls":"off"})");
+  EXPECT_NE(ErrorMessage(unknown).find("unknown field 'tls'"), std::string::npos);
+  for (const char* bad : {"Shop.Example.com", "localhost", "shop..example.com", "shop.example.com.", "a%20b.com"}) {
+    auto r = Delete(std::string("/v1/instances/acme/domains/") + bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+  }
+  EXPECT_EQ(Post("/v1/instances/Bad_Sub/domains", R"({"host":"shop2.example.com"})")->status, 400);
+  EXPECT_EQ(Get("/v1/domains?subdomain=Bad_Sub")->status, 400);
+  EXPECT_TRUE(fake_.mutating_calls().empty());
+}
+
 TEST_F(ApiTest, UnknownRouteIsJson404) {
   auto r = Get("/v1/nothing-here");
   ASSERT_TRUE(r);
@@ -475,7 +596,7 @@ TEST_F(ApiTest, NoResponseEverCarriesASecret) {
   for (std::string path :
        {"/v1/instances", "/v1/instances/acme", "/v1/instances/acme/status", "/v1/instances/acme/logs",
         "/v1/instances/acme/flags", "/v1/instances/acme/secrets", "/v1/clusters", "/v1/operations",
-        "/v1/operations/1", "/v1/doctor"}) {
+        "/v1/operations/1", "/v1/doctor", "/v1/certificates", "/v1/ca", "/v1/domains"}) {
     auto r = Get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;
@@ -577,6 +698,58 @@ TEST(JsonCodec, ResponsesIgnoreUnknownFieldsRequestsDoNot) {
   CreateRequest req;
   Status s = FromJson(Json{{"subdomain", "a"}, {"email", "e"}, {"name", "n"}, {"new_field", 1}}, &req);
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
+}
+
+TEST(JsonCodec, CertificateInfoRoundTripsWithNullForNoNextOrder) {
+  CertificateInfo c;
+  c.names = {"shop.example.com"};
+  c.purpose = "custom";
+  c.subdomain = "acme";
+  c.issuer = "MeltanoData local CA";
+  c.not_before_ms = 1767225600000;
+  c.not_after_ms = 1767830400000;
+  c.last_error = "rateLimited: too many certificates";
+  Json j = ToJson(c);
+  EXPECT_TRUE(j["next_order_at"].is_null());
+  EXPECT_EQ(j["not_after"], "2026-01-08T00:00:00.000Z");
+  CertificateInfo back;
+  ASSERT_TRUE(FromJson(j, &back).ok());
+  EXPECT_EQ(ToJson(back), j);
+  EXPECT_EQ(back.next_order_ms, 0);
+}
+
+TEST(JsonCodec, CustomDomainAndStatusReportRoundTrip) {
+  CustomDomain d{"acme", "shop.example.com", 1767225600000};
+  CustomDomain d2;
+  ASSERT_TRUE(FromJson(ToJson(d), &d2).ok());
+  EXPECT_EQ(ToJson(d2), ToJson(d));
+
+  InstanceStatusReport r;
+  r.instance.subdomain = "acme";
+  r.instance.port = 20001;
+  r.url = "https://acme.md.example/";
+  r.https_code = 0;
+  r.https_error = "connection refused";
+  r.cert_issuer = "MeltanoData local CA";
+  r.cert_not_after_ms = 1767830400000;
+  InstanceStatusReport back;
+  ASSERT_TRUE(FromJson(ToJson(r), &back).ok());
+  EXPECT_EQ(ToJson(back), ToJson(r));
+  EXPECT_EQ(back.url, r.url);
+  EXPECT_EQ(back.https_error, r.https_error);
+  EXPECT_EQ(back.cert_not_after_ms, r.cert_not_after_ms);
+  // An older server's report (no front door) still decodes.
+  InstanceStatusReport old;
+  EXPECT_TRUE(FromJson(Json{{"subdomain", "acme"}, {"up", true}}, &old).ok());
+  EXPECT_TRUE(old.url.empty());
+}
+
+TEST(JsonCodec, DomainRequestIsStrict) {
+  DomainRequest req;
+  EXPECT_TRUE(FromJson(Json{{"host", "shop.example.com"}}, &req).ok());
+  EXPECT_EQ(req.host, "shop.example.com");
+  EXPECT_EQ(FromJson(Json{{"host", "shop.example.com"}, {"x", 1}}, &req).code(), Code::kInvalidArgument);
+  EXPECT_EQ(FromJson(Json::object(), &req).code(), Code::kInvalidArgument);
 }
 
 TEST(JsonCodec, ErrorsMapBothWays) {

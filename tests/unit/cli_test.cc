@@ -153,6 +153,20 @@ TEST_F(CliTest, InvalidInputExits2WithoutContactingTheServer) {
       {"clusters", "add", "Bad Name", "--url", "postgresql://u:p@h/d", "--capacity", "3"},
       {"ops", "show", "abc"},
       {"ops", "list", "--limit", "0"},
+      {"domains", "add", "acme", "not a host"},
+      {"domains", "add", "acme", "localhost"},
+      {"domains", "add", "acme", "*.example.com"},
+      {"domains", "add", "acme", "shop..example.com"},
+      {"domains", "add", "acme", "sh\xc3\xb6p.example.com"},
+      {"domains", "add", "Bad_Sub", "shop.example.com"},
+      {"domains", "add", "acme"},
+      {"domains", "add", "acme", "shop.example.com", "extra"},
+      {"domains", "remove", "acme", "-shop.example.com"},
+      {"domains", "remove", "www", "shop.example.com"},
+      {"domains", "list", "Bad_Sub"},
+      {"domains", "list", "acme", "beta"},
+      {"certs", "list", "acme"},
+      {"ca", "extra"},
   };
   for (const auto& args : cases) {
     Outcome o = Run(args);
@@ -436,6 +450,140 @@ TEST_F(CliTest, DoctorReportsAndFixes) {
   EXPECT_NE(report.out.find("doctor --fix"), std::string::npos);
   Json fixed = Json::parse(Run({"doctor", "--fix", "-o", "json"}).out);
   EXPECT_EQ(fixed[0]["fixed"], true);
+}
+
+// --- the front door ---
+
+TEST_F(CliTest, StatusShowsTheFrontDoorAfterTheExistingLines) {
+  fake_.Seed("acme");
+  Outcome o = Run({"status", "acme"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("url:          http://127.0.0.1:"), std::string::npos) << o.out;  // unchanged
+  EXPECT_NE(o.out.find("health:       HTTP 200\n"
+                       "public url:   https://acme.md.example/\n"
+                       "https:        HTTP 200\n"
+                       "certificate:  Fake ACME R3, expires 2026-04-01 00:00:00Z, trusted\n"),
+            std::string::npos)
+      << o.out;
+
+  fake_.https_error = "certificate signed by unknown authority";
+  fake_.wildcard_trusted = false;
+  o = Run({"status", "acme"});
+  EXPECT_NE(o.out.find("https:        no answer (certificate signed by unknown authority)\n"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("certificate:  MeltanoData local CA, expires 2026-04-01 00:00:00Z, local CA stand-in\n"),
+            std::string::npos)
+      << o.out;
+  Json report = Json::parse(Run({"status", "acme", "-o", "json"}).out);
+  EXPECT_EQ(report["https"]["url"], "https://acme.md.example/");
+  EXPECT_EQ(report["certificate"]["trusted"], false);
+}
+
+TEST_F(CliTest, CertsListShowsTrustExpiryAndNextOrder) {
+  fake_.Seed("acme");
+  fake_.SeedDomain("acme", "shop.example.com");
+  fake_.custom_cert_error = "rateLimited: too many new orders";
+  Outcome o = Run({"certs", "list"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::istringstream lines(o.out);
+  std::string header, wildcard, custom, extra;
+  std::getline(lines, header);
+  std::getline(lines, wildcard);
+  std::getline(lines, custom);
+  EXPECT_FALSE(std::getline(lines, extra)) << o.out;
+  for (const char* column : {"NAMES", "PURPOSE", "ISSUER", "TRUSTED", "EXPIRES", "NEXT ORDER", "ERROR"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column;
+  }
+  for (const char* cell : {"*.md.example, md.example", "wildcard", "Fake ACME R3", "  yes  ", "2026-04-01 00:00:00Z",
+                           "2026-03-02 00:00:00Z"}) {
+    EXPECT_NE(wildcard.find(cell), std::string::npos) << cell << "\n" << o.out;
+  }
+  for (const char* cell : {"shop.example.com", "custom (acme)", "MeltanoData local CA", "no (local CA)",
+                           "2026-01-08 00:00:00Z", "2026-01-01 01:00:00Z", "rateLimited: too many new orders"}) {
+    EXPECT_NE(custom.find(cell), std::string::npos) << cell << "\n" << o.out;
+  }
+  Outcome json = Run({"certs", "list", "-o", "json"});
+  ASSERT_EQ(json.code, 0);
+  Json certs = Json::parse(json.out);
+  ASSERT_EQ(certs.size(), 2u);
+  EXPECT_EQ(certs[1]["trusted"], false);
+  EXPECT_EQ(certs[1]["subdomain"], "acme");
+}
+
+TEST_F(CliTest, CaPrintsTheRootPemByteForByte) {
+  Outcome o = Run({"ca"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, FakeController::kRootPem);
+  EXPECT_TRUE(o.err.empty());
+  Json j = Json::parse(Run({"ca", "-o", "json"}).out);
+  EXPECT_EQ(j["root_pem"], FakeController::kRootPem);
+}
+
+TEST_F(CliTest, DomainsAddListRemove) {
+  fake_.Seed("acme");
+  fake_.Seed("beta");
+  Outcome add = Run({"domains", "add", "acme", "shop.example.com"});
+  EXPECT_EQ(add.code, 0) << add.err;
+  EXPECT_EQ(CountLines(add.out), 1u) << add.out;
+  EXPECT_NE(add.out.find("shop.example.com now serves acme (certificate: local CA stand-in until the trusted one is "
+                         "issued"),
+            std::string::npos)
+      << add.out;
+  Json added = Json::parse(Run({"domains", "add", "beta", "www.beta.example", "-o", "json"}).out);
+  EXPECT_EQ(added["host"], "www.beta.example");
+  EXPECT_EQ(added["subdomain"], "beta");
+
+  Outcome list = Run({"domains", "list"});
+  EXPECT_EQ(list.code, 0);
+  EXPECT_EQ(list.out.rfind("HOST", 0), 0u) << list.out;
+  EXPECT_EQ(CountLines(list.out), 3u) << list.out;
+  Outcome acme = Run({"domains", "list", "acme"});
+  EXPECT_NE(acme.out.find("shop.example.com  acme"), std::string::npos) << acme.out;
+  EXPECT_EQ(acme.out.find("www.beta.example"), std::string::npos);
+  EXPECT_EQ(Json::parse(Run({"domains", "list", "beta", "-o", "json"}).out).size(), 1u);
+
+  Outcome remove = Run({"domains", "remove", "acme", "shop.example.com"});
+  EXPECT_EQ(remove.code, 0) << remove.err;
+  EXPECT_EQ(remove.out, "✓ shop.example.com no longer serves acme\n");
+  EXPECT_NE(Run({"domains", "list", "acme"}).out.find("no custom domains"), std::string::npos);
+}
+
+TEST_F(CliTest, DomainsAddLowerCasesTheHost) {
+  fake_.Seed("acme");
+  Outcome o = Run({"domains", "add", "acme", "Shop.Example.COM"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("shop.example.com now serves acme"), std::string::npos) << o.out;
+  EXPECT_EQ(Json::parse(Run({"domains", "list", "-o", "json"}).out)[0]["host"], "shop.example.com");
+}
+
+TEST_F(CliTest, DomainsRefusedByTheControllerGiveTheirExitCodes) {
+  fake_.Seed("acme");
+  fake_.Seed("beta");
+  fake_.SeedDomain("beta", "shop.example.com");
+  Outcome taken = Run({"domains", "add", "acme", "shop.example.com"});
+  EXPECT_EQ(taken.code, 4);
+  EXPECT_NE(taken.err.find("beta"), std::string::npos) << taken.err;
+  EXPECT_EQ(CountLines(taken.err), 1u);
+  EXPECT_EQ(Run({"domains", "add", "ghost", "new.example.com"}).code, 3);
+  EXPECT_EQ(Run({"domains", "remove", "acme", "shop.example.com"}).code, 3);
+  EXPECT_EQ(Run({"domains", "list", "ghost"}).code, 3);
+}
+
+TEST_F(CliTest, ABadHostIsNamedInOneLine) {
+  Outcome o = Run({"domains", "add", "acme", "Shop_Example.com"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind("error: 'Shop_Example.com': host name must be", 0), 0u) << o.err;
+  EXPECT_EQ(CountLines(o.err), 1u);
+  EXPECT_EQ(fake_.calls(), 0);
+}
+
+TEST(CliUsage, FrontDoorGroupsNeedASubcommand) {
+  EXPECT_EQ(RunRaw({"domains"}).code, 2);
+  EXPECT_EQ(RunRaw({"certs"}).code, 2);
+  Outcome help = RunRaw({"help", "domains"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("domains add SUB HOST"), std::string::npos);
+  EXPECT_NE(RunRaw({"help"}).out.find("certs list"), std::string::npos);
 }
 
 TEST(CliOutput, FormatsDurations) {

@@ -8,9 +8,12 @@
 #include <filesystem>
 #include <functional>
 
+#include "core/clock.h"
 #include "core/files.h"
 #include "drivers/backup/fake_archiver.h"
 #include "drivers/database/fake_database.h"
+#include "drivers/dns/fake_dns_updater.h"
+#include "drivers/proxy/fake_front_proxy.h"
 #include "drivers/host/fake_host.h"
 #include "drivers/supervisor/fake_supervisor.h"
 #include "service/controller_impl.h"
@@ -31,6 +34,15 @@ class ScriptedProbe final : public HealthProbe {
     int code = answer(port);
     if (code == 0 && error) *error = "connection refused";
     return code;
+  }
+};
+
+// The front door's HTTPS check, with no proxy to ask.
+class NoHttpsProbe final : public HttpsProbe {
+ public:
+  int Get(const std::string&, int, const std::string&, const std::string&, std::string* error) override {
+    if (error) *error = "no front door in unit tests";
+    return 0;
   }
 };
 
@@ -56,13 +68,22 @@ class ControllerTest : public ::testing::Test {
                                                       .health_timeout_ms = 300});
     steps_ = std::make_unique<TenantSteps>(*deps_);
     backups_ = std::make_unique<BackupSteps>(*deps_, *steps_);
-    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_);
+    local_ca_ = std::make_unique<LocalCa>((dir_ / "ca").string());
+    budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
+    door_ = std::make_unique<FrontDoor>(*store_, proxy_, FrontDoorSettings{.domain = "example.test"});
+    certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, *budget_,
+                                           CertManagerSettings{.domain = "example.test",
+                                                               .certs_dir = (dir_ / "certs").string()});
+    front_steps_ = std::make_unique<FrontDoorSteps>(*store_, *door_, *certs_, &dns_, PublicAddresses{.ipv4 = "192.0.2.1"});
+    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *front_steps_);
     RunnerOptions options;
     options.first_backoff = 1ms;
     options.max_backoff = 2ms;
     options.max_attempts = 5;
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
-    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_, *runner_, ControllerOptions{.port_base = 41000});
+    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_,
+                                                   FrontDoorParts{*door_, *certs_, *local_ca_, https_probe_, ""},
+                                                   *runner_, ControllerOptions{.port_base = 41000});
     ASSERT_TRUE(runner_->Start().ok());
   }
   // A failed create leaves nothing but its operation record.
@@ -107,6 +128,15 @@ class ControllerTest : public ::testing::Test {
   std::unique_ptr<ServiceDeps> deps_;
   std::unique_ptr<TenantSteps> steps_;
   std::unique_ptr<BackupSteps> backups_;
+  FakeFrontProxy proxy_;
+  FakeDnsUpdater dns_{"example.test"};
+  PublicSuffixList psl_;
+  NoHttpsProbe https_probe_;
+  std::unique_ptr<LocalCa> local_ca_;
+  std::unique_ptr<CertBudget> budget_;
+  std::unique_ptr<FrontDoor> door_;
+  std::unique_ptr<CertManager> certs_;
+  std::unique_ptr<FrontDoorSteps> front_steps_;
   std::unique_ptr<TenantPlans> plans_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<ControllerImpl> controller_;
@@ -135,7 +165,48 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  EXPECT_EQ(ledger->size(), 6u);  // role, database, user, 2 directories, service
+  EXPECT_EQ(ledger->size(), 7u);  // role, database, user, 2 directories, service, DNS record
+  EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
+  auto served = proxy_.serving();
+  ASSERT_TRUE(served.has_value());
+  ASSERT_EQ(served->routes.size(), 1u);
+  EXPECT_EQ(served->routes[0].hosts, std::vector<std::string>{"acme.example.test"});
+  EXPECT_EQ(served->routes[0].upstream, "127.0.0.1:41000");
+}
+
+TEST_F(ControllerTest, DeleteTakesTheRouteAndDnsRecordAway) {
+  CreateAndWait("acme");
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
+  EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
+  EXPECT_TRUE(proxy_.serving()->routes.empty());
+}
+
+TEST_F(ControllerTest, CertificatesAreLocalStandInsWithoutAnAcmeCa) {
+  ASSERT_TRUE(certs_->Serve(NowMs()).ok());
+  auto certs = controller_->ListCertificates();
+  ASSERT_TRUE(certs.ok());
+  ASSERT_EQ(certs->size(), 1u);
+  EXPECT_EQ(certs->at(0).names, (std::vector<std::string>{"*.example.test", "example.test"}));
+  EXPECT_FALSE(certs->at(0).trusted);
+  EXPECT_EQ(proxy_.serving()->certificates.size(), 1u);
+  EXPECT_NE(controller_->LocalCaRootPem()->find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+TEST_F(ControllerTest, CustomDomainsAreRoutedAndGetTheirOwnCertificate) {
+  CreateAndWait("acme");
+  auto added = controller_->AddDomain("acme", "shop.customer.example");
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  auto routes = proxy_.serving()->routes;
+  ASSERT_EQ(routes.size(), 1u);
+  EXPECT_EQ(routes[0].hosts, (std::vector<std::string>{"acme.example.test", "shop.customer.example"}));
+  EXPECT_EQ(controller_->ListCertificates()->size(), 2u);
+  EXPECT_EQ(controller_->AddDomain("acme", "shop.customer.example").status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(controller_->AddDomain("acme", "x.example.test").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(controller_->AddDomain("ghost", "a.example.org").status().code(), Code::kNotFound);
+  ASSERT_TRUE(controller_->RemoveDomain("acme", "shop.customer.example").ok());
+  EXPECT_EQ(proxy_.serving()->routes[0].hosts.size(), 1u);
+  EXPECT_EQ(controller_->ListCertificates()->size(), 1u);
+  EXPECT_EQ(controller_->RemoveDomain("acme", "shop.customer.example").code(), Code::kNotFound);
 }
 
 TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {

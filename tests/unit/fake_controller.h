@@ -2,8 +2,8 @@
 // FakeController: an in-memory Controller for the API and CLI tests.
 // Operations advance by one step each time GetOperation is called, with
 // fixed 120 ms step timings, so waiting is fast and deterministic. Knobs
-// (failing, clusters_full, queued_polls) are set before use; call_log() tells
-// a test which methods were called. Thread-safe.
+// (failing, clusters_full, queued_polls, the front door's) are set before use;
+// call_log() tells a test which methods were called. Thread-safe.
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +21,17 @@ class FakeController : public Controller {
  public:
   static constexpr const char* kClusterPassword = "s3cret-cluster-pw";
   static constexpr const char* kSecretValue = "top-secret-value-42";
+  // The front door: every instance is https://SUB.kZone/, under a wildcard
+  // certificate from kAcmeIssuer; custom domains get a stand-in from kLocalCa.
+  static constexpr const char* kZone = "md.example";
+  static constexpr const char* kAcmeIssuer = "Fake ACME R3";
+  static constexpr const char* kLocalCa = "MeltanoData local CA";
+  static constexpr const char* kRootPem =
+      "-----BEGIN CERTIFICATE-----\n"
+      "MIIBfakeFAKEfakeROOTcertificateFORtestsONLYabcdefghijklmnopqrstuv\n"
+      "wxyz0123456789+/==\n"
+      "-----END CERTIFICATE-----\n";
+  static constexpr int64_t kDayMs = 86400000;
 
   FakeController() {
     Cluster main;
@@ -35,6 +46,9 @@ class FakeController : public Controller {
   std::set<std::string> failing;  // operations on these subdomains fail at their second step
   bool clusters_full = false;     // CreateInstance refuses: all clusters full
   int queued_polls = 0;           // polls an operation stays queued before it runs
+  bool wildcard_trusted = true;   // false: the wildcard is a local-CA stand-in
+  std::string https_error;        // non-empty: the front door does not answer, for this reason
+  std::string custom_cert_error;  // last_error of every custom domain's certificate
 
   int calls() const { return calls_.load(); }
 
@@ -47,7 +61,8 @@ class FakeController : public Controller {
   std::vector<std::string> mutating_calls() const {
     static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
-                                                 "GetOperation",  "Doctor", "ListBackups"};
+                                                 "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
+                                                 "LocalCaRootPem", "ListDomains"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
@@ -59,6 +74,12 @@ class FakeController : public Controller {
   void SeedBackup(const BackupInfo& backup) {
     std::lock_guard<std::mutex> lock(mu_);
     backups_.push_back(backup);
+  }
+
+  // Adds a custom domain directly (no call recorded).
+  void SeedDomain(const std::string& sub, const std::string& host) {
+    std::lock_guard<std::mutex> lock(mu_);
+    domains_[host] = CustomDomain{sub, host, kBaseMs};
   }
 
   // Adds a running instance directly (no operation).
@@ -112,6 +133,12 @@ class FakeController : public Controller {
     r.uptime_s = r.up ? 3725 : 0;
     r.health_code = r.up ? 200 : 0;
     r.health_error = r.up ? "" : "connection refused";
+    r.url = "https://" + sub + "." + kZone + "/";
+    r.https_code = !https_error.empty() ? 0 : r.up ? 200 : 502;
+    r.https_error = https_error;
+    r.cert_issuer = wildcard_trusted ? kAcmeIssuer : kLocalCa;
+    r.cert_not_after_ms = kBaseMs + 90 * kDayMs;
+    r.cert_trusted = wildcard_trusted;
     return r;
   }
 
@@ -306,6 +333,75 @@ class FakeController : public Controller {
     return std::vector<DoctorFinding>{f};
   }
 
+  Result<std::vector<CertificateInfo>> ListCertificates() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListCertificates");
+    CertificateInfo wildcard;
+    wildcard.names = {std::string("*.") + kZone, kZone};
+    wildcard.purpose = "wildcard";
+    wildcard.issuer = wildcard_trusted ? kAcmeIssuer : kLocalCa;
+    wildcard.trusted = wildcard_trusted;
+    wildcard.not_before_ms = kBaseMs;
+    wildcard.not_after_ms = kBaseMs + 90 * kDayMs;
+    wildcard.next_order_ms = kBaseMs + 60 * kDayMs;  // renewal
+    std::vector<CertificateInfo> out = {wildcard};
+    for (const auto& [host, d] : domains_) {
+      CertificateInfo c;
+      c.names = {host};
+      c.purpose = "custom";
+      c.subdomain = d.subdomain;
+      c.issuer = kLocalCa;
+      c.not_before_ms = d.created_ms;
+      c.not_after_ms = d.created_ms + 7 * kDayMs;
+      c.next_order_ms = d.created_ms + 3600000;  // waiting for the rate-limit budget
+      c.last_error = custom_cert_error;
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  Result<std::string> LocalCaRootPem() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("LocalCaRootPem");
+    return std::string(kRootPem);
+  }
+
+  Result<std::vector<CustomDomain>> ListDomains(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListDomains");
+    if (!sub.empty() && !instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    std::vector<CustomDomain> out;
+    for (const auto& [host, d] : domains_) {
+      if (sub.empty() || d.subdomain == sub) out.push_back(d);
+    }
+    return out;
+  }
+
+  Result<CustomDomain> AddDomain(const std::string& sub, const std::string& host) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("AddDomain");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    auto it = domains_.find(host);
+    if (it != domains_.end()) {
+      return AlreadyExists("host '" + host + "' already serves instance '" + it->second.subdomain + "'");
+    }
+    CustomDomain d{sub, host, kBaseMs};
+    domains_[host] = d;
+    return d;
+  }
+
+  Status RemoveDomain(const std::string& sub, const std::string& host) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("RemoveDomain");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    auto it = domains_.find(host);
+    if (it == domains_.end() || it->second.subdomain != sub) {
+      return NotFound("instance '" + sub + "' has no domain '" + host + "'");
+    }
+    domains_.erase(it);
+    return Status::Ok();
+  }
+
   // Lets a test read what the API passed down.
   int last_log_lines = 0;
 
@@ -426,6 +522,7 @@ class FakeController : public Controller {
   std::map<std::string, EnvMap> flags_;
   std::map<std::string, EnvMap> secrets_;
   std::map<std::string, Cluster> clusters_;
+  std::map<std::string, CustomDomain> domains_;  // by host
   std::map<int64_t, TrackedOp> ops_;
   int64_t next_id_ = 1;
 };

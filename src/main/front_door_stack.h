@@ -1,0 +1,57 @@
+#pragma once
+// FrontDoorStack: the HTTPS front door as `serve` runs it — Caddy under the
+// supervisor, the local CA, the ACME client and RFC 2136 updater when
+// configured, the rate-limit budget, and the service objects over them.
+// Owns them all; built once by Start, torn down in reverse order.
+
+#include <memory>
+#include <string>
+
+#include "drivers/certs/acme_client.h"
+#include "drivers/certs/local_ca.h"
+#include "drivers/dns/rfc2136_updater.h"
+#include "drivers/proxy/caddy_proxy.h"
+#include "drivers/supervisor/supervisor.h"
+#include "main/server_config.h"
+#include "service/cert_budget.h"
+#include "service/cert_manager.h"
+#include "service/controller_impl.h"
+#include "service/front_door.h"
+#include "service/front_door_steps.h"
+#include "service/https_probe.h"
+#include "service/registered_domain.h"
+#include "store/store.h"
+
+namespace md {
+
+class FrontDoorStack {
+ public:
+  // Installs and starts Caddy, serves every instance with the certificates
+  // at hand (local-CA stand-ins where there are none yet), and starts the
+  // certificate manager's background passes.
+  static Result<std::unique_ptr<FrontDoorStack>> Start(const ServerConfig& config, Supervisor& supervisor,
+                                                       Store& store);
+  ~FrontDoorStack();
+
+  FrontDoorSteps& steps() { return *steps_; }
+  FrontDoorParts parts() { return {*door_, *certs_, local_ca_, probe_, trusted_roots_}; }
+
+ private:
+  FrontDoorStack(const ServerConfig& config, Store& store);
+  Status Init(const ServerConfig& config, Supervisor& supervisor, Store& store);
+
+  CaddySettings caddy_;
+  std::unique_ptr<CaddyProxy> proxy_;
+  LocalCa local_ca_;
+  PublicSuffixList psl_;
+  CertBudget budget_;
+  std::unique_ptr<Rfc2136Updater> dns_;
+  std::unique_ptr<AcmeClient> acme_;
+  std::unique_ptr<FrontDoor> door_;
+  std::unique_ptr<CertManager> certs_;
+  std::unique_ptr<FrontDoorSteps> steps_;
+  CurlHttpsProbe probe_;
+  std::string trusted_roots_;
+};
+
+}  // namespace md

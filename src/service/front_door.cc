@@ -1,0 +1,94 @@
+#include "service/front_door.h"
+
+#include <algorithm>
+
+#include "core/files.h"
+
+namespace md {
+namespace {
+
+// A PEM file's blocks of one kind ("CERTIFICATE" or "PRIVATE KEY"), in order.
+std::string PemBlocks(const std::string& text, const std::string& kind) {
+  const std::string begin = "-----BEGIN " + kind + "-----";
+  const std::string end = "-----END " + kind + "-----";
+  std::string out;
+  size_t pos = 0;
+  while ((pos = text.find(begin, pos)) != std::string::npos) {
+    size_t stop = text.find(end, pos);
+    if (stop == std::string::npos) break;
+    out += text.substr(pos, stop + end.size() - pos) + "\n";
+    pos = stop + end.size();
+  }
+  return out;
+}
+
+}  // namespace
+
+FrontDoor::FrontDoor(Store& store, FrontProxy& proxy, FrontDoorSettings settings)
+    : store_(store), proxy_(proxy), settings_(std::move(settings)) {}
+
+std::string FrontDoor::UrlOf(const std::string& sub) const {
+  std::string port = settings_.https_port == 443 ? "" : ":" + std::to_string(settings_.https_port);
+  return "https://" + HostOf(sub) + port + "/";
+}
+
+void FrontDoor::AddChallenge(const HttpChallenge& challenge) {
+  std::lock_guard lock(challenges_mu_);
+  challenges_.push_back(challenge);
+}
+
+void FrontDoor::RemoveChallenge(const std::string& host, const std::string& token) {
+  std::lock_guard lock(challenges_mu_);
+  std::erase_if(challenges_, [&](const HttpChallenge& c) { return c.host == host && c.token == token; });
+}
+
+Result<ProxyConfig> FrontDoor::Desired() {
+  ProxyConfig config;
+  MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, store_.ListInstances());
+  MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, store_.ListCustomDomains(""));
+  for (const Instance& inst : instances) {
+    if (inst.status == InstanceStatus::kDeleting || inst.port <= 0) continue;
+    ProxyRoute route{.hosts = {HostOf(inst.subdomain)}, .upstream = "127.0.0.1:" + std::to_string(inst.port)};
+    for (const CustomDomain& d : domains) {
+      if (d.subdomain == inst.subdomain) route.hosts.push_back(d.host);
+    }
+    config.routes.push_back(std::move(route));
+  }
+  MD_ASSIGN_OR_RETURN(std::vector<CertRecord> certs, store_.ListCertificates());
+  for (const CertRecord& c : certs) {
+    if (c.cert_path.empty()) continue;
+    auto cert = ReadFile(c.cert_path);
+    auto key = ReadFile(c.key_path);
+    // A certificate whose files are gone is left out (the certificate
+    // manager makes a new one); the rest keep being served.
+    if (!cert.ok() || !key.ok()) continue;
+    config.certificates.push_back({.cert_pem = PemBlocks(*cert, "CERTIFICATE"),
+                                   .key_pem = *key,
+                                   .tags = {"md-" + std::to_string(c.id)}});
+  }
+  std::lock_guard lock(challenges_mu_);
+  config.challenges = challenges_;
+  return config;
+}
+
+Status FrontDoor::Sync() {
+  uint64_t mine;
+  {
+    std::lock_guard lock(counter_mu_);
+    mine = ++requested_;
+  }
+  std::lock_guard apply(apply_mu_);
+  // Another caller's Apply started after this request: it covered it.
+  if (applied_ >= mine) return last_;
+  uint64_t covering;
+  {
+    std::lock_guard lock(counter_mu_);
+    covering = requested_;
+  }
+  auto config = Desired();
+  last_ = (config.ok() ? proxy_.Apply(*config) : config.status()).WithContext("front door");
+  applied_ = covering;
+  return last_;
+}
+
+}  // namespace md

@@ -1,0 +1,57 @@
+#pragma once
+// FrontDoor: what the shared HTTPS proxy must serve, computed from the store
+// — a route SUB.DOMAIN (and each custom domain) → the instance's loopback
+// port, every stored certificate, and the HTTP-01 challenges being answered —
+// and pushed to it in one change. Concurrent Sync calls are coalesced into
+// one Apply that covers them all. Thread-safe.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "drivers/proxy/front_proxy.h"
+#include "store/store.h"
+
+namespace md {
+
+struct FrontDoorSettings {
+  std::string domain = "localhost";  // instances answer at SUB.DOMAIN
+  int https_port = 8443;
+};
+
+class FrontDoor {
+ public:
+  FrontDoor(Store& store, FrontProxy& proxy, FrontDoorSettings settings);
+
+  // Makes the proxy serve the store's current state; returns once a change
+  // that includes every write made before the call has been applied.
+  Status Sync();
+
+  // HTTP-01 answers for custom domains; applied by the next Sync.
+  void AddChallenge(const HttpChallenge& challenge);
+  void RemoveChallenge(const std::string& host, const std::string& token);
+
+  std::string HostOf(const std::string& sub) const { return sub + "." + settings_.domain; }
+  // https://SUB.DOMAIN/ (with the port unless it is 443).
+  std::string UrlOf(const std::string& sub) const;
+  const FrontDoorSettings& settings() const { return settings_; }
+
+ private:
+  Result<ProxyConfig> Desired();
+
+  Store& store_;
+  FrontProxy& proxy_;
+  const FrontDoorSettings settings_;
+
+  std::mutex challenges_mu_;
+  std::vector<HttpChallenge> challenges_;  // guarded by challenges_mu_
+
+  std::mutex apply_mu_;     // one Apply at a time
+  std::mutex counter_mu_;
+  uint64_t requested_ = 0;  // Sync calls so far; guarded by counter_mu_
+  uint64_t applied_ = 0;    // requests covered by the last Apply; guarded by apply_mu_
+  Status last_;             // its result; guarded by apply_mu_
+};
+
+}  // namespace md

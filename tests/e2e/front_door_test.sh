@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The HTTPS front door with the embedded defaults, against real Caddy under
+# s6: every instance answers at https://SUB.localhost:PORT/ with a
+# certificate from the controller's local CA (curl verifies it with no DNS:
+# *.localhost is loopback), HTTP redirects to HTTPS, routes follow creates
+# and deletes without a Caddy restart, and Caddy outlives the controller.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+start_controller
+HP=$(awk -F' = ' '$1 == "https_port" {print $2}' "$DATA/config.toml")
+PP=$(awk -F' = ' '$1 == "http_port" {print $2}' "$DATA/config.toml")
+ROOT="$DATA/root.pem"
+https() { curl -sS --max-time 5 --cacert "$ROOT" "$@"; }
+https_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" "$@" || true; }
+
+step "the local CA's root, as clients would trust it"
+cp "$DATA/ca/local/root.pem" "$ROOT"
+openssl x509 -in "$ROOT" -noout -subject | grep -q "MeltanoData local CA" || fail "not the local CA's root"
+
+step "a new instance answers through the front door, verified"
+md create --subdomain shop --email a@shop.example --name Shop --version 2.1.0 >/dev/null
+assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "version through https"
+caddy_pid=$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")
+issuer=$(openssl s_client -connect "127.0.0.1:$HP" -servername shop.localhost </dev/null 2>/dev/null |
+  openssl x509 -noout -issuer)
+assert_contains "$issuer" "MeltanoData local CA" "served by the local CA"
+assert_contains "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://shop.localhost:$PP/x")" \
+  "301 https://shop.localhost:$HP/x" "http redirects to https"
+
+step "a second instance gets its route and certificate with no restart of Caddy"
+md create --subdomain blog --email b@blog.example --name Blog >/dev/null
+assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0
+assert_eq "$(https_code "https://nosuch.localhost:$HP/")" 000 "no certificate for an unknown host"
+assert_eq "$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")" "$caddy_pid" "same Caddy process"
+
+step "each instance has its own local-CA certificate (a wildcard of one label is not valid)"
+certs=$(md certs list -o json)
+assert_eq "$(jq -r '[.[] | .names[0] + "|" + .purpose + "|" + (.trusted|tostring)] | join(" ")' <<<"$certs")" \
+  "blog.localhost|instance|false shop.localhost|instance|false"
+key=$(find "$DATA/certs" -name key.pem | head -1)
+assert_eq "$(stat -c %a "$(dirname "$key")")" 700 "cert folder private"
+assert_eq "$(stat -c %a "$key")" 600 "key 0600"
+assert_eq "$(md ca)" "$(cat "$ROOT")" "meltanodata ca prints the root"
+status=$(md status shop -o json)
+assert_eq "$(jf "$status" .https.code)" 200 "status checks https"
+assert_eq "$(jf "$status" .https.url)" "https://shop.localhost:$HP/"
+
+step "Caddy keeps serving while the controller is down, and after it restarts"
+kill_controller
+assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "served without the controller"
+restart_controller_same_port
+assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0 "served after the restart"
+
+step "delete takes the route away"
+md delete blog --yes --no-backup >/dev/null
+assert_eq "$(https_code "https://blog.localhost:$HP/")" 000 "deleted instance: no route, no certificate"
+for _ in $(seq 1 50); do [ "$(md certs list -o json | jq length)" = 1 ] && break; sleep 0.1; done
+assert_eq "$(md certs list -o json | jq -r '.[].names[0]')" shop.localhost "its certificate dropped"
+assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "the other one still served"
+echo "PASS front_door"
