@@ -20,14 +20,12 @@ constexpr const char* kMigrateSysctl = "/proc/sys/net/ipv4/tcp_migrate_req";
 void EnableListenerMigration() {
   auto current = ReadFile(kMigrateSysctl);
   if (current.ok() && current->rfind("1", 0) == 0) return;
-  if (!WriteFileAtomic(kMigrateSysctl, "1\n", 0644).ok()) {
-    FILE* f = std::fopen(kMigrateSysctl, "w");
-    bool ok = f && std::fputs("1\n", f) >= 0;
-    if (f) ok = std::fclose(f) == 0 && ok;
-    if (!ok) {
-      std::fprintf(stderr, "meltanodata: warning: cannot set net.ipv4.tcp_migrate_req=1: a config change of the "
-                           "front door may reset connections being accepted\n");
-    }
+  FILE* f = std::fopen(kMigrateSysctl, "w");
+  bool ok = f && std::fputs("1\n", f) >= 0;
+  if (f) ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    std::fprintf(stderr, "meltanodata: warning: cannot set net.ipv4.tcp_migrate_req=1: a config change of the "
+                         "front door may reset connections being accepted\n");
   }
 }
 
@@ -35,7 +33,7 @@ std::string CaddyBinary() { return PathExists("/usr/bin/caddy") ? "/usr/bin/cadd
 
 }  // namespace
 
-FrontDoorStack::FrontDoorStack(const ServerConfig& config, Store&)
+FrontDoorStack::FrontDoorStack(const ServerConfig& config)
     : local_ca_(config.data_dir + "/ca/local"), budget_(config.limits, psl_) {}
 
 FrontDoorStack::~FrontDoorStack() {
@@ -44,7 +42,7 @@ FrontDoorStack::~FrontDoorStack() {
 
 Result<std::unique_ptr<FrontDoorStack>> FrontDoorStack::Start(const ServerConfig& config, Supervisor& supervisor,
                                                               Store& store) {
-  std::unique_ptr<FrontDoorStack> stack(new FrontDoorStack(config, store));
+  std::unique_ptr<FrontDoorStack> stack(new FrontDoorStack(config));
   MD_RETURN_IF_ERROR(stack->Init(config, supervisor, store));
   return stack;
 }

@@ -37,7 +37,7 @@ class FrontDoorStack {
   FrontDoorParts parts() { return {*door_, *certs_, local_ca_, probe_, trusted_roots_}; }
 
  private:
-  FrontDoorStack(const ServerConfig& config, Store& store);
+  explicit FrontDoorStack(const ServerConfig& config);
   Status Init(const ServerConfig& config, Supervisor& supervisor, Store& store);
 
   CaddySettings caddy_;
