@@ -39,6 +39,19 @@ bool OneSubdomain(Context& ctx, std::string* sub, int* exit_code) {
   return true;
 }
 
+bool OptionalSubdomain(Context& ctx, const std::string& usage, std::string* sub, int* exit_code) {
+  if (ctx.args.positional.size() > 1) {
+    *exit_code = UsageError(ctx, "usage: meltanodata " + usage);
+    return false;
+  }
+  *sub = ctx.args.positional.empty() ? "" : ctx.args.positional[0];
+  if (Status s = sub->empty() ? Status::Ok() : ValidateSubdomain(*sub); !s.ok()) {
+    *exit_code = PrintError(ctx.err, s);
+    return false;
+  }
+  return true;
+}
+
 std::string InstancePath(const std::string& sub) { return "/v1/instances/" + sub; }
 
 namespace {

@@ -51,6 +51,8 @@ int UsageError(Context& ctx, const std::string& message);
 bool ExpectPositionals(Context& ctx, size_t n, const std::string& what, int* exit_code);
 // The subdomain positional of a one-instance verb, validated.
 bool OneSubdomain(Context& ctx, std::string* sub, int* exit_code);
+// The optional subdomain positional of a list verb ("" when absent), validated.
+bool OptionalSubdomain(Context& ctx, const std::string& usage, std::string* sub, int* exit_code);
 // "/v1/instances/SUB".
 std::string InstancePath(const std::string& sub);
 // Runs the request with the client, printing the error on failure.

@@ -37,11 +37,9 @@ int CmdBackup(Context& ctx) {
 }
 
 int CmdBackupsList(Context& ctx) {
-  if (ctx.args.positional.size() > 1) return UsageError(ctx, "usage: meltanodata backups list [SUB]");
-  std::string sub = ctx.args.positional.empty() ? "" : ctx.args.positional[0];
-  if (!sub.empty()) {
-    if (Status s = ValidateSubdomain(sub); !s.ok()) return PrintError(ctx.err, s);
-  }
+  int code = 0;
+  std::string sub;
+  if (!OptionalSubdomain(ctx, "backups list [SUB]", &sub, &code)) return code;
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
   Query query;
   if (!sub.empty()) query.push_back({"subdomain", sub});

@@ -84,11 +84,9 @@ int CmdCa(Context& ctx) {
 }
 
 int CmdDomainsList(Context& ctx) {
-  if (ctx.args.positional.size() > 1) return UsageError(ctx, "usage: meltanodata domains list [SUB]");
-  std::string sub = ctx.args.positional.empty() ? "" : ctx.args.positional[0];
-  if (!sub.empty()) {
-    if (Status s = ValidateSubdomain(sub); !s.ok()) return PrintError(ctx.err, s);
-  }
+  int code = 0;
+  std::string sub;
+  if (!OptionalSubdomain(ctx, "domains list [SUB]", &sub, &code)) return code;
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
   Query query;
   if (!sub.empty()) query.push_back({"subdomain", sub});

@@ -56,6 +56,17 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     return Status(error.code(), error.message() + (back.ok() ? "\n(the instance was started again)"
                                                              : "\n(starting it again failed too: " + back.message() + ")"));
   };
+  // What puts a provisioned instance in service: its configuration, the
+  // supervised app, the health gate, its DNS records and route.
+  auto add_serving_steps = [&] {
+    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("start_service", [&s, sub] { return s.InstallService(sub); });
+    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
+    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
+    add("add_route", [&f] { return f.SyncRoutes(); });
+    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+  };
   const std::string backup_id = BackupSteps::IdFor(op);
   BackupSteps& b = backups_;
 
@@ -73,13 +84,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       add("restore_database", [&b, sub, from] { return b.RestoreDatabase(sub, from); });
       add("restore_files", [&b, sub, from] { return b.RestoreFiles(sub, from); });
     }
-    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
-    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
-    add("start_service", [&s, sub] { return s.InstallService(sub); });
-    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
-    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
-    add("add_route", [&f] { return f.SyncRoutes(); });
-    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    add_serving_steps();
     plan.on_failure = roll_back_create;
   } else if (kind == op_kind::kUpgrade) {
     std::string to = Param(op, "to");
@@ -149,13 +154,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("create_user", [&s, sub] { return s.CreateUser(sub); });
     add("create_files", [&s, sub] { return s.CreateFiles(sub); });
     add("install_app", [&s, sub] { return s.EnsureCurrentVersion(sub); });
-    add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
-    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
-    add("start_service", [&s, sub] { return s.InstallService(sub); });
-    add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
-    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
-    add("add_route", [&f] { return f.SyncRoutes(); });
-    add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    add_serving_steps();
   } else if (kind == op_kind::kDelete) {
     bool skip_backup = Param(op, "backup") == "skip";
     add("stop_service", [&s, sub] { return s.StopService(sub); });

@@ -272,6 +272,21 @@ const BackupFile* BackupManifest::File(const std::string& file_name) const {
   return nullptr;
 }
 
+BackupManifest ManifestFor(const BackupSource& src, const std::string& dir, int64_t created_ms) {
+  BackupManifest m;
+  m.dir = dir;
+  m.id = fs::path(dir).lexically_normal().filename().string();
+  m.created_ms = created_ms;
+  m.subdomain = src.subdomain;
+  m.app = src.app;
+  m.app_version = src.app_version;
+  m.name = src.name;
+  m.email = src.email;
+  m.reason = src.reason;
+  m.flags = src.flags;
+  return m;
+}
+
 std::string ManifestToJson(const BackupManifest& m) {
   json files = json::array();
   for (const auto& f : m.files) files.push_back({{"name", f.name}, {"size", f.size}, {"sha256", f.sha256}});
@@ -365,17 +380,7 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
   MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
   MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, Owner{geteuid(), getegid()}));
 
-  BackupManifest m;
-  m.dir = dir;
-  m.id = fs::path(dir).lexically_normal().filename().string();
-  m.created_ms = NowMs();
-  m.subdomain = src.subdomain;
-  m.app = src.app;
-  m.app_version = src.app_version;
-  m.name = src.name;
-  m.email = src.email;
-  m.reason = src.reason;
-  m.flags = src.flags;
+  BackupManifest m = ManifestFor(src, dir, NowMs());
 
   // 1. The database.
   MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(src.admin_url, src.db_name, options_.connect_timeout_s));

@@ -66,6 +66,10 @@ struct BackupManifest {
   bool has_archive() const { return File(kBackupArchiveFile) != nullptr; }
 };
 
+// A manifest for a backup of `src` in `dir` (id: the folder's name), with the
+// source's metadata and no files yet.
+BackupManifest ManifestFor(const BackupSource& src, const std::string& dir, int64_t created_ms);
+
 // manifest.json: {"version":1,"id","created_at" (ISO 8601 UTC),"created_ms",
 // the metadata,"flags":{},"project_owner":{"uid","gid"},"files":[{"name","size","sha256"}],"total_bytes"}.
 std::string ManifestToJson(const BackupManifest& m);

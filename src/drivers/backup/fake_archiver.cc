@@ -53,18 +53,8 @@ Result<BackupManifest> FakeArchiver::Create(const BackupSource& src, const std::
   if (dir.empty()) return InvalidArgument("no backup folder");
   if (src.db_name.empty()) return InvalidArgument("no database to back up");
   if (backups_.count(key)) return FailedPrecondition("backup folder " + key + " already exists and is not empty");
-  BackupManifest m;
-  m.dir = key;
-  m.id = fs::path(key).filename().string();
-  m.created_ms = std::max(NowMs(), last_created_ms_ + 1);
+  BackupManifest m = ManifestFor(src, key, std::max(NowMs(), last_created_ms_ + 1));
   last_created_ms_ = m.created_ms;
-  m.subdomain = src.subdomain;
-  m.app = src.app;
-  m.app_version = src.app_version;
-  m.name = src.name;
-  m.email = src.email;
-  m.reason = src.reason;
-  m.flags = src.flags;
   m.files.push_back(FakeFile(kBackupDumpFile, "dump of " + src.db_name));
   if (!src.project_dir.empty() && !absent_projects_.count(src.project_dir)) {
     m.files.push_back(FakeFile(kBackupArchiveFile, "archive of " + src.project_dir));
