@@ -445,6 +445,21 @@ TEST(PostgresDatabase, StoresAScramVerifierNeverThePlainPassword) {
   EXPECT_TRUE(db.DropDatabase(pg->admin_url(), role, role).ok());
 }
 
+TEST(PostgresDatabase, ARefusedLoginIsNotTransient) {
+  std::string error;
+  auto* pg = test::SharedPostgres(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  const std::string& url = pg->admin_url();
+  size_t at = url.rfind('@');
+  size_t colon = url.rfind(':', at);
+  ASSERT_NE(at, std::string::npos);
+  std::string wrong_password = url.substr(0, colon + 1) + "not-the-password" + url.substr(at);
+  Status refused = PostgresDatabase().Ping(wrong_password);
+  EXPECT_EQ(refused.code(), Code::kFailedPrecondition) << refused.message();  // retrying cannot fix it
+  EXPECT_NE(refused.message().find("password authentication failed"), std::string::npos) << refused.message();
+  EXPECT_EQ(refused.message().find("not-the-password"), std::string::npos) << refused.message();
+}
+
 TEST(PostgresDatabase, DropDisconnectsOpenSessions) {
   std::string error;
   auto* pg = test::SharedPostgres(&error);

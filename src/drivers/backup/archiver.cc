@@ -22,6 +22,7 @@
 #include "core/random.h"
 #include "core/secret_scrubber.h"
 #include "core/strings.h"
+#include "drivers/database/connect_error.h"
 #include "drivers/database/pg_bin_dir.h"
 
 namespace md {
@@ -127,22 +128,6 @@ std::string TarErrorLine(const std::string& output) {
   return LastLine(output);
 }
 
-// True when the output says the server could not be reached or is not
-// accepting connections right now (worth a retry); a refusal (no such
-// database, bad password) is not.
-bool LooksUnreachable(const std::string& output) {
-  for (const char* s : {"the database system is starting up", "the database system is shutting down",
-                        "the database system is in recovery mode", "too many clients", "remaining connection slots"}) {
-    if (output.find(s) != std::string::npos) return true;
-  }
-  if (output.find("FATAL:") != std::string::npos) return false;
-  for (const char* s : {"connection to server", "could not connect", "server closed the connection",
-                        "timeout expired", "could not translate host name"}) {
-    if (output.find(s) != std::string::npos) return true;
-  }
-  return false;
-}
-
 // Runs a PostgreSQL tool; an error is "`step`: <its error line>", scrubbed.
 Status RunPgTool(const std::string& step, const std::vector<std::string>& argv, const PgTarget& target,
                  int timeout_ms) {
@@ -155,7 +140,7 @@ Status RunPgTool(const std::string& step, const std::vector<std::string>& argv, 
   std::string line = target.scrub(ToolErrorLine(r->output));
   if (line.rfind(step + ": ", 0) == 0) line = line.substr(step.size() + 2);  // "pg_dump: error: …"
   std::string text = step + ": " + (line.empty() ? "exited with " + std::to_string(r->exit_code) : line);
-  return LooksUnreachable(r->output) ? Unavailable(text) : Internal(text);
+  return IsTransientConnectError(r->output) ? Unavailable(text) : Internal(text);
 }
 
 struct FileDigest {

@@ -1,7 +1,5 @@
 #include "drivers/database/postgres_database.h"
 
-#include "core/secret_scrubber.h"
-
 #include <libpq-fe.h>
 
 #include <map>
@@ -9,7 +7,9 @@
 #include <optional>
 #include <utility>
 
+#include "core/secret_scrubber.h"
 #include "core/strings.h"
+#include "drivers/database/connect_error.h"
 #include "drivers/database/names.h"
 
 namespace md {
@@ -74,7 +74,9 @@ class Session {
     ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
     if (!conn) return Internal("libpq: out of memory");
     if (PQstatus(conn.get()) != CONNECTION_OK) {
-      return Unavailable("cannot connect to PostgreSQL: " + scrub(Trim(PQerrorMessage(conn.get()))));
+      std::string text = "cannot connect to PostgreSQL: " + scrub(Trim(PQerrorMessage(conn.get())));
+      // A refusal (wrong password, no such role or database) is not retried.
+      return IsTransientConnectError(text) ? Unavailable(text) : FailedPrecondition(text);
     }
     PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
     Session session(std::move(conn), std::move(scrub));
