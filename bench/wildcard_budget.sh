@@ -160,6 +160,7 @@ xs = sorted(int(l.split("\t")[1]) for l in open(f"{r}/create.tsv"))
 pct = lambda p: xs[max(0, math.ceil(p / 100 * len(xs)) - 1)]
 print(f"creates: {len(xs)} in {total} ms ({total / 1000:.1f} s); per create p50 {pct(50)} ms, p95 {pct(95)} ms, max {xs[-1]} ms")
 PY
-[ "$ok_https" = "$N" ] && [ "$ok_dns" = "$N" ] && [ "$n_serials" = 1 ] && [ "$((orders - orders_before))" = 0 ] ||
+if [ "$ok_https" != "$N" ] || [ "$ok_dns" != "$N" ] || [ "$n_serials" != 1 ] || [ "$((orders - orders_before))" != 0 ]; then
   fail "not every instance served by the one wildcard (see above)"
+fi
 echo "OK: $N instances, 1 certificate serial, $orders ACME order(s)"

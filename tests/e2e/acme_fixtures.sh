@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Knot, Pebble and an ACME fault proxy for the end-to-end tests and the
 # benchmarks: real processes started from bash, their files under $FIX (outside
 # $DATA), stopped on exit, and small helpers to query them.

@@ -124,8 +124,8 @@ assert_contains "$(jf "$wc" '.last_error | ascii_downcase')" "rate limit" "last_
 next=$(jf "$wc" .next_order_at)
 next_s=$(date -d "$next" +%s 2>/dev/null) || fail "next_order_at not a date: '$next'"
 [ "$next_s" -ge $((t2 + 3)) ] || fail "next_order_at $next is before Retry-After"
-# The controller waits at least a minute after a 429 whatever Retry-After says
-# (cert_manager.cc); the bound catches a wait far beyond that.
+# The controller orders again once the CA's Retry-After has passed
+# (cert_manager.cc); the bound catches a wait far beyond it.
 [ "$next_s" -le $((t2 + 120)) ] || fail "next_order_at $next is far beyond Retry-After"
 echo "    next_order_at is $((next_s - t2)) s after the start (Retry-After: 3 s)"
 
