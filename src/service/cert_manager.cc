@@ -101,7 +101,7 @@ Status CertManager::Order(const Wanted& wanted, CertRecord& rec, int64_t now_ms)
   OrderOutcome outcome = acme_->Order(wanted.names, solver);
   if (outcome.status.ok() && outcome.bundle) {
     MD_RETURN_IF_ERROR(store_.AddAcmeEvent(
-        {.kind = "issued", .names = rec.names, .renewal = decision.renewal, .at_ms = NowMs()}));
+        {.kind = "issued", .names = rec.names, .renewal = decision.renewal, .at_ms = now_ms}));
     rec.last_error.clear();
     MD_RETURN_IF_ERROR(Install(*outcome.bundle, "acme", rec));
     rec.next_order_ms = RenewAt(rec);
