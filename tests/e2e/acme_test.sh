@@ -95,12 +95,21 @@ if md help 2>&1 | grep -q "domains add"; then
     "https://www.customer.test:$HTTPS_PORT/version") || fail "https to www.customer.test not verified"
   assert_eq "$out" 1.0.0 "acblog at the customer's host"
   assert_eq "$(pebble_issued)" 2 "two certificates issued in all"
+
+  step "deleting acblog drops its custom domain's certificate and route"
+  md delete acblog --yes --no-backup >/dev/null
+  custom_gone() { [ "$(md certs list -o json | jq '[.[] | select(.purpose == "custom")] | length')" = 0 ]; }
+  wait_for 10 "the custom domain's certificate dropped" custom_gone
+  assert_eq "$(md domains list -o json | jq length)" 0 "no custom domain left"
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" \
+    --resolve "www.customer.test:$HTTPS_PORT:127.0.0.1" "https://www.customer.test:$HTTPS_PORT/" || true)
+  assert_eq "$code" 000 "no certificate, no route for the customer's host"
 else
   step "domains add is not in meltanodata help: custom host skipped"
 fi
 
 step "a second controller, fresh data dir, behind a CA that answers 429 (Retry-After: 3)"
-for sub in acblog acwiki accrm; do md delete "$sub" --yes --no-backup >/dev/null; done
+for sub in $(md list -o json | jq -r '.[].subdomain'); do md delete "$sub" --yes --no-backup >/dev/null; done
 stop_controller
 (cleanup) || true # the first controller, its Caddy, tenants and data dir
 CTRL_PID=""
