@@ -174,6 +174,16 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_EQ(served->routes[0].upstream, "127.0.0.1:41000");
 }
 
+TEST_F(ControllerTest, PublishesAnAaaaRecordWhenAnIpv6AddressIsSet) {
+  FrontDoorSteps with_v6(*store_, *door_, *certs_, &dns_, PublicAddresses{.ipv4 = "192.0.2.1", .ipv6 = "2001:db8::1"});
+  CreateAndWait("acme");
+  ASSERT_TRUE(with_v6.PublishDns("acme").ok());
+  EXPECT_EQ(*dns_.Lookup("acme.example.test", "AAAA"), std::vector<std::string>{"2001:db8::1"});
+  ASSERT_TRUE(with_v6.RemoveDns("acme").ok());
+  EXPECT_TRUE(dns_.Lookup("acme.example.test", "AAAA")->empty());
+  EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
+}
+
 TEST_F(ControllerTest, DeleteTakesTheRouteAndDnsRecordAway) {
   CreateAndWait("acme");
   ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
