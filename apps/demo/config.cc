@@ -28,12 +28,11 @@ bool IsUnhealthyVersion(const std::string& version) { return version.find("unhea
 
 Result<DemoConfig> ConfigFromEnvironment() {
   DemoConfig config;
-  std::string port = Env("PORT");
-  if (port.empty()) return InvalidArgument("PORT is not set");
-  char* end = nullptr;
-  long value = std::strtol(port.c_str(), &end, 10);
-  if (*end != '\0' || value < 1 || value > 65535) return InvalidArgument("PORT is not a port number: " + port);
-  config.port = static_cast<int>(value);
+  config.socket_path = Env("SOCKET");
+  if (config.socket_path.empty()) return InvalidArgument("SOCKET is not set");
+  if (config.socket_path.size() >= kMaxSocketPath) {
+    return InvalidArgument("SOCKET is longer than " + std::to_string(kMaxSocketPath - 1) + " bytes");
+  }
   config.database_url = Env("DATABASE_URL");
   config.admin_password = Env("ADMIN_PASSWORD");
   config.project_dir = Env("MELTANO_PROJECT_ROOT");

@@ -9,14 +9,17 @@
 namespace md::demo {
 
 struct DemoConfig {
-  int port = 0;                // PORT (required); the app listens on 127.0.0.1 only
+  std::string socket_path;     // SOCKET (required): the unix socket the app listens on
   std::string database_url;    // DATABASE_URL; secret (holds a password): never log it
   std::string admin_password;  // ADMIN_PASSWORD; secret; empty refuses every login
   std::string project_dir;     // MELTANO_PROJECT_ROOT, else the current directory
   std::string version;         // DEMO_VERSION, else VersionFromExecutable()
 };
 
-// InvalidArgument naming the variable when PORT is missing or not a port.
+// sizeof(sockaddr_un::sun_path): a socket path must be shorter.
+inline constexpr size_t kMaxSocketPath = 108;
+
+// InvalidArgument naming the variable when SOCKET is missing or too long.
 Result<DemoConfig> ConfigFromEnvironment();
 
 // The version this binary was installed as: for .../app/V/bin/meltanodata-demo

@@ -1,5 +1,5 @@
 // meltanodata-demo: the demo tenant app. Reads its settings from the
-// environment, serves on 127.0.0.1:PORT, re-reads <project>/.env on SIGHUP
+// environment, serves on the unix socket SOCKET, re-reads <project>/.env on SIGHUP
 // (same process), and exits cleanly on SIGTERM or SIGINT.
 #include <httplib.h>
 #include <pthread.h>
@@ -16,6 +16,7 @@
 #include "demo_log.h"
 #include "flags.h"
 #include "routes.h"
+#include "core/unix_http_server.h"
 
 namespace md::demo {
 namespace {
@@ -48,10 +49,10 @@ int Run() {
   for (const auto& problem : flags.Reload()) log.Line(problem);
   DemoDatabase database(config->database_url);
 
-  httplib::Server server;
+  UnixServer server;
   InstallRoutes(server, DemoApp{*config, &flags, &log, &database});
-  if (!server.bind_to_port("127.0.0.1", config->port)) {
-    log.Line("cannot listen on 127.0.0.1:" + std::to_string(config->port));
+  if (std::string error; !server.BindUnix(config->socket_path, &error)) {
+    log.Line(error);
     return 1;
   }
 
@@ -73,7 +74,7 @@ int Run() {
     }
   });
 
-  log.Line("started version " + config->version + " on 127.0.0.1:" + std::to_string(config->port));
+  log.Line("started version " + config->version + " on " + config->socket_path);
   server.listen_after_bind();
   bool unexpected = !stopping.load();
   if (unexpected) {

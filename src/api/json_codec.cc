@@ -150,8 +150,7 @@ void PutInstanceFields(const Instance& in, Json* j) {
   (*j)["app"] = in.app;
   (*j)["app_version"] = in.app_version;
   (*j)["status"] = InstanceStatusName(in.status);
-  (*j)["url"] = InstanceUrl(in);
-  (*j)["port"] = in.port;
+  (*j)["url"] = in.url;
   (*j)["unix_user"] = in.unix_user;
   (*j)["database"] = {{"cluster", in.cluster}, {"name", in.db_name}, {"role", in.db_role}};
   (*j)["created_at"] = TimeOrNull(in.created_ms);
@@ -167,8 +166,7 @@ void ReadInstanceFields(ObjectReader& r, Instance* out) {
   std::string status;
   r.String("status", &status);
   if (!status.empty() && !ParseInstanceStatus(status, &out->status)) out->status = InstanceStatus::kFailed;
-  r.Ignore("url");
-  r.Int("port", &out->port);
+  r.String("url", &out->url);
   r.String("unix_user", &out->unix_user);
   if (const Json* db = r.Object("database")) {
     ObjectReader d(*db, "database", false);
@@ -184,11 +182,6 @@ void ReadInstanceFields(ObjectReader& r, Instance* out) {
 }  // namespace
 
 // --- helpers ------------------------------------------------------------------------------
-
-std::string InstanceUrl(const Instance& instance) {
-  if (instance.port <= 0) return "";
-  return "http://127.0.0.1:" + std::to_string(instance.port) + "/";
-}
 
 std::string RedactedClusterAddress(const std::string& admin_url) {
   std::string_view s = admin_url;
@@ -412,8 +405,7 @@ Json ToJson(const InstanceStatusReport& r) {
   j["uptime_s"] = r.uptime_s;
   j["health"] = r.health_code;
   j["health_error"] = r.health_error;
-  // The front door's URL goes with its answer: "url" above is the instance's
-  // own local address, as in every instance document.
+  // The front door's answer at the instance's public URL ("url" above).
   j["https"] = {{"url", r.url}, {"code", r.https_code}, {"error", r.https_error}};
   j["certificate"] = {
       {"issuer", r.cert_issuer}, {"not_after", TimeOrNull(r.cert_not_after_ms)}, {"trusted", r.cert_trusted}};

@@ -49,9 +49,6 @@ struct DomainRequest {
 
 // --- helpers ------------------------------------------------------------------------------
 
-// The address at which an instance answers. The one place that decides it.
-std::string InstanceUrl(const Instance& instance);
-
 // "host:port" of a PostgreSQL connection URL or key=value string, with the
 // user and password removed; "" when it cannot be told.
 std::string RedactedClusterAddress(const std::string& admin_url);

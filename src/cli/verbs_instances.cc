@@ -22,7 +22,7 @@ std::vector<std::pair<std::string, std::string>> InstanceFields(const Instance& 
           {"email", in.email},
           {"app", in.app + " " + in.app_version},
           {"status", InstanceStatusName(in.status)},
-          {"url", Or(InstanceUrl(in), "-")},
+          {"url", Or(in.url, "-")},
           {"database", in.cluster.empty() ? "-" : in.cluster + "/" + in.db_name},
           {"unix user", Or(in.unix_user, "-")},
           {"created", FormatTime(in.created_ms)}};
@@ -53,7 +53,7 @@ int CmdCreate(Context& ctx) {
   return WaitAndReport(ctx, {op}, false, [client](const Operation& done) {
     Result<Instance> in = client->GetAs<Instance>(InstancePath(done.subdomain));
     if (!in.ok()) return "created " + done.subdomain;
-    return done.subdomain + " is " + InstanceStatusName(in->status) + " at " + Or(InstanceUrl(*in), "(no port yet)");
+    return done.subdomain + " is " + InstanceStatusName(in->status) + " at " + Or(in->url, "-");
   });
 }
 
@@ -73,7 +73,7 @@ int CmdList(Context& ctx) {
   }
   Table table({"SUBDOMAIN", "STATUS", "APP", "VERSION", "URL", "EMAIL", "NAME"});
   for (const Instance& in : instances) {
-    table.Add({in.subdomain, InstanceStatusName(in.status), in.app, in.app_version, Or(InstanceUrl(in), "-"),
+    table.Add({in.subdomain, InstanceStatusName(in.status), in.app, in.app_version, Or(in.url, "-"),
                in.email, in.name});
   }
   table.Print(ctx.out);
@@ -113,8 +113,7 @@ int CmdStatus(Context& ctx) {
   fields.push_back({"health", report.health_code != 0
                                   ? "HTTP " + std::to_string(report.health_code)
                                   : "no answer" + (report.health_error.empty() ? "" : " (" + report.health_error + ")")});
-  // Through the front door, as a customer reaches it ("url" above is the local address).
-  fields.push_back({"public url", Or(report.url, "-")});
+  // Through the front door, as a customer reaches it: the "url" above.
   fields.push_back({"https", report.url.empty()       ? "-"
                              : report.https_code != 0 ? "HTTP " + std::to_string(report.https_code)
                                                       : "no answer" + (report.https_error.empty()

@@ -26,7 +26,7 @@ struct Instance {
   std::string db_name;
   std::string db_role;
   std::string unix_user;
-  int port = 0;            // 0 until allocated
+  std::string url;         // derived, not stored: the public URL, https://SUB.DOMAIN[:PORT]/
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };

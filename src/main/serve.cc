@@ -20,6 +20,7 @@
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
 #include "service/controller_impl.h"
+#include "service/layout.h"
 #include "service/plans.h"
 #include "store/sqlite_store.h"
 #include "workflow/runner.h"
@@ -77,20 +78,6 @@ std::string ExecutableDir() {
   return ec ? "." : exe.parent_path().string();
 }
 
-// Tenant ports inside the kernel's range for outgoing connections can be
-// taken by one between being chosen and the app binding them.
-void WarnIfTenantPortsAreEphemeral(const ServerConfig& config) {
-  auto range = ReadFile("/proc/sys/net/ipv4/ip_local_port_range");
-  int low = 0, high = 0;
-  if (!range.ok() || std::sscanf(range->c_str(), "%d %d", &low, &high) != 2) return;
-  if (config.port_base <= high && config.port_base + config.port_count - 1 >= low) {
-    std::fprintf(stderr,
-                 "meltanodata: warning: tenant ports %d-%d overlap the ephemeral port range %d-%d; an app may "
-                 "fail to bind its port: set port_base/port_count outside it\n",
-                 config.port_base, config.port_base + config.port_count - 1, low, high);
-  }
-}
-
 RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
   options.max_attempts = config.step_max_attempts;
@@ -115,8 +102,13 @@ int RunServe(int argc, char** argv) {
   // Every file and directory gets its mode explicitly; nothing may be wider.
   umask(022);
 
+  // Apps listen on unix sockets beneath it; the longest path must fit in a sockaddr_un.
+  constexpr size_t kMaxSocketPath = 107;
+  if (Layout(config.data_dir).socket_path(std::string(63, 'a')).size() > kMaxSocketPath) {
+    return Fail(InvalidArgument("data dir " + config.data_dir + " is too long: tenants' socket paths beneath it "
+                                "would pass " + std::to_string(kMaxSocketPath) + " bytes; choose a shorter one"));
+  }
   if (Status s = EnsureDirectory(config.data_dir, 0755, {geteuid(), getegid()}); !s.ok()) return Fail(s);
-  WarnIfTenantPortsAreEphemeral(config);
   auto token = EnsureAdminToken(config.data_dir);
   if (!token.ok()) return Fail(token.status());
   auto store = SqliteStore::Open(config.data_dir + "/meltanodata.db");
@@ -128,11 +120,11 @@ int RunServe(int argc, char** argv) {
     return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
   }
 
-  PostgresDatabase database;
+  PostgresDatabase database({.role_connection_limit = config.db_connection_limit});
   LinuxHost host;
   PgArchiver archiver;
   ProfileCatalog profiles(config.profiles_dir);
-  HttpHealthProbe probe;
+  UnixHealthProbe probe;
   ServiceDeps deps{.store = **store,
                    .database = database,
                    .host = host,
@@ -151,9 +143,7 @@ int RunServe(int argc, char** argv) {
   Runner runner(**store, plans, MakeRunnerOptions(config));
   ControllerImpl controller(
       deps, steps, backups, (*front_door)->parts(), runner,
-      {.port_base = config.port_base,
-       .port_count = config.port_count,
-       .backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
+      {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);
 

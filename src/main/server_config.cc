@@ -1,5 +1,7 @@
 #include "main/server_config.h"
 
+#include <cstdio>
+
 #include "core/data_dir.h"
 #include "core/validate.h"
 
@@ -75,17 +77,22 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   MD_RETURN_IF_ERROR(CheckKeys(t, where,
                                {"data_dir", "listen", "profiles_dir", "port_base", "port_count",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
-                                "backup_retention_days", "domain", "https_port", "http_port", "public_ipv4",
-                                "public_ipv6", "dns", "acme", "limits"}));
+                                "backup_retention_days", "db_connection_limit", "domain", "https_port",
+                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
-  if (auto v = t["port_base"].value<int>()) config->port_base = *v;
-  if (auto v = t["port_count"].value<int>()) config->port_count = *v;
+  for (const char* gone : {"port_base", "port_count"}) {
+    // Older configs still load: apps listen on unix sockets now.
+    if (t.contains(gone)) {
+      std::fprintf(stderr, "meltanodata: %s: %s is ignored (apps listen on unix sockets)\n", where.c_str(), gone);
+    }
+  }
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
   if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
+  if (auto v = t["db_connection_limit"].value<int>()) config->db_connection_limit = *v;
   config->domain = t["domain"].value_or(config->domain);
   config->https_port = t["https_port"].value_or(config->https_port);
   config->http_port = t["http_port"].value_or(config->http_port);
@@ -105,11 +112,11 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (config->backup_retention_days < 1 || config->backup_retention_days > 3650) {
     return InvalidArgument(where + ": backup_retention_days must be 1-3650");
   }
+  if (config->db_connection_limit < 1 || config->db_connection_limit > 10000) {
+    return InvalidArgument(where + ": db_connection_limit must be 1-10000");
+  }
   if (config->step_max_attempts < 1 || config->step_max_attempts > 100) {
     return InvalidArgument(where + ": step_max_attempts must be 1-100");
-  }
-  if (config->port_base < 1024 || config->port_base + config->port_count > 65536 || config->port_count < 1) {
-    return InvalidArgument(where + ": port_base/port_count must stay within 1024-65535");
   }
   for (int port : {config->https_port, config->http_port}) {
     if (port < 1 || port > 65535) return InvalidArgument(where + ": https_port and http_port must be 1-65535");

@@ -15,12 +15,11 @@ struct ServerConfig {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8600;
   std::string profiles_dir;          // override dir for app profiles; empty: embedded only
-  int port_base = 20000;             // tenant apps' loopback ports
-  int port_count = 10000;
   int embedded_cluster_capacity = 100;
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
   int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
+  int db_connection_limit = 20;      // each tenant role's PostgreSQL CONNECTION LIMIT
 
   // The front door: https://SUB.DOMAIN[:https_port]/ through Caddy.
   std::string domain = "localhost";  // *.localhost resolves to loopback with no DNS

@@ -44,7 +44,7 @@ Result<std::vector<TemplatePiece>> ScanTemplate(const std::string& text) {
 
 const std::vector<std::string>& TemplateVariableNames() {
   static const std::vector<std::string> kNames = {
-      "subdomain", "version", "app_dir", "project_dir",   "tenant_dir", "port",         "database_url",
+      "subdomain", "version", "app_dir", "project_dir",   "tenant_dir", "socket",       "database_url",
       "admin_password", "user", "libexec", "secret_key", "password_salt"};
   return kNames;
 }

@@ -38,9 +38,9 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
   }
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root(), 0700));
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root() + "/" + sub, 0700));
-  MD_ASSIGN_OR_RETURN(std::string admin_url, tenant_.AdminUrl(inst));
+  MD_ASSIGN_OR_RETURN(std::string db_url, tenant_.TenantDatabaseUrl(inst));
   MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
-  BackupSource src{.admin_url = admin_url,
+  BackupSource src{.db_url = db_url,
                    .db_name = inst.db_name,
                    .project_dir = d_.layout.project_dir(sub),
                    .subdomain = sub,
@@ -55,8 +55,8 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
 
 Status BackupSteps::RestoreDatabase(const std::string& sub, const std::string& id) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(std::string admin_url, tenant_.AdminUrl(inst));
-  return d_.archiver.RestoreDatabase(admin_url, inst.db_name, inst.db_role, d_.layout.backup_dir(sub, id))
+  MD_ASSIGN_OR_RETURN(std::string db_url, tenant_.TenantDatabaseUrl(inst));
+  return d_.archiver.RestoreDatabase(db_url, inst.db_name, inst.db_role, d_.layout.backup_dir(sub, id))
       .WithContext("restoring the database from " + id);
 }
 

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
-#include "core/net.h"
 #include "core/random.h"
 #include "core/validate.h"
 #include "service/doctor.h"
@@ -55,15 +54,6 @@ Result<std::string> ControllerImpl::PickCluster() {
   return best->name;
 }
 
-Result<int> ControllerImpl::PickPort(const std::vector<Instance>& instances) {
-  std::set<int> taken;
-  for (const auto& i : instances) taken.insert(i.port);
-  for (int port = options_.port_base; port < options_.port_base + options_.port_count; ++port) {
-    if (!taken.count(port) && PortIsFree(port)) return port;
-  }
-  return FailedPrecondition("no free port left for tenant apps");
-}
-
 Result<std::string> ControllerImpl::ValidateCreate(const CreateRequest& r) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(r.subdomain));
   MD_RETURN_IF_ERROR(ValidateEmail(r.email));
@@ -88,7 +78,6 @@ Result<Instance> ControllerImpl::Place(const CreateRequest& r, const std::string
   inst.app_version = version;
   inst.status = InstanceStatus::kProvisioning;
   MD_ASSIGN_OR_RETURN(inst.cluster, PickCluster());
-  MD_ASSIGN_OR_RETURN(inst.port, PickPort(instances));
   inst.db_name = Layout::DatabaseName(r.subdomain);
   inst.db_role = Layout::RoleName(r.subdomain);
   inst.unix_user = Layout::UnixUserName(r.subdomain);
@@ -122,12 +111,24 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
   return op;
 }
 
-Result<std::vector<Instance>> ControllerImpl::ListInstances() { return d_.store.ListInstances(); }
+Instance ControllerImpl::WithUrl(Instance inst) {
+  inst.url = front_.door.UrlOf(inst.subdomain);
+  return inst;
+}
 
-Result<Instance> ControllerImpl::GetInstance(const std::string& sub) { return ExistingInstance(sub); }
+Result<std::vector<Instance>> ControllerImpl::ListInstances() {
+  MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, d_.store.ListInstances());
+  for (Instance& inst : instances) inst = WithUrl(std::move(inst));
+  return instances;
+}
+
+Result<Instance> ControllerImpl::GetInstance(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  return WithUrl(std::move(inst));
+}
 
 Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  MD_ASSIGN_OR_RETURN(Instance inst, GetInstance(sub));
   InstanceStatusReport report;
   report.instance = inst;
   auto svc = d_.supervisor.GetStatus(Layout::ServiceName(sub));
@@ -138,8 +139,11 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
   }
   auto profile = d_.profiles.Find(inst.app);
   std::string path = profile.ok() ? profile->health_path : "/";
-  if (report.up) {
-    report.health_code = d_.probe.Get(inst.port, path, &report.health_error);
+  auto user = d_.host.LookupUser(inst.unix_user);
+  if (report.up && user.ok()) {
+    report.health_code = d_.probe.Get(d_.layout.socket_path(sub), user->uid, path, &report.health_error);
+  } else if (!user.ok()) {
+    report.health_error = user.status().message();
   } else {
     report.health_error = "service is down";
   }

@@ -28,8 +28,6 @@ struct FrontDoorParts {
 };
 
 struct ControllerOptions {
-  int port_base = 20000;   // tenant apps listen on 127.0.0.1:[port_base, port_base + port_count)
-  int port_count = 10000;
   int64_t backup_retention_ms = int64_t{7} * 24 * 3600 * 1000;
 };
 
@@ -75,6 +73,8 @@ class ControllerImpl final : public Controller {
   // The instance, or NotFound naming it; FailedPrecondition for one being
   // deleted (only a delete may be asked for again).
   Result<Instance> ExistingInstance(const std::string& subdomain);
+  // `inst` with its public URL filled in.
+  Instance WithUrl(Instance inst);
   // Checks a request's fields and returns the version to install.
   Result<std::string> ValidateCreate(const CreateRequest& request);
   // Places a new instance (cluster, port, derived names); admission_mu_ held.
@@ -84,7 +84,6 @@ class ControllerImpl final : public Controller {
   Result<Operation> Admit(const Instance& inst, const EnvMap& flags, const std::string& kind,
                           const std::string& params);
   Result<std::string> PickCluster();
-  Result<int> PickPort(const std::vector<Instance>& instances);
   Status ValidateChanges(const EnvMap& set, const std::vector<std::string>& unset);
 
   ServiceDeps d_;

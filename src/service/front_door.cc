@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/files.h"
+#include "service/layout.h"
 
 namespace md {
 namespace {
@@ -47,8 +48,9 @@ Result<ProxyConfig> FrontDoor::Desired() {
   MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, store_.ListInstances());
   MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, store_.ListCustomDomains(""));
   for (const Instance& inst : instances) {
-    if (inst.status == InstanceStatus::kDeleting || inst.port <= 0) continue;
-    ProxyRoute route{.hosts = {HostOf(inst.subdomain)}, .upstream = "127.0.0.1:" + std::to_string(inst.port)};
+    if (inst.status == InstanceStatus::kDeleting) continue;
+    ProxyRoute route{.hosts = {HostOf(inst.subdomain)},
+                     .upstream = "unix/" + Layout(settings_.data_dir).socket_path(inst.subdomain)};
     for (const CustomDomain& d : domains) {
       if (d.subdomain == inst.subdomain) route.hosts.push_back(d.host);
     }

@@ -1,7 +1,7 @@
 #pragma once
 // FrontDoor: what the shared HTTPS proxy must serve, computed from the store
-// — a route SUB.DOMAIN (and each custom domain) → the instance's loopback
-// port, every stored certificate, and the HTTP-01 challenges being answered —
+// — a route SUB.DOMAIN (and each custom domain) → the instance's unix
+// socket, every stored certificate, and the HTTP-01 challenges being answered —
 // and pushed to it in one change. Concurrent Sync calls are coalesced into
 // one Apply that covers them all. Thread-safe.
 
@@ -18,6 +18,7 @@ namespace md {
 struct FrontDoorSettings {
   std::string domain = "localhost";  // instances answer at SUB.DOMAIN
   int https_port = 8443;
+  std::string data_dir;  // where the apps' sockets are (Layout)
 };
 
 class FrontDoor {

@@ -1,19 +1,16 @@
 #include "service/health_probe.h"
 
-#include <httplib.h>
+#include "core/unix_http.h"
 
 namespace md {
 
-int HttpHealthProbe::Get(int port, const std::string& path, std::string* error) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(1, 0);
-  client.set_read_timeout(2, 0);
-  auto res = client.Get(path);
-  if (!res) {
-    if (error) *error = httplib::to_string(res.error());
+int UnixHealthProbe::Get(const std::string& socket_path, uid_t owner, const std::string& path, std::string* error) {
+  auto answer = SendUnixHttp(socket_path, {.target = path, .timeout_ms = 2000, .peer_uid = owner, .max_bytes = 64 * 1024});
+  if (!answer.ok()) {
+    if (error) *error = answer.status().message();
     return 0;
   }
-  return res->status;
+  return answer->status;
 }
 
 }  // namespace md

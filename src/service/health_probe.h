@@ -1,6 +1,8 @@
 #pragma once
-// HealthProbe: asks a tenant's app whether it is healthy, over HTTP on
-// loopback. An interface so that unit tests of plans need no server.
+// HealthProbe: asks a tenant's app whether it is healthy, over HTTP on the
+// app's unix socket. An interface so that unit tests of plans need no server.
+
+#include <sys/types.h>
 
 #include <string>
 
@@ -9,15 +11,17 @@ namespace md {
 class HealthProbe {
  public:
   virtual ~HealthProbe() = default;
-  // GET http://127.0.0.1:PORT/PATH; returns the HTTP status, or 0 with
-  // `error` set when nothing answered.
-  virtual int Get(int port, const std::string& path, std::string* error) = 0;
+  // GET PATH on the unix socket `socket_path`, which must be served by a
+  // process of `owner` (a path swapped for a link to another tenant's socket
+  // does not count); returns the HTTP status, or 0 with `error` set when
+  // nothing (or the wrong process) answered.
+  virtual int Get(const std::string& socket_path, uid_t owner, const std::string& path, std::string* error) = 0;
 };
 
-// The real probe: cpp-httplib with short timeouts. Thread-safe.
-class HttpHealthProbe final : public HealthProbe {
+// The real probe, with short timeouts. Thread-safe.
+class UnixHealthProbe final : public HealthProbe {
  public:
-  int Get(int port, const std::string& path, std::string* error) override;
+  int Get(const std::string& socket_path, uid_t owner, const std::string& path, std::string* error) override;
 };
 
 }  // namespace md

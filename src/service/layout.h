@@ -25,6 +25,10 @@ class Layout {
   std::string logs_dir(const std::string& sub) const { return tenant_dir(sub) + "/logs"; }
   std::string env_file(const std::string& sub) const { return project_dir(sub) + "/.env"; }
   std::string secrets_dir(const std::string& sub) const { return data_dir_ + "/secrets/" + sub; }
+  // The app listens on a unix socket in a directory of its own that only its
+  // tenant and the proxy can enter: no other local user can reach or squat it.
+  std::string socket_dir(const std::string& sub) const { return data_dir_ + "/sockets/" + sub; }
+  std::string socket_path(const std::string& sub) const { return socket_dir(sub) + "/app.sock"; }
   // Backups outlive their instance: DATA/backups/SUB/ID/.
   std::string backups_root() const { return data_dir_ + "/backups"; }
   std::string backup_dir(const std::string& sub, const std::string& id) const {

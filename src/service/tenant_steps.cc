@@ -22,6 +22,8 @@ namespace {
 constexpr mode_t kRootDir = 0755;
 constexpr mode_t kTenantDir = 0750;
 constexpr mode_t kSecretsDir = 0700;
+// The proxy (Caddy) runs as root, so the tenant alone needs to enter it.
+constexpr mode_t kSocketDir = 0700;
 constexpr mode_t kEnvFile = 0640;
 constexpr mode_t kSecretFile = 0600;
 constexpr const char* kInstalledMarker = ".installed";
@@ -37,7 +39,7 @@ Result<TemplateVars> TenantSteps::Vars(const Instance& inst, const std::string& 
       {"app_dir", d_.layout.app_dir(inst.subdomain, version)},
       {"project_dir", d_.layout.project_dir(inst.subdomain)},
       {"tenant_dir", d_.layout.tenant_dir(inst.subdomain)},
-      {"port", std::to_string(inst.port)},
+      {"socket", d_.layout.socket_path(inst.subdomain)},
       {"user", inst.unix_user},
       {"libexec", d_.libexec_dir},
       {"admin_password", secrets[kAdminPasswordKey]},
@@ -56,6 +58,13 @@ Result<TemplateVars> TenantSteps::Vars(const Instance& inst, const std::string& 
 Result<std::string> TenantSteps::AdminUrl(const Instance& inst) {
   MD_ASSIGN_OR_RETURN(Cluster cluster, d_.store.GetCluster(inst.cluster));
   return cluster.admin_url;
+}
+
+Result<std::string> TenantSteps::TenantDatabaseUrl(const Instance& inst) {
+  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
+  MD_RETURN_IF_ERROR(d_.database.EnsureRole(admin_url, inst.db_role, secrets[kDbPasswordKey]));
+  return d_.database.TenantUrl(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
 }
 
 Result<UnixUser> TenantSteps::TenantUser(const Instance& inst) { return d_.host.LookupUser(inst.unix_user); }
@@ -100,10 +109,12 @@ Status TenantSteps::CreateFiles(const std::string& sub) {
   Owner tenant{user.uid, user.gid};
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.tenant_dir(sub)}).status());
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.secrets_dir(sub)}).status());
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.socket_dir(sub)}).status());
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.tenant_dir(sub), kRootDir));
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.project_dir(sub), kTenantDir, tenant));
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.apps_dir(sub), kRootDir));
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.logs_dir(sub), kTenantDir, tenant));
+  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.socket_dir(sub), kSocketDir, tenant));
   return EnsureDirectory(d_.layout.secrets_dir(sub), kSecretsDir, tenant);
 }
 
@@ -275,13 +286,14 @@ std::string TenantSteps::LogTail(const std::string& sub, int n) {
 Status TenantSteps::WaitHealthy(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
   int timeout_ms = std::min(profile.health_timeout_s * 1000, d_.health_timeout_ms);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto delay = std::chrono::milliseconds(5);
   int code = 0;
   std::string error;
   while (std::chrono::steady_clock::now() < deadline) {
-    code = d_.probe.Get(inst.port, profile.health_path, &error);
+    code = d_.probe.Get(d_.layout.socket_path(sub), user.uid, profile.health_path, &error);
     if (code == 200) return Status::Ok();
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(250));
@@ -295,7 +307,8 @@ Status TenantSteps::WaitHealthy(const std::string& sub) {
 Status TenantSteps::WipeDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-  return d_.database.DropSchemasExceptPublic(admin_url, inst.db_name).status();
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  return d_.database.DropSchemasExceptPublic(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name).status();
 }
 
 Status TenantSteps::SetStatus(const std::string& sub, InstanceStatus status) {

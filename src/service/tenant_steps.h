@@ -70,6 +70,10 @@ class TenantSteps {
   Result<UnixUser> TenantUser(const Instance& inst);
   // The admin URL of the instance's cluster (holds a password).
   Result<std::string> AdminUrl(const Instance& inst);
+  // The URL of the tenant's own login to its database (holds a password),
+  // after the role is reset to what it must be: work inside a tenant's
+  // database (backup, restore) runs as the tenant, never as a superuser.
+  Result<std::string> TenantDatabaseUrl(const Instance& inst);
   // Whether the ledger records (kind, ref) for this instance.
   Result<bool> InLedger(const std::string& sub, const std::string& kind, const std::string& ref);
   // The ledger's reference of a database or role: "CLUSTER/NAME".

@@ -132,6 +132,11 @@ CREATE TABLE custom_domains (
 CREATE INDEX custom_domains_by_subdomain ON custom_domains(subdomain, host);
 )sql";
 
+// Version 3: apps listen on unix sockets, not on loopback ports.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE instances DROP COLUMN port;
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -181,6 +186,7 @@ const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kSchemaV1},
       {2, kSchemaV2},
+      {3, kSchemaV3},
   };
   return kMigrations;
 }

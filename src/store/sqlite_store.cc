@@ -121,7 +121,7 @@ constexpr const char* kDeleteSecretSql = "DELETE FROM secrets WHERE subdomain = 
 
 // Column lists and readers; the two must agree.
 constexpr const char* kInstanceColumns =
-    "subdomain, name, email, app, app_version, status, cluster, db_name, db_role, unix_user, port, "
+    "subdomain, name, email, app, app_version, status, cluster, db_name, db_role, unix_user, "
     "created_ms, updated_ms";
 
 Result<Instance> ReadInstance(const Statement& st) {
@@ -139,9 +139,8 @@ Result<Instance> ReadInstance(const Statement& st) {
   i.db_name = st.ColText(7);
   i.db_role = st.ColText(8);
   i.unix_user = st.ColText(9);
-  i.port = static_cast<int>(st.ColInt(10));
-  i.created_ms = st.ColInt(11);
-  i.updated_ms = st.ColInt(12);
+  i.created_ms = st.ColInt(10);
+  i.updated_ms = st.ColInt(11);
   return i;
 }
 
@@ -317,11 +316,11 @@ auto SqliteStore::Transact(bool write, Fn&& fn) -> decltype(fn()) {
 Status SqliteStore::InsertInstanceLocked(const Instance& in) {
   if (in.subdomain.empty()) return InvalidArgument("store: instance has no subdomain");
   MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"INSERT INTO instances (", kInstanceColumns,
-                                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
                                                  "ON CONFLICT(subdomain) DO NOTHING"})));
   st.Text(in.subdomain).Text(in.name).Text(in.email).Text(in.app).Text(in.app_version);
   st.Text(InstanceStatusName(in.status)).Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
-  st.Int(in.port).Int(in.created_ms).Int(in.updated_ms);
+  st.Int(in.created_ms).Int(in.updated_ms);
   MD_RETURN_IF_ERROR(st.Run());
   if (sqlite3_changes(db_) == 0) return AlreadyExists("instance " + in.subdomain + " already exists");
   return Status::Ok();
@@ -369,11 +368,11 @@ Status SqliteStore::UpdateInstance(const Instance& in) {
   return Transact(true, [&]() -> Status {
     MD_ASSIGN_OR_RETURN(Statement st,
                         Prepare("UPDATE instances SET name = ?, email = ?, app = ?, app_version = ?, status = ?, "
-                                "cluster = ?, db_name = ?, db_role = ?, unix_user = ?, port = ?, created_ms = ?, "
+                                "cluster = ?, db_name = ?, db_role = ?, unix_user = ?, created_ms = ?, "
                                 "updated_ms = ? WHERE subdomain = ?"));
     st.Text(in.name).Text(in.email).Text(in.app).Text(in.app_version).Text(InstanceStatusName(in.status));
     st.Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
-    st.Int(in.port).Int(in.created_ms).Int(in.updated_ms).Text(in.subdomain);
+    st.Int(in.created_ms).Int(in.updated_ms).Text(in.subdomain);
     MD_RETURN_IF_ERROR(st.Run());
     if (sqlite3_changes(db_) == 0) return NotFound("no instance " + in.subdomain);
     return Status::Ok();

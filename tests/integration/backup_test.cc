@@ -159,7 +159,7 @@ class PgBackend final : public Backend {
     auto url = db_.TenantUrl(admin_url(), role, "pw-" + role, db);
     s = Exec(*url, "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'one'), (2, 'two')");
     if (!s.ok()) throw std::runtime_error(s.message());
-    BackupSource src{.admin_url = admin_url(), .db_name = db, .subdomain = "acme", .app = "demo",
+    BackupSource src{.db_url = admin_url(), .db_name = db, .subdomain = "acme", .app = "demo",
                      .app_version = "1.0.0", .name = "Ann Lee", .email = "ann@acme.example",
                      .flags = {{"MELTANO_UI_READONLY", "true"}}};
     src.project_dir = tmp_ + "/project" + std::to_string(n);
@@ -171,7 +171,7 @@ class PgBackend final : public Backend {
     return src;
   }
   void BreakCluster(BackupSource* src) override {
-    src->admin_url = std::string("postgresql://postgres:") + kDeadPassword +
+    src->db_url = std::string("postgresql://postgres:") + kDeadPassword +
                      "@127.0.0.1:" + std::to_string(test::FreeTcpPort()) + "/postgres";
   }
   void CorruptArchive(const std::string& dir) override { FlipByte(dir + "/" + kBackupArchiveFile, 20); }
@@ -199,7 +199,7 @@ class FakeBackend final : public Backend {
   Archiver& archiver() override { return fake_; }
   BackupSource Source(bool with_project) override {
     int n = count_++;
-    BackupSource src{.admin_url = admin_url(), .db_name = "db" + std::to_string(n), .subdomain = "acme", .app = "demo",
+    BackupSource src{.db_url = admin_url(), .db_name = "db" + std::to_string(n), .subdomain = "acme", .app = "demo",
                      .app_version = "1.0.0", .name = "Ann Lee", .email = "ann@acme.example",
                      .flags = {{"MELTANO_UI_READONLY", "true"}}};
     src.project_dir = "/fake/project" + std::to_string(n);
@@ -207,7 +207,7 @@ class FakeBackend final : public Backend {
     return src;
   }
   void BreakCluster(BackupSource* src) override {
-    src->admin_url = std::string("postgresql://postgres:") + kDeadPassword + "@127.0.0.1:1/postgres";
+    src->db_url = std::string("postgresql://postgres:") + kDeadPassword + "@127.0.0.1:1/postgres";
     fake_.FailNext(Unavailable("pg_dump: exited with 1: connection to server failed"));
   }
   void CorruptArchive(const std::string& dir) override { fake_.Corrupt(dir); }
@@ -576,7 +576,7 @@ TEST_F(PgArchiverTest, RestoreUndoesAWipe) {
   BackupSource src = RichSource(&role);
   const std::string dir = pg_->root() + "/acme/b1";
   ASSERT_TRUE(pg_->archiver().Create(src, dir).ok());
-  auto dropped = pg_->db().DropSchemasExceptPublic(admin(), src.db_name);
+  auto dropped = pg_->db().DropSchemasExceptPublic(admin(), role, "pw-" + role, src.db_name);
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(*dropped, Names{"app"});
   const std::string url = TenantUrl(role, src.db_name);

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,8 @@
 #include "../support/postgres_fixture.h"
 #include "core/files.h"
 #include "core/process.h"
+#include "core/random.h"
+#include "core/unix_http_server.h"
 #include "drivers/proxy/caddy_proxy.h"
 
 namespace md {
@@ -100,13 +103,12 @@ class TestPki {
   int serial_ = 4000;
 };
 
-// An HTTP upstream on a free loopback port, answering its name.
+// An HTTP upstream on a unix socket of its own, answering its name.
 class Upstream {
  public:
   explicit Upstream(const std::string& name) {
     server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
     server_.set_keep_alive_max_count(100000);
-    server_.set_tcp_nodelay(true);
     server_.Get("/", [name](const httplib::Request&, httplib::Response& res) { res.set_content(name, "text/plain"); });
     server_.Get("/slow", [name](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(1500ms);
@@ -117,18 +119,20 @@ class Upstream {
                           req.get_header_value("X-Forwarded-Host") + " " + req.get_header_value("X-Forwarded-For"),
                       "text/plain");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");  // listening from here on
+    std::string error;
+    if (!server_.BindUnix(path_, &error)) throw std::runtime_error(error);  // listening from here on
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~Upstream() {
     server_.stop();
     thread_.join();
+    unlink(path_.c_str());
   }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string address() const { return "unix/" + path_; }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
+  std::string path_ = "/tmp/md-upstream-" + RandomHex(6) + ".sock";
+  UnixServer server_;
   std::thread thread_;
 };
 

@@ -1,5 +1,5 @@
-// The demo tenant app (apps/demo), run as a real process on a free loopback
-// port with a temporary project dir. The database-backed endpoints run
+// The demo tenant app (apps/demo), run as a real process listening on a unix
+// socket, with a temporary project dir. The database-backed endpoints run
 // against a throwaway PostgreSQL cluster (tests/support/postgres_fixture).
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -12,12 +12,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "../support/postgres_fixture.h"
 #include "core/process.h"
+#include "core/unix_http.h"
 
 #ifndef MD_DEMO_BINARY
 #error "MD_DEMO_BINARY must name the meltanodata-demo binary"
@@ -57,11 +59,36 @@ class TempDir {
 };
 
 // One demo process; killed (SIGKILL) if a test leaves it running.
+// HTTP to the demo's unix socket (the only place it listens), with
+// httplib-like calls; an answer, or nothing when none came.
+class DemoClient {
+ public:
+  explicit DemoClient(std::string socket) : socket_(std::move(socket)) {}
+  std::optional<HttpAnswer> Get(const std::string& target) const { return Send({.target = target}); }
+  std::optional<HttpAnswer> Post(const std::string& target, const std::string& body,
+                                 const std::string& content_type) const {
+    return Send({.method = "POST", .target = target, .body = body, .content_type = content_type});
+  }
+  std::optional<HttpAnswer> Post(const std::string& target, const httplib::Params& form) const {
+    return Post(target, httplib::detail::params_to_query_str(form), "application/x-www-form-urlencoded");
+  }
+
+ private:
+  std::optional<HttpAnswer> Send(UnixHttpRequest request) const {
+    request.timeout_ms = 10000;
+    auto r = SendUnixHttp(socket_, request);
+    if (!r.ok()) return std::nullopt;
+    return *r;
+  }
+  std::string socket_;
+};
+
 class DemoProcess {
  public:
   // Starts `binary` with exactly `env` (plus PATH) and waits until it answers
   // /version, or until it exits.
-  DemoProcess(const std::string& binary, std::vector<std::string> env, int port) : port_(port) {
+  DemoProcess(const std::string& binary, std::vector<std::string> env, std::string socket)
+      : socket_(std::move(socket)) {
     env.push_back("PATH=/usr/bin:/bin");
     std::vector<char*> c_env;
     for (auto& e : env) c_env.push_back(e.data());
@@ -83,12 +110,7 @@ class DemoProcess {
   }
 
   pid_t pid() const { return pid_; }
-  httplib::Client Client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_connection_timeout(2);
-    c.set_read_timeout(10);
-    return c;
-  }
+  DemoClient Client() const { return DemoClient(socket_); }
 
   // True once /version answers; false if the process exits or 10 s pass.
   bool WaitReady() {
@@ -122,7 +144,7 @@ class DemoProcess {
 
  private:
   pid_t pid_ = -1;
-  int port_ = 0;
+  std::string socket_;
   bool exited_ = false;
   int status_ = 0;
 };
@@ -142,17 +164,16 @@ class DemoAppTest : public ::testing::Test {
       database_url = "postgresql://tenant:" + std::string(kDbPassword) + "@127.0.0.1:" +
                      std::to_string(FreeTcpPort()) + "/tenant";
     }
-    port_ = FreeTcpPort();
-    std::vector<std::string> env = {"PORT=" + std::to_string(port_), "DATABASE_URL=" + database_url,
+    std::string socket = dir_.path() + "/app.sock";
+    std::vector<std::string> env = {"SOCKET=" + socket, "DATABASE_URL=" + database_url,
                                     "ADMIN_PASSWORD=" + std::string(kPassword), "MELTANO_PROJECT_ROOT=" + project()};
     if (!version.empty()) env.push_back("DEMO_VERSION=" + version);
-    auto demo = std::make_unique<DemoProcess>(binary, env, port_);
+    auto demo = std::make_unique<DemoProcess>(binary, env, socket);
     EXPECT_TRUE(demo->WaitReady()) << "the demo did not start; log:\n" << ReadAll(log_path());
     return demo;
   }
 
   TempDir dir_;
-  int port_ = 0;
 };
 
 TEST_F(DemoAppTest, HealthzIs503WhileTheDatabaseIsDown) {
@@ -281,8 +302,8 @@ TEST_F(DemoAppTest, ExitsCleanlyOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST_F(DemoAppTest, RefusesToStartWithoutAPort) {
-  DemoProcess demo(MD_DEMO_BINARY, {"MELTANO_PROJECT_ROOT=" + project()}, 0);
+TEST_F(DemoAppTest, RefusesToStartWithoutASocket) {
+  DemoProcess demo(MD_DEMO_BINARY, {"MELTANO_PROJECT_ROOT=" + project()}, "");
   int status = demo.Wait(5s);
   ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status));

@@ -298,20 +298,40 @@ TYPED_TEST(DatabaseContract, WipeDropsOtherSchemasAndKeepsPublicTables) {
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(this->backend().Schemas(db), (Names{"Raw \"data\"; x", "public", "tap_github"}));
 
-  auto dropped = this->db().DropSchemasExceptPublic(this->url(), db);
+  auto dropped = this->db().DropSchemasExceptPublic(this->url(), role, "pw", db);
   ASSERT_TRUE(dropped.ok()) << dropped.status().message();
   EXPECT_EQ(*dropped, (Names{"Raw \"data\"; x", "tap_github"}));
   EXPECT_EQ(this->backend().Schemas(db), Names{"public"});
   EXPECT_EQ(this->backend().Tables(db, "public"), Names{"keep_me"});
 
-  auto again = this->db().DropSchemasExceptPublic(this->url(), db);
+  auto again = this->db().DropSchemasExceptPublic(this->url(), role, "pw", db);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
 }
 
 TYPED_TEST(DatabaseContract, WipeOfAMissingDatabaseIsNotFound) {
-  auto r = this->db().DropSchemasExceptPublic(this->url(), this->prefix_ + "nod");
+  auto r = this->db().DropSchemasExceptPublic(this->url(), this->prefix_ + "nor", "pw", this->prefix_ + "nod");
   EXPECT_EQ(r.status().code(), Code::kNotFound);
+}
+
+TYPED_TEST(DatabaseContract, ATenantConnectsToItsOwnDatabaseOnly) {
+  auto [role_a, db_a] = this->Tenant("ra", "da");
+  auto [role_b, db_b] = this->Tenant("rb", "db");
+  ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role_a, "pw-a", db_a).ok());
+  ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role_b, "pw-b", db_b).ok());
+  EXPECT_TRUE(this->backend().Connect(this->TenantUrlOf(role_a, "pw-a", db_a)).ok());
+  for (const std::string& other : {db_b, std::string("postgres"), std::string("template1")}) {
+    EXPECT_FALSE(this->backend().Connect(this->TenantUrlOf(role_a, "pw-a", other)).ok()) << other;
+  }
+}
+
+TYPED_TEST(DatabaseContract, EnsureRoleGivesBackTheRecordedPassword) {
+  auto [role, db] = this->Tenant("r", "d");
+  ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role, "first", db).ok());
+  ASSERT_TRUE(this->db().EnsureRole(this->url(), role, "second").ok());
+  EXPECT_FALSE(this->backend().Connect(this->TenantUrlOf(role, "first", db)).ok());
+  EXPECT_TRUE(this->backend().Connect(this->TenantUrlOf(role, "second", db)).ok());
+  EXPECT_EQ(this->db().EnsureRole(this->url(), role, "").code(), Code::kInvalidArgument);
 }
 
 TYPED_TEST(DatabaseContract, HostileNamesAndPasswordsAreData) {
@@ -361,7 +381,7 @@ TYPED_TEST(DatabaseContract, PingAnswersAndADeadClusterIsUnavailable) {
   EXPECT_EQ(ensure.message().find("s3cret-dead"), std::string::npos) << ensure.message();
   EXPECT_EQ(ensure.message().find("tenant-secret"), std::string::npos) << ensure.message();
   EXPECT_EQ(this->db().ListDatabases(dead, "").status().code(), Code::kUnavailable);
-  EXPECT_EQ(this->db().DropSchemasExceptPublic(dead, "x").status().code(), Code::kUnavailable);
+  EXPECT_EQ(this->db().DropSchemasExceptPublic(dead, "r", "pw", "x").status().code(), Code::kUnavailable);
   EXPECT_FALSE(this->db().DatabaseExists(dead, "postgres"));
   EXPECT_FALSE(this->db().RoleExists(dead, "postgres"));
 }
@@ -443,6 +463,104 @@ TEST(PostgresDatabase, StoresAScramVerifierNeverThePlainPassword) {
   Names owner = Column(c.get(), "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", {role});
   EXPECT_EQ(owner, Names{role});
   EXPECT_TRUE(db.DropDatabase(pg->admin_url(), role, role).ok());
+}
+
+// A throwaway tenant (role = database) on the shared test cluster, with
+// admin and tenant connections; dropped at the end.
+class PostgresTenant : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    pg_ = test::SharedPostgres(&error);
+    ASSERT_NE(pg_, nullptr) << error;
+    role_ = "mdt_" + RandomHex(4) + "_t";
+    ASSERT_TRUE(db_.EnsureDatabase(admin_url(), role_, kPassword, role_).ok());
+    auto url = db_.TenantUrl(admin_url(), role_, kPassword, role_);
+    ASSERT_TRUE(url.ok());
+    tenant_url_ = *url;
+  }
+  void TearDown() override {
+    if (pg_ != nullptr) {
+      EXPECT_TRUE(db_.DropDatabase(admin_url(), role_, role_).ok());
+    }
+  }
+  const std::string& admin_url() { return pg_->admin_url(); }
+  // One row, one column, as the admin in the tenant's database's cluster.
+  std::string AdminValue(const std::string& sql) {
+    PgConn c = ConnectUrl(admin_url());
+    Names v = Column(c.get(), sql, {role_});
+    return v.empty() ? "" : v[0];
+  }
+
+  static constexpr const char* kPassword = "tenant-pw";
+  test::PostgresFixture* pg_ = nullptr;
+  PostgresDatabase db_;
+  std::string role_;
+  std::string tenant_url_;
+};
+
+TEST_F(PostgresTenant, WipeRunsNothingTheTenantDefinedWithMoreThanItsRights) {
+  // CVE-2018-1058's pattern: the tenant shadows a catalog function on the
+  // search_path of every session in its database, with a body that makes it
+  // superuser when a superuser calls it.
+  PgConn t = ConnectUrl(tenant_url_);
+  ASSERT_EQ(PQstatus(t.get()), CONNECTION_OK) << PQerrorMessage(t.get());
+  const std::string id = Ident(t.get(), role_);
+  ASSERT_TRUE(Exec(t.get(), "CREATE SCHEMA evil").ok());
+  ASSERT_TRUE(Exec(t.get(),
+                   "CREATE FUNCTION evil.starts_with(text, text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                   "EXECUTE 'ALTER ROLE " + id + " SUPERUSER'; RETURN false; END $$")
+                  .ok());
+  ASSERT_TRUE(Exec(t.get(), "CREATE FUNCTION evil.quote_ident(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN "
+                            "EXECUTE 'ALTER ROLE " + id + " SUPERUSER'; RETURN $1; END $$")
+                  .ok());
+  ASSERT_TRUE(Exec(t.get(), "ALTER DATABASE " + id + " SET search_path = evil, pg_catalog, public").ok());
+  ASSERT_TRUE(Exec(t.get(), "ALTER ROLE " + id + " SET search_path = evil, pg_catalog, public").ok());
+  t.reset();
+
+  auto dropped = db_.DropSchemasExceptPublic(admin_url(), role_, kPassword, role_);
+  ASSERT_TRUE(dropped.ok()) << dropped.status().message();
+  EXPECT_EQ(*dropped, Names{"evil"});
+  EXPECT_EQ(AdminValue("SELECT rolsuper::text FROM pg_roles WHERE rolname = $1"), "false");
+}
+
+TEST_F(PostgresTenant, EnsureRoleTakesBackEveryPrivilege) {
+  PgConn a = ConnectUrl(admin_url());
+  const std::string id = Ident(a.get(), role_);
+  ASSERT_TRUE(Exec(a.get(), "ALTER ROLE " + id +
+                                " SUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS CONNECTION LIMIT -1")
+                  .ok());
+  ASSERT_TRUE(Exec(a.get(), "GRANT pg_read_all_data, pg_execute_server_program TO " + id).ok());
+  ASSERT_TRUE(db_.EnsureRole(admin_url(), role_, kPassword).ok());
+  EXPECT_EQ(AdminValue("SELECT concat_ws(',', rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, "
+                       "rolinherit, rolcanlogin, rolconnlimit) FROM pg_roles WHERE rolname = $1"),
+            "f,f,f,f,f,t,t,20");
+  EXPECT_EQ(AdminValue("SELECT count(*)::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                       "WHERE r.rolname = $1"),
+            "0");
+}
+
+TEST_F(PostgresTenant, WipeWorksAfterTheTenantChangedItsPassword) {
+  PgConn t = ConnectUrl(tenant_url_);
+  ASSERT_TRUE(Exec(t.get(), "ALTER ROLE " + Ident(t.get(), role_) + " PASSWORD 'mine-now'").ok());
+  ASSERT_TRUE(Exec(t.get(), "CREATE SCHEMA tap_x").ok());
+  t.reset();
+  auto dropped = db_.DropSchemasExceptPublic(admin_url(), role_, kPassword, role_);
+  ASSERT_TRUE(dropped.ok()) << dropped.status().message();
+  EXPECT_EQ(*dropped, Names{"tap_x"});
+}
+
+TEST_F(PostgresTenant, ConnectionLimitIsTheConfiguredOne) {
+  PostgresDatabase limited({.role_connection_limit = 2});
+  ASSERT_TRUE(limited.EnsureRole(admin_url(), role_, kPassword).ok());
+  PgConn first = ConnectUrl(tenant_url_);
+  PgConn second = ConnectUrl(tenant_url_);
+  ASSERT_EQ(PQstatus(first.get()), CONNECTION_OK);
+  ASSERT_EQ(PQstatus(second.get()), CONNECTION_OK);
+  PgConn third = ConnectUrl(tenant_url_);
+  EXPECT_NE(PQstatus(third.get()), CONNECTION_OK);
+  EXPECT_NE(std::string(PQerrorMessage(third.get())).find("too many connections"), std::string::npos)
+      << PQerrorMessage(third.get());
 }
 
 TEST(PostgresDatabase, ARefusedLoginIsNotTransient) {

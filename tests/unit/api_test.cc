@@ -187,7 +187,7 @@ TEST_F(ApiTest, ShowHasTheContractFields) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
   Json j = Body(r);
-  for (const char* field : {"subdomain", "name", "email", "app", "app_version", "status", "url", "port", "unix_user",
+  for (const char* field : {"subdomain", "name", "email", "app", "app_version", "status", "url", "unix_user",
                             "created_at"}) {
     EXPECT_TRUE(j.contains(field)) << field;
   }
@@ -195,7 +195,8 @@ TEST_F(ApiTest, ShowHasTheContractFields) {
   EXPECT_EQ(j["status"], "running");
   EXPECT_EQ(j["database"]["cluster"], "main");
   EXPECT_EQ(j["database"]["name"], "md_acme");
-  EXPECT_EQ(j["url"], "http://127.0.0.1:" + std::to_string(j["port"].get<int>()) + "/");
+  EXPECT_EQ(j["url"], "https://acme.md.example/");  // public; the app's socket is internal
+  EXPECT_FALSE(j.contains("port"));
   EXPECT_EQ(j["created_at"], "2026-01-01T00:00:00.000Z");
 }
 
@@ -454,7 +455,7 @@ TEST_F(ApiTest, DoctorReportsAndFixes) {
 TEST_F(ApiTest, StatusReportsTheFrontDoor) {
   fake_.Seed("acme");
   Json j = Body(Get("/v1/instances/acme/status"));
-  EXPECT_EQ(j["url"], "http://127.0.0.1:" + std::to_string(j["port"].get<int>()) + "/");  // still the local address
+  EXPECT_EQ(j["url"], "https://acme.md.example/");
   EXPECT_EQ(j["https"], Json({{"url", "https://acme.md.example/"}, {"code", 200}, {"error", ""}}));
   EXPECT_EQ(j["certificate"],
             Json({{"issuer", "Fake ACME R3"}, {"not_after", "2026-04-01T00:00:00.000Z"}, {"trusted", true}}));
@@ -684,7 +685,7 @@ TEST(JsonCodec, InstanceRoundTrips) {
   in.db_name = "md_acme";
   in.db_role = "md_acme";
   in.unix_user = "md-acme";
-  in.port = 20001;
+  in.url = "https://acme.md.example/";
   in.created_ms = 1767225600000;
   Instance back;
   ASSERT_TRUE(FromJson(ToJson(in), &back).ok());
@@ -726,7 +727,7 @@ TEST(JsonCodec, CustomDomainAndStatusReportRoundTrip) {
 
   InstanceStatusReport r;
   r.instance.subdomain = "acme";
-  r.instance.port = 20001;
+  r.instance.url = "https://acme.md.example/";
   r.url = "https://acme.md.example/";
   r.https_code = 0;
   r.https_error = "connection refused";

@@ -209,7 +209,7 @@ TEST_F(CliTest, CreateWaitsAndPrintsEachStep) {
   }
   EXPECT_NE(o.out.find("0.12s"), std::string::npos);
   EXPECT_NE(o.out.find("create acme (operation #1)"), std::string::npos);
-  EXPECT_NE(o.out.find("✓ acme is running at http://127.0.0.1:"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("✓ acme is running at https://acme.md.example/"), std::string::npos) << o.out;
 }
 
 TEST_F(CliTest, CreateNoWaitPrintsTheOperationId) {
@@ -458,9 +458,8 @@ TEST_F(CliTest, StatusShowsTheFrontDoorAfterTheExistingLines) {
   fake_.Seed("acme");
   Outcome o = Run({"status", "acme"});
   ASSERT_EQ(o.code, 0) << o.err;
-  EXPECT_NE(o.out.find("url:          http://127.0.0.1:"), std::string::npos) << o.out;  // unchanged
+  EXPECT_NE(o.out.find("url:          https://acme.md.example/\n"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("health:       HTTP 200\n"
-                       "public url:   https://acme.md.example/\n"
                        "https:        HTTP 200\n"
                        "certificate:  Fake ACME R3, expires 2026-04-01 00:00:00Z, trusted\n"),
             std::string::npos)

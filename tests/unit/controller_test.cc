@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/files.h"
+#include "core/random.h"
 #include "drivers/backup/fake_archiver.h"
 #include "drivers/database/fake_database.h"
 #include "drivers/dns/fake_dns_updater.h"
@@ -25,13 +26,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Answers health checks from a function of the port, so a test can make an
-// app (un)healthy.
+// Answers health checks from a function of the socket path, so a test can
+// make an app (un)healthy.
 class ScriptedProbe final : public HealthProbe {
  public:
-  std::function<int(int port)> answer = [](int) { return 200; };
-  int Get(int port, const std::string&, std::string* error) override {
-    int code = answer(port);
+  std::function<int(const std::string& socket)> answer = [](const std::string&) { return 200; };
+  int Get(const std::string& socket, uid_t, const std::string&, std::string* error) override {
+    int code = answer(socket);
     if (code == 0 && error) *error = "connection refused";
     return code;
   }
@@ -49,8 +50,8 @@ class NoHttpsProbe final : public HttpsProbe {
 class ControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("md-controller-test-" + std::to_string(getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // Short: the apps' socket paths beneath it must fit in a sockaddr_un.
+    dir_ = std::filesystem::temp_directory_path() / ("md-ct-" + RandomHex(6));
     std::filesystem::create_directories(dir_ / "libexec");
     ASSERT_TRUE(WriteFileAtomic(dir_ / "libexec/meltanodata-demo", "#!/bin/sh\n", 0755).ok());
     store_ = std::move(*SqliteStore::Open(":memory:"));
@@ -70,7 +71,8 @@ class ControllerTest : public ::testing::Test {
     backups_ = std::make_unique<BackupSteps>(*deps_, *steps_);
     local_ca_ = std::make_unique<LocalCa>((dir_ / "ca").string());
     budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
-    door_ = std::make_unique<FrontDoor>(*store_, proxy_, FrontDoorSettings{.domain = "example.test"});
+    door_ = std::make_unique<FrontDoor>(*store_, proxy_,
+                                        FrontDoorSettings{.domain = "example.test", .data_dir = dir_.string()});
     certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, *budget_,
                                            CertManagerSettings{.domain = "example.test",
                                                                .certs_dir = (dir_ / "certs").string()});
@@ -83,7 +85,7 @@ class ControllerTest : public ::testing::Test {
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
     controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_,
                                                    FrontDoorParts{*door_, *certs_, *local_ca_, https_probe_, ""},
-                                                   *runner_, ControllerOptions{.port_base = 41000});
+                                                   *runner_, ControllerOptions{});
     ASSERT_TRUE(runner_->Start().ok());
   }
   // A failed create leaves nothing but its operation record.
@@ -150,7 +152,9 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_EQ(inst->status, InstanceStatus::kRunning);
   EXPECT_EQ(inst->cluster, "big");  // the most free capacity
   EXPECT_EQ(inst->unix_user, "md-acme");
-  EXPECT_EQ(inst->port, 41000);
+  auto shown = controller_->GetInstance("acme");
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->url, "https://acme.example.test:8443/");  // the public URL, never the upstream
   auto cluster = store_->GetCluster("big");
   EXPECT_TRUE(database_.DatabaseExists(cluster->admin_url, inst->db_name));
   EXPECT_TRUE(host_.LookupUser("md-acme").ok());
@@ -165,13 +169,13 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  EXPECT_EQ(ledger->size(), 7u);  // role, database, user, 2 directories, service, DNS record
+  EXPECT_EQ(ledger->size(), 8u);  // role, database, user, 3 directories, service, DNS record
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
   ASSERT_EQ(served->routes.size(), 1u);
   EXPECT_EQ(served->routes[0].hosts, std::vector<std::string>{"acme.example.test"});
-  EXPECT_EQ(served->routes[0].upstream, "127.0.0.1:41000");
+  EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/sockets/acme/app.sock");
 }
 
 TEST_F(ControllerTest, PublishesAnAaaaRecordWhenAnIpv6AddressIsSet) {
@@ -259,7 +263,7 @@ TEST_F(ControllerTest, RetriesWhileTheClusterIsDownThenFinishes) {
 }
 
 TEST_F(ControllerTest, UnhealthyAppFailsCreateAndLeavesNothing) {
-  probe_.answer = [](int) { return 503; };
+  probe_.answer = [](const std::string&) { return 503; };
   Operation op = CreateAndWait("acme");
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("wait_healthy"), std::string::npos);
@@ -314,7 +318,7 @@ TEST_F(ControllerTest, SecretsListShowsNamesOnly) {
 TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
   CreateAndWait("acme");
   auto current = [&] { return std::filesystem::read_symlink(dir_ / "tenants/acme/app/current").string(); };
-  probe_.answer = [&](int) { return current().find("unhealthy") == std::string::npos ? 200 : 503; };
+  probe_.answer = [&](const std::string&) { return current().find("unhealthy") == std::string::npos ? 200 : 503; };
   auto ops = controller_->Upgrade({"acme"}, false, "2.0-unhealthy");
   ASSERT_TRUE(ops.ok());
   Operation op = Wait(ops->at(0));
@@ -406,7 +410,8 @@ TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPass
   CreateAndWait("acme", "1.2.0");
   Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
   std::string old_password = (*store_->GetSecrets("acme"))[kDbPasswordKey];
-  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", true)).state, OperationState::kSucceeded);
+  Operation deleted = Wait(*controller_->DeleteInstance("acme", true));
+  ASSERT_EQ(deleted.state, OperationState::kSucceeded) << deleted.error;
   std::string id = (*controller_->ListBackups("acme"))[0].id;
   archiver_.ClearCalls();
 

@@ -133,7 +133,7 @@ class FakeController : public Controller {
     r.uptime_s = r.up ? 3725 : 0;
     r.health_code = r.up ? 200 : 0;
     r.health_error = r.up ? "" : "connection refused";
-    r.url = "https://" + sub + "." + kZone + "/";
+    r.url = it->second.url;
     r.https_code = !https_error.empty() ? 0 : r.up ? 200 : 502;
     r.https_error = https_error;
     r.cert_issuer = wildcard_trusted ? kAcmeIssuer : kLocalCa;
@@ -433,7 +433,7 @@ class FakeController : public Controller {
     in.db_name = "md_" + sub;
     in.db_role = "md_" + sub;
     in.unix_user = "md-" + sub;
-    in.port = 20000 + static_cast<int>(instances_.size());
+    in.url = "https://" + sub + "." + kZone + "/";
     in.created_ms = kBaseMs;
     in.updated_ms = kBaseMs;
     return in;

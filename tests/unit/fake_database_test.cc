@@ -68,7 +68,7 @@ TEST(FakeDatabase, AddSchemaNeedsAnExistingDatabase) {
   ASSERT_TRUE(db.AddTable(kA, "d", "s", "t").ok());
   EXPECT_EQ(db.Schemas(kA, "d"), (std::vector<std::string>{"public", "s"}));
   EXPECT_EQ(db.Tables(kA, "d", "s"), std::vector<std::string>{"t"});
-  auto dropped = db.DropSchemasExceptPublic(kA, "d");
+  auto dropped = db.DropSchemasExceptPublic(kA, "r", "pw", "d");
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(*dropped, std::vector<std::string>{"s"});
 }

@@ -19,7 +19,7 @@ TemplateVars TenantVars() {
           {"app_dir", "/d/tenants/acme/app/1.47.0"},
           {"project_dir", "/d/tenants/acme/project"},
           {"tenant_dir", "/d/tenants/acme"},
-          {"port", "20001"},
+          {"socket", "/d/sockets/acme/app.sock"},
           {"database_url", "postgresql://t_acme:pw@127.0.0.1:5432/t_acme"},
           {"admin_password", "s3cret"},
           {"user", "md-acme"},
@@ -53,9 +53,9 @@ class TempDir {
 };
 
 TEST(RenderTemplate, ReplacesVariablesWithOrWithoutSpaces) {
-  auto r = RenderTemplate("{{tenant_dir}}/x:{{ port }}:{{  port}}", TenantVars());
+  auto r = RenderTemplate("{{tenant_dir}}/x:{{ subdomain }}:{{  subdomain}}", TenantVars());
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(*r, "/d/tenants/acme/x:20001:20001");
+  EXPECT_EQ(*r, "/d/tenants/acme/x:acme:acme");
 }
 
 TEST(RenderTemplate, LeavesTextWithoutVariablesAlone) {
@@ -72,16 +72,16 @@ TEST(RenderTemplate, RefusesUnknownVariableNamingIt) {
 }
 
 TEST(RenderTemplate, RefusesUnterminatedOrEmptyVariable) {
-  EXPECT_EQ(RenderTemplate("a {{port", TenantVars()).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(RenderTemplate("a {{socket", TenantVars()).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(RenderTemplate("a {{ }}", TenantVars()).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(RenderTemplate("a {{po-rt}}", TenantVars()).status().code(), Code::kInvalidArgument);
 }
 
 TEST(RenderTemplate, DoesNotExpandValuesRecursively) {
-  TemplateVars vars = {{"admin_password", "{{port}}"}, {"port", "1"}};
+  TemplateVars vars = {{"admin_password", "{{socket}}"}, {"socket", "1"}};
   auto r = RenderTemplate("pw={{admin_password}}", vars);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, "pw={{port}}");
+  EXPECT_EQ(*r, "pw={{socket}}");
 }
 
 TEST(RenderArgv, RendersEveryElementAndKeepsValuesAsOneArgument) {
@@ -93,7 +93,7 @@ TEST(RenderArgv, RendersEveryElementAndKeepsValuesAsOneArgument) {
 }
 
 TEST(RenderEnv, NamesTheKeyOfAFailingValue) {
-  auto r = RenderEnv({{"GOOD", "{{port}}"}, {"BAD", "{{missing}}"}}, TenantVars());
+  auto r = RenderEnv({{"GOOD", "{{socket}}"}, {"BAD", "{{missing}}"}}, TenantVars());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("BAD"), std::string::npos);
   EXPECT_NE(r.status().message().find("missing"), std::string::npos);
@@ -192,7 +192,7 @@ TEST(DemoProfile, InstallsTheDemoBinaryAndPassesItsSettings) {
                   "/d/tenants/acme/app/2.0.0/bin/meltanodata-demo"}));
   EXPECT_EQ(*RenderArgv(p->start, vars), (Argv{"/d/tenants/acme/app/current/bin/meltanodata-demo"}));
   EXPECT_EQ(*RenderEnv(p->environment, vars),
-            (EnvMap{{"PORT", "20001"}, {"MELTANO_PROJECT_ROOT", "/d/tenants/acme/project"}}));
+            (EnvMap{{"SOCKET", "/d/sockets/acme/app.sock"}, {"MELTANO_PROJECT_ROOT", "/d/tenants/acme/project"}}));
   EXPECT_EQ(*RenderEnv(p->secret_environment, vars),
             (EnvMap{{"DATABASE_URL", "postgresql://t_acme:pw@127.0.0.1:5432/t_acme"}, {"ADMIN_PASSWORD", "s3cret"}}));
   EXPECT_EQ(p->upgrade, UpgradeMode::kRestart);
@@ -220,14 +220,17 @@ TEST(MeltanoProfile, RendersTheCommandsOfTheDesignFacts) {
   EXPECT_EQ(init[1], (Argv{venv + "/bin/meltano", "init", ".meltano-init", "--no_usage_stats"}));
   EXPECT_EQ(init[2], (Argv{"cp", "-a", ".meltano-init/.", "."}));
   EXPECT_EQ(init[3], (Argv{"rm", "-rf", ".meltano-init"}));
-  EXPECT_EQ(init[4], (Argv{venv + "/bin/meltano", "user", "add", "admin", "s3cret", "--role", "admin"}));
+  // The admin password reaches `user add` through the environment only.
+  ASSERT_EQ(init[4].size(), 3u);
+  EXPECT_EQ(init[4][0], venv + "/bin/python");
+  EXPECT_NE(init[4][2].find("os.environ['ADMIN_PASSWORD']"), std::string::npos);
+  for (const auto& argv : init)
+    for (const auto& arg : argv) EXPECT_EQ(arg.find("s3cret"), std::string::npos) << arg;
 
   EXPECT_EQ(*RenderArgv(p->start, vars), (Argv{"/d/tenants/acme/app/current/venv/bin/meltano", "ui"}));
 
   EnvMap env = *RenderEnv(p->environment, vars);
-  EXPECT_EQ(env["MELTANO_UI_BIND_HOST"], "127.0.0.1");
-  EXPECT_EQ(env["MELTANO_UI_BIND_PORT"], "20001");
-  EXPECT_EQ(env["MELTANO_UI_FORWARDED_ALLOW_IPS"], "127.0.0.1");
+  EXPECT_EQ(env["GUNICORN_CMD_ARGS"], "--bind unix:/d/sockets/acme/app.sock");
   EXPECT_EQ(env["MELTANO_PROJECT_ROOT"], "/d/tenants/acme/project");
   EXPECT_EQ(env.count("MELTANO_UI_SERVER_NAME"), 0u);
   EXPECT_EQ(env["PATH"].rfind("/d/tenants/acme/app/current/venv/bin:", 0), 0u);
@@ -235,7 +238,8 @@ TEST(MeltanoProfile, RendersTheCommandsOfTheDesignFacts) {
   EnvMap secrets = *RenderEnv(p->secret_environment, vars);
   EXPECT_EQ(secrets, (EnvMap{{"MELTANO_DATABASE_URI", "postgresql://t_acme:pw@127.0.0.1:5432/t_acme"},
                              {"MELTANO_UI_SECRET_KEY", "key123"},
-                             {"MELTANO_UI_PASSWORD_SALT", "salt456"}}));
+                             {"MELTANO_UI_PASSWORD_SALT", "salt456"},
+                             {"ADMIN_PASSWORD", "s3cret"}}));
   // No secret leaks into the non-secret environment or the commands run as root.
   for (const auto& [key, value] : env) EXPECT_EQ(value.find("s3cret"), std::string::npos) << key;
   for (const auto& argv : install)

@@ -68,13 +68,13 @@ struct PgTarget {
   SecretScrubber scrub;
 };
 
-Result<PgTarget> TargetFor(const std::string& admin_url, const std::string& db_name, int connect_timeout_s) {
+Result<PgTarget> TargetFor(const std::string& db_url, const std::string& db_name, int connect_timeout_s) {
   if (db_name.empty()) return InvalidArgument("no database name");
   char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(admin_url.c_str(), &err);
+  PQconninfoOption* opts = PQconninfoParse(db_url.c_str(), &err);
   // The parser's message may quote a part of the URL, password included.
   if (err != nullptr) PQfreemem(err);
-  if (opts == nullptr) return InvalidArgument("admin URL is not a valid PostgreSQL connection URI");
+  if (opts == nullptr) return InvalidArgument("database URL is not a valid PostgreSQL connection URI");
   std::map<std::string, std::string> kv;
   for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
     if (o->val != nullptr && o->val[0] != '\0') kv[o->keyword] = o->val;
@@ -368,7 +368,7 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
   BackupManifest m = ManifestFor(src, dir, NowMs());
 
   // 1. The database.
-  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(src.admin_url, src.db_name, options_.connect_timeout_s));
+  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(src.db_url, src.db_name, options_.connect_timeout_s));
   const std::string dump = Join(dir, kBackupDumpFile);
   MD_RETURN_IF_ERROR(RunPgTool("pg_dump",
                                {bin + "/pg_dump", "--format=custom", "--no-password",
@@ -476,13 +476,13 @@ Result<BackupManifest> PgArchiver::Verify(const std::string& dir) {
   return m;
 }
 
-Status PgArchiver::RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+Status PgArchiver::RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                                    const std::string& dir) {
   if (role.empty()) return InvalidArgument("no role to restore as");
   auto m = Verify(dir);
   if (!m.ok()) return m.status().WithContext("backup " + dir);
   MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
-  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(admin_url, db_name, options_.connect_timeout_s));
+  MD_ASSIGN_OR_RETURN(PgTarget target, TargetFor(db_url, db_name, options_.connect_timeout_s));
   // As the superuser, but SET ROLE to the tenant: what is created is the
   // tenant's, and nothing the tenant could not do itself is done. One
   // transaction: a failed restore leaves the database as it was.

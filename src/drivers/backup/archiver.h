@@ -23,10 +23,12 @@ inline constexpr const char* kBackupDumpFile = "db.dump";
 inline constexpr const char* kBackupArchiveFile = "project.tar.gz";
 inline constexpr const char* kBackupManifestFile = "manifest.json";
 
-// What to back up. `admin_url` (a superuser's libpq URI) holds a password:
-// it never reaches a command line, a log or an error.
+// What to back up. `db_url` is a libpq URI of a role that owns the database
+// (the tenant's own, so nothing the tenant defined there runs with more
+// rights); it holds a password, which never reaches a command line, a log or
+// an error.
 struct BackupSource {
-  std::string admin_url;
+  std::string db_url;
   std::string db_name;
   std::string project_dir;  // empty or absent on disk: the backup has no archive
   // Metadata, recorded as given.
@@ -98,7 +100,7 @@ class Archiver {
   // `db_name` (the role `role` must exist), in one transaction, as `role`:
   // objects of the dump are dropped first (--clean --if-exists), and every
   // restored object is owned by `role`. Others are left alone.
-  virtual Status RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+  virtual Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                                  const std::string& dir) = 0;
 
   // Verifies the backup, then replaces the contents of `project_dir` (created
@@ -141,7 +143,7 @@ class PgArchiver final : public Archiver {
 
   Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) override;
   Result<BackupManifest> Verify(const std::string& dir) override;
-  Status RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+  Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
   using Archiver::RestoreFiles;
   Status RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) override;

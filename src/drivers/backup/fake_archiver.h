@@ -20,7 +20,7 @@ class FakeArchiver final : public Archiver {
 
   Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) override;
   Result<BackupManifest> Verify(const std::string& dir) override;
-  Status RestoreDatabase(const std::string& admin_url, const std::string& db_name, const std::string& role,
+  Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
   using Archiver::RestoreFiles;
   Status RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) override;

@@ -80,16 +80,32 @@ Status FakeDatabase::EnsureDatabase(const std::string& admin_url, const std::str
   MD_RETURN_IF_ERROR(CheckName("database", db));
   MD_RETURN_IF_ERROR(CheckPassword(password));
   MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "EnsureDatabase " + role + " " + db));
-  if (!c->roles.count(role) && role.rfind("pg_", 0) == 0) {
-    return Internal("create role " + role + ": role name \"" + role + "\" is reserved (SQLSTATE 42939)");
-  }
-  c->roles[role] = password;
+  MD_RETURN_IF_ERROR(EnsureRoleIn(*c, role, password));
   auto [it, inserted] = c->dbs.try_emplace(db);
   Db& d = it->second;
   if (inserted) d.schemas["public"];
   d.owner = role;
   d.public_connect = false;
   d.connect.insert(role);
+  return Status::Ok();
+}
+
+Status FakeDatabase::EnsureRole(const std::string& admin_url, const std::string& role, const std::string& password) {
+  std::lock_guard lock(mu_);
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
+  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "EnsureRole " + role));
+  return EnsureRoleIn(*c, role, password);
+}
+
+Status FakeDatabase::EnsureRoleIn(Cluster& c, const std::string& role, const std::string& password) {
+  if (!c.roles.count(role) && role.rfind("pg_", 0) == 0) {
+    return Internal("create role " + role + ": role name \"" + role + "\" is reserved (SQLSTATE 42939)");
+  }
+  c.roles[role] = password;
+  for (const char* shared : {"postgres", "template0", "template1"}) {
+    if (auto it = c.dbs.find(shared); it != c.dbs.end()) it->second.public_connect = false;
+  }
   return Status::Ok();
 }
 
@@ -111,12 +127,19 @@ Status FakeDatabase::DropDatabase(const std::string& admin_url, const std::strin
 }
 
 Result<std::vector<std::string>> FakeDatabase::DropSchemasExceptPublic(const std::string& admin_url,
+                                                                       const std::string& role,
+                                                                       const std::string& password,
                                                                        const std::string& db) {
   std::lock_guard lock(mu_);
+  MD_RETURN_IF_ERROR(CheckName("role", role));
   MD_RETURN_IF_ERROR(CheckName("database", db));
-  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "DropSchemasExceptPublic " + db));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
+  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "DropSchemasExceptPublic " + role + " " + db));
   auto it = c->dbs.find(db);
   if (it == c->dbs.end()) return NotFound("database " + db + " does not exist");
+  MD_RETURN_IF_ERROR(EnsureRoleIn(*c, role, password));
+  // As the tenant: it may drop only what its own database holds.
+  if (it->second.owner != role) return Internal("drop schema: must be owner of database " + db + " (SQLSTATE 42501)");
   std::vector<std::string> dropped;
   for (auto s = it->second.schemas.begin(); s != it->second.schemas.end();) {
     if (IsKeptSchema(s->first)) {

@@ -22,7 +22,9 @@ class FakeDatabase final : public Database {
   Status EnsureDatabase(const std::string& admin_url, const std::string& role, const std::string& password,
                         const std::string& db) override;
   Status DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) override;
-  Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url,
+  Status EnsureRole(const std::string& admin_url, const std::string& role, const std::string& password) override;
+  Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url, const std::string& role,
+                                                           const std::string& password,
                                                            const std::string& db) override;
   Result<std::vector<std::string>> ListDatabases(const std::string& admin_url, const std::string& prefix) override;
   Result<std::vector<std::string>> ListRoles(const std::string& admin_url, const std::string& prefix) override;
@@ -67,6 +69,8 @@ class FakeDatabase final : public Database {
     std::map<std::string, Db> dbs;
   };
 
+  // The role half of EnsureDatabase, on a cluster already entered.
+  static Status EnsureRoleIn(Cluster& c, const std::string& role, const std::string& password);
   // Records the call and applies the fault switches; the cluster if it is up.
   Result<Cluster*> Enter(const std::string& admin_url, const std::string& call);
 

@@ -25,6 +25,8 @@ struct LibpqFreer {
   void operator()(void* p) const { PQfreemem(p); }
 };
 using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
+// libpq keywords and values, in the order they are applied.
+using Conninfo = std::vector<std::pair<std::string, std::string>>;
 using ResultPtr = std::unique_ptr<PGresult, ResultClearer>;
 using database_names::CheckName;
 using database_names::CheckPassword;
@@ -59,15 +61,16 @@ void IgnoreNotice(void*, const char*) {}
 // One admin connection. Every error it returns is scrubbed of the secrets.
 class Session {
  public:
-  static Result<Session> Open(const std::string& admin_url, const std::optional<std::string>& dbname,
-                              const PostgresDatabaseOptions& options, SecretScrubber scrub) {
+  // Connects with `url`, then the keywords of `overrides` in order (a later
+  // keyword wins over the URL's, e.g. another dbname, user or options).
+  static Result<Session> Open(const std::string& url, const Conninfo& overrides, const PostgresDatabaseOptions& options,
+                              SecretScrubber scrub) {
     std::string timeout = std::to_string(options.connect_timeout_s);
     std::vector<const char*> keys = {"connect_timeout", "fallback_application_name", "dbname"};
-    std::vector<const char*> values = {timeout.c_str(), "meltanodata", admin_url.c_str()};
-    if (dbname) {
-      // Only the first dbname is expanded as a URI; this one is a plain name.
-      keys.push_back("dbname");
-      values.push_back(dbname->c_str());
+    std::vector<const char*> values = {timeout.c_str(), "meltanodata", url.c_str()};
+    for (const auto& [key, value] : overrides) {
+      keys.push_back(key.c_str());
+      values.push_back(value.c_str());
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
@@ -168,9 +171,22 @@ SecretScrubber ScrubberFor(const std::string& admin_url, const std::string& extr
   return scrub;
 }
 
+// An admin (superuser) session. Its search_path is pinned to the system
+// catalog in the startup packet, which outranks a tenant's ALTER DATABASE or
+// ALTER ROLE ... SET search_path, and every call below is schema-qualified
+// too: no function or operator a tenant defines can run with its privileges.
 Result<Session> OpenAdmin(const std::string& admin_url, const PostgresDatabaseOptions& options,
                           const std::string& extra_secret = "") {
-  return Session::Open(admin_url, std::nullopt, options, ScrubberFor(admin_url, extra_secret));
+  return Session::Open(admin_url, {{"options", "-c search_path=pg_catalog,pg_temp"}}, options,
+                       ScrubberFor(admin_url, extra_secret));
+}
+
+// A session of the tenant's own role in its own database: whatever the
+// tenant defined there runs with the tenant's privileges only.
+Result<Session> OpenAsTenant(const std::string& admin_url, const std::string& role, const std::string& password,
+                             const std::string& db, const PostgresDatabaseOptions& options) {
+  return Session::Open(admin_url, {{"user", role}, {"password", password}, {"dbname", db}}, options,
+                       ScrubberFor(admin_url, password));
 }
 
 Result<bool> HasRow(Session& s, const std::string& what, const std::string& sql, const std::string& param) {
@@ -178,9 +194,22 @@ Result<bool> HasRow(Session& s, const std::string& what, const std::string& sql,
   return !rows.empty();
 }
 
-constexpr const char* kRoleExistsSql = "SELECT 1 FROM pg_roles WHERE rolname = $1";
+constexpr const char* kRoleExistsSql = "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) $1";
+constexpr const char* kDatabaseExistsSql =
+    "SELECT 1 FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) $1";
 constexpr const char* kDatabaseOwnerSql =
-    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1";
+    "SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) $1";
+// The roles `$1` is a member of.
+constexpr const char* kMembershipsSql =
+    "SELECT g.rolname FROM pg_catalog.pg_auth_members m "
+    "JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) m.roleid "
+    "JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) m.member "
+    "WHERE r.rolname OPERATOR(pg_catalog.=) $1 ORDER BY 1";
+// The cluster's shared databases that PUBLIC may still connect to.
+constexpr const char* kOpenSharedDatabasesSql =
+    "SELECT datname FROM pg_catalog.pg_database "
+    "WHERE (datistemplate OR datname OPERATOR(pg_catalog.=) 'postgres') AND datallowconn "
+    "AND pg_catalog.has_database_privilege('public', oid, 'CONNECT') ORDER BY 1";
 
 std::vector<std::string> SplitComma(const std::string& s) {
   std::vector<std::string> out;
@@ -192,6 +221,42 @@ std::vector<std::string> SplitComma(const std::string& s) {
     start = comma + 1;
   }
   return out;
+}
+
+// Makes `role` a plain login role with `password` and nothing more: whatever
+// it was (adopted, recreated, or altered behind our back), it ends with no
+// superuser, database, role, replication or RLS-bypass rights, no inherited
+// memberships and a connection limit; and PUBLIC (hence every tenant) may no
+// longer connect to the cluster's postgres and template databases.
+Status EnsureTenantRole(Session& s, const std::string& role, const std::string& password, int connection_limit) {
+  MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
+  // The server only ever sees the verifier, so the password cannot end up
+  // in its log (log_statement, log_min_error_statement).
+  MD_ASSIGN_OR_RETURN(std::string verifier, s.EncryptPassword(role, password));
+  MD_ASSIGN_OR_RETURN(std::string verifier_lit, s.Literal(verifier));
+  std::string attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT"
+                           " CONNECTION LIMIT " + std::to_string(connection_limit) + " PASSWORD " + verifier_lit;
+
+  MD_ASSIGN_OR_RETURN(bool role_exists, HasRow(s, "look up role " + role, kRoleExistsSql, role));
+  if (!role_exists) {
+    std::string sqlstate;
+    Status st = s.Exec("create role " + role, "CREATE ROLE " + role_id + attributes, &sqlstate);
+    if (sqlstate == "42710") role_exists = true;  // created concurrently
+    else MD_RETURN_IF_ERROR(st);
+  }
+  if (role_exists) MD_RETURN_IF_ERROR(s.Exec("alter role " + role, "ALTER ROLE " + role_id + " WITH" + attributes));
+
+  MD_ASSIGN_OR_RETURN(std::vector<std::string> groups, s.Column("list memberships of " + role, kMembershipsSql, {role}));
+  for (const auto& group : groups) {
+    MD_ASSIGN_OR_RETURN(std::string group_id, s.Ident(group));
+    MD_RETURN_IF_ERROR(s.Exec("revoke " + group + " from " + role, "REVOKE " + group_id + " FROM " + role_id));
+  }
+  MD_ASSIGN_OR_RETURN(std::vector<std::string> open, s.Column("list shared databases", kOpenSharedDatabasesSql, {}));
+  for (const auto& db : open) {
+    MD_ASSIGN_OR_RETURN(std::string db_id, s.Ident(db));
+    MD_RETURN_IF_ERROR(s.Exec("revoke connect on database " + db, "REVOKE CONNECT ON DATABASE " + db_id + " FROM PUBLIC"));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -211,22 +276,7 @@ Status PostgresDatabase::EnsureDatabase(const std::string& admin_url, const std:
   MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_, password));
   MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
   MD_ASSIGN_OR_RETURN(std::string db_id, s.Ident(db));
-  // The server only ever sees the verifier, so the password cannot end up
-  // in its log (log_statement, log_min_error_statement).
-  MD_ASSIGN_OR_RETURN(std::string verifier, s.EncryptPassword(role, password));
-  MD_ASSIGN_OR_RETURN(std::string verifier_lit, s.Literal(verifier));
-
-  MD_ASSIGN_OR_RETURN(bool role_exists, HasRow(s, "look up role " + role, kRoleExistsSql, role));
-  if (!role_exists) {
-    std::string sqlstate;
-    Status st = s.Exec("create role " + role, "CREATE ROLE " + role_id + " LOGIN PASSWORD " + verifier_lit, &sqlstate);
-    if (sqlstate == "42710") role_exists = true;  // created concurrently
-    else MD_RETURN_IF_ERROR(st);
-  }
-  if (role_exists) {
-    MD_RETURN_IF_ERROR(
-        s.Exec("alter role " + role, "ALTER ROLE " + role_id + " WITH LOGIN PASSWORD " + verifier_lit));
-  }
+  MD_RETURN_IF_ERROR(EnsureTenantRole(s, role, password, options_.role_connection_limit));
 
   MD_ASSIGN_OR_RETURN(std::vector<std::string> owner, s.Column("look up database " + db, kDatabaseOwnerSql, {db}));
   if (owner.empty()) {
@@ -249,6 +299,14 @@ Status PostgresDatabase::EnsureDatabase(const std::string& admin_url, const std:
   return Status::Ok();
 }
 
+Status PostgresDatabase::EnsureRole(const std::string& admin_url, const std::string& role,
+                                    const std::string& password) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_, password));
+  return EnsureTenantRole(s, role, password, options_.role_connection_limit);
+}
+
 Status PostgresDatabase::DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) {
   MD_RETURN_IF_ERROR(CheckName("role", role));
   MD_RETURN_IF_ERROR(CheckName("database", db));
@@ -261,20 +319,27 @@ Status PostgresDatabase::DropDatabase(const std::string& admin_url, const std::s
 }
 
 Result<std::vector<std::string>> PostgresDatabase::DropSchemasExceptPublic(const std::string& admin_url,
+                                                                           const std::string& role,
+                                                                           const std::string& password,
                                                                            const std::string& db) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
   MD_RETURN_IF_ERROR(CheckName("database", db));
+  MD_RETURN_IF_ERROR(CheckPassword(password));
   {
-    MD_ASSIGN_OR_RETURN(Session admin, OpenAdmin(admin_url, options_));
-    MD_ASSIGN_OR_RETURN(bool exists,
-                        HasRow(admin, "look up database " + db, "SELECT 1 FROM pg_database WHERE datname = $1", db));
+    MD_ASSIGN_OR_RETURN(Session admin, OpenAdmin(admin_url, options_, password));
+    MD_ASSIGN_OR_RETURN(bool exists, HasRow(admin, "look up database " + db, kDatabaseExistsSql, db));
     if (!exists) return NotFound("database " + db + " does not exist");
+    // The tenant may have changed its own password: the login below needs ours.
+    MD_RETURN_IF_ERROR(EnsureTenantRole(admin, role, password, options_.role_connection_limit));
   }
-  MD_ASSIGN_OR_RETURN(Session s, Session::Open(admin_url, db, options_, ScrubberFor(admin_url)));
+  // The wipe itself runs as the tenant, in the tenant's database.
+  MD_ASSIGN_OR_RETURN(Session s, OpenAsTenant(admin_url, role, password, db, options_));
   // pg_* is reserved for the system (pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N).
   MD_ASSIGN_OR_RETURN(std::vector<std::string> schemas,
                       s.Column("list schemas of " + db,
-                               "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
-                               "AND NOT starts_with(nspname::text, 'pg_') ORDER BY nspname",
+                               "SELECT nspname FROM pg_catalog.pg_namespace "
+                               "WHERE nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['public', 'information_schema']) "
+                               "AND NOT pg_catalog.starts_with(nspname::pg_catalog.text, 'pg_') ORDER BY 1",
                                {}));
   // One statement a schema: a retry after a failure finds only what is left.
   for (const auto& schema : schemas) {
@@ -288,12 +353,14 @@ Result<std::vector<std::string>> PostgresDatabase::ListDatabases(const std::stri
                                                                  const std::string& prefix) {
   MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
   return s.Column("list databases",
-                  "SELECT datname FROM pg_database WHERE starts_with(datname::text, $1) ORDER BY datname", {prefix});
+                  "SELECT datname FROM pg_catalog.pg_database WHERE pg_catalog.starts_with(datname::pg_catalog.text, $1) "
+                  "ORDER BY 1", {prefix});
 }
 
 Result<std::vector<std::string>> PostgresDatabase::ListRoles(const std::string& admin_url, const std::string& prefix) {
   MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
-  return s.Column("list roles", "SELECT rolname FROM pg_roles WHERE starts_with(rolname::text, $1) ORDER BY rolname",
+  return s.Column("list roles", "SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.starts_with(rolname::pg_catalog.text, $1) "
+                  "ORDER BY 1",
                   {prefix});
 }
 
@@ -301,7 +368,7 @@ bool PostgresDatabase::DatabaseExists(const std::string& admin_url, const std::s
   if (!CheckName("database", db).ok()) return false;
   auto s = OpenAdmin(admin_url, options_);
   if (!s.ok()) return false;
-  auto found = HasRow(*s, "look up database", "SELECT 1 FROM pg_database WHERE datname = $1", db);
+  auto found = HasRow(*s, "look up database", kDatabaseExistsSql, db);
   return found.ok() && *found;
 }
 

@@ -14,6 +14,7 @@ namespace md {
 struct PostgresDatabaseOptions {
   int connect_timeout_s = 5;   // libpq connect_timeout unless the admin URL sets one
   int lock_timeout_ms = 30000; // a DDL statement waiting longer is Unavailable
+  int role_connection_limit = 20;  // each tenant role's CONNECTION LIMIT
 };
 
 class PostgresDatabase final : public Database {
@@ -24,7 +25,9 @@ class PostgresDatabase final : public Database {
   Status EnsureDatabase(const std::string& admin_url, const std::string& role, const std::string& password,
                         const std::string& db) override;
   Status DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) override;
-  Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url,
+  Status EnsureRole(const std::string& admin_url, const std::string& role, const std::string& password) override;
+  Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url, const std::string& role,
+                                                           const std::string& password,
                                                            const std::string& db) override;
   Result<std::vector<std::string>> ListDatabases(const std::string& admin_url, const std::string& prefix) override;
   Result<std::vector<std::string>> ListRoles(const std::string& admin_url, const std::string& prefix) override;

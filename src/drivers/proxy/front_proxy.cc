@@ -19,16 +19,17 @@ bool IsLdhLabel(std::string_view label) {
          AllOf(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
 }
 
-// "127.0.0.1:PORT" or "[::1]:PORT", PORT 1-65535 without leading zeros.
-bool IsLoopbackUpstream(std::string_view upstream) {
-  for (std::string_view prefix : {"127.0.0.1:", "[::1]:"}) {
-    if (!upstream.starts_with(prefix)) continue;
-    std::string_view port = upstream.substr(prefix.size());
-    if (port.empty() || port.size() > 5 || port[0] == '0') return false;
-    if (!AllOf(port, [](char c) { return c >= '0' && c <= '9'; })) return false;
-    return std::stoi(std::string(port)) <= 65535;
+// "unix/" + an absolute socket path of [A-Za-z0-9._/-] without "..", short
+// enough for sockaddr_un (Caddy's dial address of a unix socket).
+bool IsUnixUpstream(std::string_view upstream) {
+  constexpr std::string_view kPrefix = "unix/";
+  constexpr size_t kMaxSocketPath = 107;
+  if (!upstream.starts_with(kPrefix)) return false;
+  std::string_view path = upstream.substr(kPrefix.size());
+  if (path.size() < 2 || path.size() > kMaxSocketPath || path[0] != '/' || path.find("..") != std::string_view::npos) {
+    return false;
   }
-  return false;
+  return AllOf(path, [](char c) { return IsBase64Url(c) || c == '.' || c == '/'; });
 }
 
 bool IsPemBlock(const std::string& pem) {
@@ -79,8 +80,8 @@ Status ValidateProxyConfig(const ProxyConfig& config) {
       MD_RETURN_IF_ERROR(ValidateProxyHost(host, true));
       if (!hosts.insert(host).second) return InvalidArgument("host " + host + " is routed twice");
     }
-    if (!IsLoopbackUpstream(route.upstream)) {
-      return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' is not 127.0.0.1:PORT or [::1]:PORT");
+    if (!IsUnixUpstream(route.upstream)) {
+      return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' is not unix/ and a plain absolute path");
     }
   }
   for (size_t i = 0; i < config.certificates.size(); ++i) {

@@ -16,7 +16,7 @@ struct ProxyRoute {
   // Lower-case LDH names of at least two labels; "*.example.com" covers one
   // label. An exact name wins over a wildcard that also matches.
   std::vector<std::string> hosts;
-  std::string upstream;  // "127.0.0.1:PORT" or "[::1]:PORT"
+  std::string upstream;  // "unix/" + the app's socket path
   bool operator==(const ProxyRoute&) const = default;
 };
 
