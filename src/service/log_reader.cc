@@ -17,7 +17,7 @@ struct Position {
   uint64_t ino = 0;
 };
 
-// "OFFSET@INO,OFFSET@INO,…"; a bare OFFSET (no inode) is accepted too.
+// "OFFSET_INO,OFFSET_INO,…" (characters the API lets through); a bare OFFSET is accepted too.
 std::vector<Position> ParseCursor(const std::string& cursor, size_t n) {
   std::vector<Position> positions(n);
   std::stringstream ss(cursor);
@@ -25,7 +25,7 @@ std::vector<Position> ParseCursor(const std::string& cursor, size_t n) {
   for (size_t i = 0; i < n && std::getline(ss, part, ','); ++i) {
     try {
       positions[i].offset = std::stoll(part);
-      size_t at = part.find('@');
+      size_t at = part.find('_');
       if (at != std::string::npos) positions[i].ino = std::stoull(part.substr(at + 1));
     } catch (...) {
       positions[i] = Position{};
@@ -84,7 +84,7 @@ Result<LogChunk> ReadLogFiles(TenantFs& files, const std::vector<LogSource>& sou
     }
     if (!following && !text.empty() && text.back() != '\n') text += '\n';
     chunk.text += text;
-    chunk.cursor += (i ? "," : "") + std::to_string(next.offset) + "@" + std::to_string(next.ino);
+    chunk.cursor += (i ? "," : "") + std::to_string(next.offset) + "_" + std::to_string(next.ino);
   }
   return chunk;
 }
