@@ -1,6 +1,8 @@
 #pragma once
-// Small file-system helpers with explicit owners and modes, so that no file
-// of a tenant is ever left with whatever umask or owner happened to apply.
+// Small file-system helpers with explicit owners and modes, for paths the
+// controller alone can write (its data dir, services, app installs). They
+// follow symlinks: anything beneath a dir a tenant can write goes through
+// drivers/tenant_fs instead.
 
 #include <sys/types.h>
 

@@ -16,6 +16,7 @@
 #include "drivers/database/postgres_database.h"
 #include "drivers/host/linux_host.h"
 #include "drivers/supervisor/s6_supervisor.h"
+#include "drivers/tenant_fs/linux_tenant_fs.h"
 #include "main/backup_pruner.h"
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
@@ -123,6 +124,7 @@ int RunServe(int argc, char** argv) {
   PostgresDatabase database({.role_connection_limit = config.db_connection_limit});
   LinuxHost host;
   PgArchiver archiver;
+  LinuxTenantFs tenant_fs;
   ProfileCatalog profiles(config.profiles_dir);
   UnixHealthProbe probe;
   ServiceDeps deps{.store = **store,
@@ -130,6 +132,7 @@ int RunServe(int argc, char** argv) {
                    .host = host,
                    .supervisor = supervisor,
                    .archiver = archiver,
+                   .tenant_fs = tenant_fs,
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),

@@ -165,7 +165,7 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
 Result<LogChunk> ControllerImpl::ReadLogs(const std::string& sub, int lines, const std::string& cursor) {
   MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
   if (lines < 1 || lines > 100000) return InvalidArgument("--lines must be a number from 1 to 100000");
-  return ReadLogFiles(steps_.LogSources(sub), lines, cursor);
+  return steps_.ReadLogs(sub, lines, cursor);
 }
 
 Result<std::vector<Operation>> ControllerImpl::Upgrade(const std::vector<std::string>& subs, bool all,

@@ -8,6 +8,7 @@
 #include "drivers/database/database.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
+#include "drivers/tenant_fs/tenant_fs.h"
 #include "profile/profile.h"
 #include "service/health_probe.h"
 #include "service/layout.h"
@@ -21,6 +22,7 @@ struct ServiceDeps {
   Host& host;
   Supervisor& supervisor;
   Archiver& archiver;
+  TenantFs& tenant_fs;  // every file beneath a directory a tenant can write
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;

@@ -1,9 +1,7 @@
 #include "service/doctor.h"
 
 #include <algorithm>
-#include <filesystem>
 
-#include "core/files.h"
 #include "service/plans.h"
 
 namespace md {
@@ -11,20 +9,6 @@ namespace {
 
 constexpr auto kRepairTimeout = std::chrono::seconds(120);
 constexpr const char* kUnowned = "no instance owns it";
-
-// Whether the files in `dir` are exactly `desired` (name -> content).
-bool SecretsMatch(const std::string& dir, const EnvMap& desired) {
-  std::error_code ec;
-  size_t count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    ++count;
-    auto it = desired.find(entry.path().filename().string());
-    if (it == desired.end()) return false;
-    auto content = ReadFile(entry.path().string());
-    if (!content.ok() || *content != it->second) return false;
-  }
-  return !ec && count == desired.size();
-}
 
 bool Settled(const Instance& inst) {
   return inst.status == InstanceStatus::kRunning || inst.status == InstanceStatus::kStopped ||
@@ -60,10 +44,11 @@ bool Doctor::RunRepair(const std::string& kind, const std::string& sub) {
 void Doctor::CheckDrift(const Instance& inst, bool fix, std::vector<DoctorFinding>* out) {
   const std::string& sub = inst.subdomain;
   auto want_env = steps_.DesiredEnvFile(sub);
-  auto have_env = ReadFile(d_.layout.env_file(sub));
+  auto have_env = steps_.ReadEnvFile(sub);
   if (want_env.ok() && (!have_env.ok() || *have_env != *want_env)) {
+    std::string why = have_env.status().code() == Code::kNotFound ? "missing" : have_env.status().message();
     DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = ".env",
-                    .detail = have_env.ok() ? "changed outside the controller" : "missing"};
+                    .detail = have_env.ok() ? "changed outside the controller" : why};
     if (fix) {
       f.fixed = RunRepair(op_kind::kFlags, sub);
       f.detail += f.fixed ? "; rewritten and reloaded" : "; repair failed";
@@ -71,7 +56,8 @@ void Doctor::CheckDrift(const Instance& inst, bool fix, std::vector<DoctorFindin
     out->push_back(f);
   }
   auto want_secrets = steps_.DesiredSecretFiles(sub);
-  if (want_secrets.ok() && !SecretsMatch(d_.layout.secrets_dir(sub), *want_secrets)) {
+  auto have_secrets = steps_.ReadSecretFiles(sub);
+  if (want_secrets.ok() && (!have_secrets.ok() || *have_secrets != *want_secrets)) {
     DoctorFinding f{.kind = "drift", .subdomain = sub, .resource = "secrets",
                     .detail = "secrets files differ from the desired state"};
     if (fix) {
@@ -88,7 +74,13 @@ Result<bool> Doctor::Exists(const Instance& inst, const LedgerEntry& e) {
     if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
     return user.ok();
   }
-  if (e.kind == "directory") return PathExists(e.ref);
+  if (e.kind == "directory") {
+    // Looked at from its root-owned parent, without following a link.
+    size_t slash = e.ref.rfind('/');
+    auto info = d_.tenant_fs.Stat(e.ref.substr(0, slash), e.ref.substr(slash + 1));
+    if (!info.ok() && info.status().code() != Code::kNotFound) return info.status();
+    return info.ok() && info->type == FileType::kDirectory;
+  }
   if (e.kind == "service") {
     auto svc = d_.supervisor.GetStatus(e.ref);
     if (!svc.ok() && svc.status().code() != Code::kNotFound) return svc.status();
@@ -151,12 +143,13 @@ void Doctor::CheckOrphans(const std::vector<Instance>& instances, bool fix, std:
       out->push_back(f);
     }
   }
-  for (const std::string& parent : {d_.layout.data_dir() + "/tenants", d_.layout.data_dir() + "/secrets"}) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
-      if (subs.count(entry.path().filename().string())) continue;
-      DoctorFinding f{.kind = "orphan", .resource = "directory " + entry.path().string(), .detail = kUnowned};
-      if (fix) f.fixed = RemoveTree(entry.path().string()).ok();
+  for (const std::string& root : d_.layout.per_tenant_roots()) {
+    auto entries = d_.tenant_fs.ListDirectory(root, "");
+    if (!entries.ok()) continue;
+    for (const DirEntry& entry : *entries) {
+      if (subs.count(entry.name)) continue;
+      DoctorFinding f{.kind = "orphan", .resource = "directory " + root + "/" + entry.name, .detail = kUnowned};
+      if (fix) f.fixed = d_.tenant_fs.RemoveTree(root, entry.name).ok();
       out->push_back(f);
     }
   }

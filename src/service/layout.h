@@ -4,6 +4,7 @@
 // dir and the instance; see DESIGN.md "One tenant on a host".
 
 #include <string>
+#include <vector>
 
 #include "core/types.h"
 
@@ -15,7 +16,13 @@ class Layout {
 
   const std::string& data_dir() const { return data_dir_; }
   std::string services_dir() const { return data_dir_ + "/services"; }
-  std::string tenant_dir(const std::string& sub) const { return data_dir_ + "/tenants/" + sub; }
+  // The parents of every tenant's dirs: root-owned, the trusted roots TenantFs walks from.
+  std::string tenants_root() const { return data_dir_ + "/tenants"; }
+  std::string secrets_root() const { return data_dir_ + "/secrets"; }
+  std::string sockets_root() const { return data_dir_ + "/sockets"; }
+  // The root-owned folders that hold one folder per tenant (named SUB).
+  std::vector<std::string> per_tenant_roots() const { return {tenants_root(), secrets_root(), sockets_root()}; }
+  std::string tenant_dir(const std::string& sub) const { return tenants_root() + "/" + sub; }
   std::string project_dir(const std::string& sub) const { return tenant_dir(sub) + "/project"; }
   std::string apps_dir(const std::string& sub) const { return tenant_dir(sub) + "/app"; }
   std::string app_dir(const std::string& sub, const std::string& version) const {
@@ -23,11 +30,12 @@ class Layout {
   }
   std::string current_link(const std::string& sub) const { return apps_dir(sub) + "/current"; }
   std::string logs_dir(const std::string& sub) const { return tenant_dir(sub) + "/logs"; }
-  std::string env_file(const std::string& sub) const { return project_dir(sub) + "/.env"; }
-  std::string secrets_dir(const std::string& sub) const { return data_dir_ + "/secrets/" + sub; }
+  std::string secrets_dir(const std::string& sub) const { return secrets_root() + "/" + sub; }
+  // The project's .env, beneath tenants_root().
+  static std::string EnvFileRel(const std::string& sub) { return sub + "/project/.env"; }
   // The app listens on a unix socket in a directory of its own that only its
   // tenant and the proxy can enter: no other local user can reach or squat it.
-  std::string socket_dir(const std::string& sub) const { return data_dir_ + "/sockets/" + sub; }
+  std::string socket_dir(const std::string& sub) const { return sockets_root() + "/" + sub; }
   std::string socket_path(const std::string& sub) const { return socket_dir(sub) + "/app.sock"; }
   // Backups outlive their instance: DATA/backups/SUB/ID/.
   std::string backups_root() const { return data_dir_ + "/backups"; }

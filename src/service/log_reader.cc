@@ -1,59 +1,37 @@
 #include "service/log_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <climits>
-#include <cstdlib>
-
 #include <deque>
 #include <sstream>
 
 namespace md {
 namespace {
 
-std::vector<long long> ParseCursor(const std::string& cursor, size_t n) {
-  std::vector<long long> offsets(n, -1);
+constexpr size_t kMaxChunk = 1 << 20;
+// However many lines are asked for, a tail reads no more than this.
+constexpr size_t kMaxTail = 8 << 20;
+
+// Where a source was read up to, and which file that was.
+struct Position {
+  int64_t offset = -1;
+  uint64_t ino = 0;
+};
+
+// "OFFSET_INO,OFFSET_INO,…" (characters the API lets through); a bare OFFSET is accepted too.
+std::vector<Position> ParseCursor(const std::string& cursor, size_t n) {
+  std::vector<Position> positions(n);
   std::stringstream ss(cursor);
   std::string part;
   for (size_t i = 0; i < n && std::getline(ss, part, ','); ++i) {
     try {
-      offsets[i] = std::stoll(part);
+      positions[i].offset = std::stoll(part);
+      size_t at = part.find('_');
+      if (at != std::string::npos) positions[i].ino = std::stoull(part.substr(at + 1));
     } catch (...) {
-      offsets[i] = -1;
+      positions[i] = Position{};
     }
   }
-  return offsets;
-}
-
-constexpr long long kMaxChunk = 1 << 20;
-
-// An open, read-only descriptor of `source`, or -1 if it is missing, not a
-// regular file, or resolves outside its root.
-int OpenConfined(const LogSource& source) {
-  char resolved_root[PATH_MAX];
-  char resolved[PATH_MAX];
-  if (!realpath(source.root.c_str(), resolved_root) || !realpath(source.path.c_str(), resolved)) return -1;
-  if (std::string(resolved).rfind(std::string(resolved_root) + "/", 0) != 0) return -1;
-  int fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return -1;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Bytes [offset, min(end, offset + kMaxChunk)) of the file.
-std::string ReadRange(int fd, long long offset, long long end) {
-  if (end <= offset) return "";
-  std::string text(static_cast<size_t>(std::min(end - offset, kMaxChunk)), '\0');
-  ssize_t n = pread(fd, text.data(), text.size(), offset);
-  text.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return text;
+  return positions;
 }
 
 std::string LastLines(const std::string& text, int lines) {
@@ -71,30 +49,42 @@ std::string LastLines(const std::string& text, int lines) {
 
 }  // namespace
 
-Result<LogChunk> ReadLogFiles(const std::vector<LogSource>& sources, int lines, const std::string& cursor) {
+Result<LogChunk> ReadLogFiles(TenantFs& files, const std::vector<LogSource>& sources, int lines,
+                              const std::string& cursor) {
   LogChunk chunk;
   bool following = !cursor.empty();
-  std::vector<long long> offsets = ParseCursor(cursor, sources.size());
+  std::vector<Position> positions = ParseCursor(cursor, sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
-    int fd = OpenConfined(sources[i]);
-    struct stat st {};
-    long long size = fd >= 0 && fstat(fd, &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+    const LogSource& source = sources[i];
     std::string text;
-    long long next = size;
+    Position next{0, 0};
     if (following) {
-      long long from = offsets[i] < 0 || offsets[i] > size ? 0 : offsets[i];
-      text = fd >= 0 ? ReadRange(fd, from, size) : "";
-      next = from + static_cast<long long>(text.size());
-    } else if (fd >= 0) {
+      // Where the last chunk stopped, unless the file shrank or was replaced
+      // since (rotated): then from its start.
+      const Position& at = positions[i];
+      auto slice = files.ReadSlice(source.root, source.rel, std::max<int64_t>(at.offset, 0), kMaxChunk);
+      if (slice.ok() && (at.offset < 0 || at.offset > slice->size || (at.ino != 0 && at.ino != slice->id.ino))) {
+        slice = files.ReadSlice(source.root, source.rel, 0, kMaxChunk);
+      }
+      if (slice.ok()) {
+        text = slice->data;
+        next = {slice->offset + static_cast<int64_t>(text.size()), slice->id.ino};
+      }
+    } else {
       // Enough of the end to hold `lines` lines of ordinary length.
-      long long from = std::max(0LL, size - static_cast<long long>(lines) * 1024 - 1024);
-      text = LastLines(ReadRange(fd, from, size), lines);
-      if (!text.empty()) text = "==> " + sources[i].label + " <==\n" + text;
+      size_t want = std::min(kMaxTail, static_cast<size_t>(lines) * 1024 + 1024);
+      auto slice = files.ReadSlice(source.root, source.rel, -1, want);
+      if (slice.ok()) {
+        text = LastLines(slice->data, lines);
+        next = {slice->size, slice->id.ino};
+      } else if (slice.status().code() != Code::kNotFound) {
+        text = "meltanodata: not shown: " + slice.status().message();
+      }
+      if (!text.empty()) text = "==> " + source.label + " <==\n" + text;
     }
-    if (fd >= 0) close(fd);
     if (!following && !text.empty() && text.back() != '\n') text += '\n';
     chunk.text += text;
-    chunk.cursor += (i ? "," : "") + std::to_string(next);
+    chunk.cursor += (i ? "," : "") + std::to_string(next.offset) + "_" + std::to_string(next.ino);
   }
   return chunk;
 }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include "core/clock.h"
@@ -27,6 +26,10 @@ constexpr mode_t kSocketDir = 0700;
 constexpr mode_t kEnvFile = 0640;
 constexpr mode_t kSecretFile = 0600;
 constexpr const char* kInstalledMarker = ".installed";
+// Caps on what is read of a tenant's files: a pid, the .env, one secret.
+constexpr size_t kMaxPidBytes = 32;
+constexpr size_t kMaxEnvBytes = 1 << 20;
+constexpr size_t kMaxSecretBytes = 1 << 20;
 constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
 
 }  // namespace
@@ -110,12 +113,15 @@ Status TenantSteps::CreateFiles(const std::string& sub) {
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.tenant_dir(sub)}).status());
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.secrets_dir(sub)}).status());
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.socket_dir(sub)}).status());
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.tenant_dir(sub), kRootDir));
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.project_dir(sub), kTenantDir, tenant));
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.apps_dir(sub), kRootDir));
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.logs_dir(sub), kTenantDir, tenant));
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.socket_dir(sub), kSocketDir, tenant));
-  return EnsureDirectory(d_.layout.secrets_dir(sub), kSecretsDir, tenant);
+  const std::string tenants = d_.layout.tenants_root();
+  for (const std::string& root : d_.layout.per_tenant_roots()) MD_RETURN_IF_ERROR(EnsureDirectory(root, kRootDir));
+  // Beneath the roots, a re-run may meet what a tenant planted: nothing is followed.
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub, kRootDir, {}));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/project", kTenantDir, tenant));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/app", kRootDir, {}));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/logs", kTenantDir, tenant));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
+  return d_.tenant_fs.EnsureDirectory(d_.layout.secrets_root(), sub, kSecretsDir, tenant);
 }
 
 Status TenantSteps::InstallVersion(const std::string& sub, const std::string& version) {
@@ -202,22 +208,37 @@ Status TenantSteps::WriteFlags(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
   MD_ASSIGN_OR_RETURN(std::string text, DesiredEnvFile(sub));
-  return WriteFileAtomic(d_.layout.env_file(sub), text, kEnvFile, {user.uid, user.gid});
+  return d_.tenant_fs.WriteFile(d_.layout.tenants_root(), Layout::EnvFileRel(sub), text, kEnvFile,
+                               {user.uid, user.gid});
+}
+
+Result<std::string> TenantSteps::ReadEnvFile(const std::string& sub) {
+  return d_.tenant_fs.ReadFile(d_.layout.tenants_root(), Layout::EnvFileRel(sub), kMaxEnvBytes);
+}
+
+Result<EnvMap> TenantSteps::ReadSecretFiles(const std::string& sub) {
+  const std::string root = d_.layout.secrets_root();
+  MD_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, d_.tenant_fs.ListDirectory(root, sub));
+  EnvMap files;
+  for (const DirEntry& e : entries) {
+    MD_ASSIGN_OR_RETURN(files[e.name], d_.tenant_fs.ReadFile(root, sub + "/" + e.name, kMaxSecretBytes));
+  }
+  return files;
 }
 
 Status TenantSteps::WriteSecrets(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
   MD_ASSIGN_OR_RETURN(EnvMap files, DesiredSecretFiles(sub));
-  std::string dir = d_.layout.secrets_dir(sub);
-  MD_RETURN_IF_ERROR(EnsureDirectory(dir, kSecretsDir, {user.uid, user.gid}));
+  // The dir is the tenant's: a file there may have been swapped for a link.
+  const std::string root = d_.layout.secrets_root();
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(root, sub, kSecretsDir, {user.uid, user.gid}));
   for (const auto& [key, value] : files) {
-    MD_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + key, value, kSecretFile, {user.uid, user.gid}));
+    MD_RETURN_IF_ERROR(d_.tenant_fs.WriteFile(root, sub + "/" + key, value, kSecretFile, {user.uid, user.gid}));
   }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (!files.count(name)) std::filesystem::remove(entry.path(), ec);
+  MD_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, d_.tenant_fs.ListDirectory(root, sub));
+  for (const DirEntry& e : entries) {
+    if (!files.count(e.name)) MD_RETURN_IF_ERROR(d_.tenant_fs.RemoveTree(root, sub + "/" + e.name));
   }
   return Status::Ok();
 }
@@ -249,7 +270,8 @@ Status TenantSteps::ReloadService(const std::string& sub) {
   // The app names the process that takes SIGHUP (gunicorn's master, not `meltano ui`).
   MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
   MD_ASSIGN_OR_RETURN(std::string pid_path, RenderTemplate(profile.reload_pid_file, vars));
-  MD_ASSIGN_OR_RETURN(std::string pid_text, ReadFile(pid_path));
+  MD_ASSIGN_OR_RETURN(std::string pid_rel, BeneathTenants(sub, pid_path));
+  MD_ASSIGN_OR_RETURN(std::string pid_text, d_.tenant_fs.ReadFile(d_.layout.tenants_root(), pid_rel, kMaxPidBytes));
   int pid = std::atoi(pid_text.c_str());
   if (pid <= 1) return Unavailable("no pid in " + pid_path + " yet");
   // The pid file is the tenant's: signal as the tenant, so the kernel refuses
@@ -270,16 +292,28 @@ Result<std::string> TenantSteps::AppLogPath(const std::string& sub) {
   return RenderTemplate(profile.app_log, vars);
 }
 
+Result<std::string> TenantSteps::BeneathTenants(const std::string& sub, const std::string& path) {
+  const std::string prefix = d_.layout.tenant_dir(sub) + "/";
+  if (path.rfind(prefix, 0) != 0) return FailedPrecondition(path + " is not in the instance's directory");
+  return sub + "/" + path.substr(prefix.size());
+}
+
 std::vector<LogSource> TenantSteps::LogSources(const std::string& sub) {
   std::vector<LogSource> sources;
-  std::string root = d_.layout.tenant_dir(sub);
-  if (auto app_log = AppLogPath(sub); app_log.ok()) sources.push_back({"app log", *app_log, root});
-  sources.push_back({"service output", d_.layout.logs_dir(sub) + "/current", root});
+  const std::string root = d_.layout.tenants_root();
+  auto app_log = AppLogPath(sub);
+  auto app_rel = app_log.ok() ? BeneathTenants(sub, *app_log) : app_log.status();
+  if (app_rel.ok()) sources.push_back({"app log", root, *app_rel});
+  sources.push_back({"service output", root, sub + "/logs/current"});
   return sources;
 }
 
+Result<LogChunk> TenantSteps::ReadLogs(const std::string& sub, int lines, const std::string& cursor) {
+  return ReadLogFiles(d_.tenant_fs, LogSources(sub), lines, cursor);
+}
+
 std::string TenantSteps::LogTail(const std::string& sub, int n) {
-  auto chunk = ReadLogFiles(LogSources(sub), n, "");
+  auto chunk = ReadLogs(sub, n, "");
   return chunk.ok() ? chunk->text : "";
 }
 
@@ -381,9 +415,13 @@ Status TenantSteps::RemoveUser(const std::string& sub) {
 }
 
 Status TenantSteps::RemoveFiles(const std::string& sub) {
-  return RemoveRecorded(sub, "directory", [this](const std::string& dir) -> Status {
-    if (dir.rfind(d_.layout.data_dir() + "/", 0) != 0) return Internal("refusing to remove " + dir + ": outside the data dir");
-    return RemoveTree(dir);
+  // The tenant's trees hold what it planted: removed through TenantFs from
+  // the root-owned parent, following no link.
+  return RemoveRecorded(sub, "directory", [this, &sub](const std::string& dir) -> Status {
+    for (const std::string& root : d_.layout.per_tenant_roots()) {
+      if (dir == root + "/" + sub) return d_.tenant_fs.RemoveTree(root, sub);
+    }
+    return Internal("refusing to remove " + dir + ": not a directory of instance '" + sub + "'");
   });
 }
 

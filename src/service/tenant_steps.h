@@ -61,8 +61,11 @@ class TenantSteps {
   // Desired contents of the tenant's .env and secrets dir, as the store says.
   Result<std::string> DesiredEnvFile(const std::string& sub);
   Result<EnvMap> DesiredSecretFiles(const std::string& sub);
-  // The app's log and the service output, confined to the tenant's dir.
-  std::vector<LogSource> LogSources(const std::string& sub);
+  // What is there now; an error if a file is missing or refused (a symlink …).
+  Result<std::string> ReadEnvFile(const std::string& sub);
+  Result<EnvMap> ReadSecretFiles(const std::string& sub);
+  // The app's log and the service output, read through TenantFs (see ReadLogFiles).
+  Result<LogChunk> ReadLogs(const std::string& sub, int lines, const std::string& cursor);
   // The last `n` lines of each.
   std::string LogTail(const std::string& sub, int n);
   Result<std::string> AppLogPath(const std::string& sub);
@@ -81,6 +84,9 @@ class TenantSteps {
 
  private:
   Result<TemplateVars> Vars(const Instance& inst, const std::string& version);
+  std::vector<LogSource> LogSources(const std::string& sub);
+  // `path` (an absolute path in the instance's dir) relative to tenants_root().
+  Result<std::string> BeneathTenants(const std::string& sub, const std::string& path);
   Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
   // Calls `remove` for each ledger row of `kind` of this instance, dropping
   // the row once it succeeded.

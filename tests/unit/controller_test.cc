@@ -17,6 +17,7 @@
 #include "drivers/proxy/fake_front_proxy.h"
 #include "drivers/host/fake_host.h"
 #include "drivers/supervisor/fake_supervisor.h"
+#include "drivers/tenant_fs/fake_tenant_fs.h"
 #include "service/controller_impl.h"
 #include "service/plans.h"
 #include "store/sqlite_store.h"
@@ -62,6 +63,7 @@ class ControllerTest : public ::testing::Test {
                                                       .host = host_,
                                                       .supervisor = supervisor_,
                                                       .archiver = archiver_,
+                                                      .tenant_fs = tenant_fs_,
                                                       .profiles = profiles_,
                                                       .probe = probe_,
                                                       .layout = Layout(dir_.string()),
@@ -98,10 +100,15 @@ class ControllerTest : public ::testing::Test {
       EXPECT_FALSE(database_.DatabaseExists(cluster, "md_" + sub));
       EXPECT_FALSE(database_.RoleExists(cluster, "md_" + sub));
     }
-    EXPECT_FALSE(PathExists(dir_.string() + "/tenants/" + sub));
-    EXPECT_FALSE(PathExists(dir_.string() + "/secrets/" + sub));
+    EXPECT_FALSE(TenantFile("tenants/" + sub));
+    EXPECT_FALSE(TenantFile("secrets/" + sub));
     EXPECT_EQ(store_->GetCluster("big")->used + store_->GetCluster("small")->used, 0);
   }
+
+  // What the instance's files hold (in the fake TenantFs), by path under the data dir.
+  std::optional<FakeTenantFs::Entry> TenantFile(const std::string& rel) { return tenant_fs_.Get(dir_.string() + "/" + rel); }
+  // Plants `entry` as the tenant would.
+  void Plant(const std::string& rel, FakeTenantFs::Entry entry) { tenant_fs_.Plant(dir_.string() + "/" + rel, entry); }
 
   void TearDown() override {
     runner_->Stop();
@@ -125,6 +132,7 @@ class ControllerTest : public ::testing::Test {
   FakeHost host_;
   FakeSupervisor supervisor_;
   FakeArchiver archiver_;
+  FakeTenantFs tenant_fs_;
   ProfileCatalog profiles_;
   ScriptedProbe probe_;
   std::unique_ptr<ServiceDeps> deps_;
@@ -166,7 +174,7 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_NE(spec->run_script.find("setpriv"), std::string::npos);
   EXPECT_EQ(spec->run_script.find("pw@"), std::string::npos) << "no secret in the run script";
   EXPECT_TRUE(PathExists(dir_.string() + "/tenants/acme/app/1.0.0/bin/meltanodata-demo"));
-  EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/DATABASE_URL"));
+  EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ(ledger->size(), 8u);  // role, database, user, 3 directories, service, DNS record
@@ -297,9 +305,9 @@ TEST_F(ControllerTest, FlagsAreWrittenAndReloadedWithoutRestart) {
   ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
   EXPECT_EQ(supervisor_.GetStatus("tenant-acme")->pid, pid);
   EXPECT_EQ(supervisor_.HupCount("tenant-acme"), 1);
-  auto env = ReadFile(dir_.string() + "/tenants/acme/project/.env");
-  ASSERT_TRUE(env.ok());
-  EXPECT_NE(env->find("MELTANO_UI_READONLY=true"), std::string::npos);
+  auto env = TenantFile("tenants/acme/project/.env");
+  ASSERT_TRUE(env);
+  EXPECT_NE(env->content.find("MELTANO_UI_READONLY=true"), std::string::npos);
   EXPECT_EQ(controller_->ChangeFlags("acme", {{"1BAD", "x"}}, {}).status().code(), Code::kInvalidArgument);
 }
 
@@ -310,9 +318,10 @@ TEST_F(ControllerTest, SecretsListShowsNamesOnly) {
   ASSERT_TRUE(names.ok());
   EXPECT_NE(std::find(names->begin(), names->end(), "API_KEY"), names->end());
   for (const auto& n : *names) EXPECT_EQ(n.find("md:"), std::string::npos) << "internal secret listed";
-  struct stat st;
-  ASSERT_EQ(stat((dir_.string() + "/secrets/acme/API_KEY").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto file = TenantFile("secrets/acme/API_KEY");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->mode, 0600u);
+  EXPECT_EQ(file->content, "value-123");
 }
 
 TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
@@ -344,8 +353,8 @@ TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
   EXPECT_FALSE(database_.RoleExists("postgresql://a:pw@big:5432/postgres", inst.db_role));
   EXPECT_EQ(host_.LookupUser(inst.unix_user).status().code(), Code::kNotFound);
   EXPECT_EQ(supervisor_.GetStatus("tenant-acme").status().code(), Code::kNotFound);
-  EXPECT_FALSE(PathExists(dir_.string() + "/tenants/acme"));
-  EXPECT_FALSE(PathExists(dir_.string() + "/secrets/acme"));
+  EXPECT_FALSE(TenantFile("tenants/acme"));
+  EXPECT_FALSE(TenantFile("secrets/acme"));
   EXPECT_TRUE(store_->ListLedger("acme")->empty());
   EXPECT_TRUE(store_->GetSecrets("acme")->empty());
   EXPECT_EQ(store_->GetCluster("big")->used, 0);
@@ -461,17 +470,63 @@ TEST_F(ControllerTest, RestoreRefusesUnknownOrMalformedBackups) {
 TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
   CreateAndWait("acme");
   Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
-  ASSERT_TRUE(WriteFileAtomic(dir_.string() + "/tenants/acme/project/.env", "A=2\n", 0640).ok());
-  std::filesystem::remove(dir_ / "secrets/acme/ADMIN_PASSWORD");
+  Plant("tenants/acme/project/.env", {.content = "A=2\n"});
+  ASSERT_TRUE(tenant_fs_.RemoveTree(dir_.string() + "/secrets", "acme/ADMIN_PASSWORD").ok());
   auto findings = controller_->Doctor(false);
   ASSERT_TRUE(findings.ok());
   ASSERT_EQ(findings->size(), 2u);
   auto fixed = controller_->Doctor(true);
   ASSERT_TRUE(fixed.ok());
   for (const auto& f : *fixed) EXPECT_TRUE(f.fixed) << f.resource;
-  EXPECT_NE(ReadFile(dir_.string() + "/tenants/acme/project/.env")->find("A=1"), std::string::npos);
-  EXPECT_TRUE(PathExists(dir_.string() + "/secrets/acme/ADMIN_PASSWORD"));
+  EXPECT_NE(TenantFile("tenants/acme/project/.env")->content.find("A=1"), std::string::npos);
+  EXPECT_TRUE(TenantFile("secrets/acme/ADMIN_PASSWORD"));
   EXPECT_TRUE(controller_->Doctor(false)->empty());
+}
+
+// What a tenant plants where root reads or writes is refused or replaced,
+// never followed (the fake refuses as LinuxTenantFs does).
+TEST_F(ControllerTest, DoctorNamesAPlantedEnvSymlinkAndReplacesIt) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Plant("tenants/acme/project/.env", {.type = FileType::kSymlink, .content = "/etc/shadow"});
+  auto findings = controller_->Doctor(false);
+  ASSERT_TRUE(findings.ok());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ(findings->at(0).detail, "acme/project/.env is a symlink; not followed");
+  ASSERT_TRUE(controller_->Doctor(true).ok());
+  auto env = TenantFile("tenants/acme/project/.env");
+  EXPECT_EQ(env->type, FileType::kRegular);
+  EXPECT_NE(env->content.find("A=1"), std::string::npos);
+}
+
+TEST_F(ControllerTest, SecretsReplacePlantedLinksAndDropStrayEntries) {
+  CreateAndWait("acme");
+  Plant("secrets/acme/API_KEY", {.type = FileType::kSymlink, .content = "/etc/shadow"});
+  Plant("secrets/acme/STRAY", {.type = FileType::kFifo});
+  Plant("secrets/acme/DIR", {.type = FileType::kDirectory});
+  Plant("secrets/acme/DIR/x", {.content = "x"});
+  Operation op = Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "v"}}, {}));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(TenantFile("secrets/acme/API_KEY")->type, FileType::kRegular);
+  EXPECT_FALSE(TenantFile("secrets/acme/STRAY"));
+  EXPECT_FALSE(TenantFile("secrets/acme/DIR/x"));
+}
+
+TEST_F(ControllerTest, LogsSayInOneLineWhyAPlantedLogIsNotShown) {
+  CreateAndWait("acme");
+  Plant("tenants/acme/project/.meltano", {.type = FileType::kDirectory});
+  Plant("tenants/acme/project/.meltano/run", {.type = FileType::kDirectory});
+  Plant("tenants/acme/project/.meltano/run/meltano-ui.log", {.type = FileType::kFifo});
+  Plant("tenants/acme/logs/current", {.content = "started\n"});
+  auto logs = controller_->ReadLogs("acme", 10, "");
+  ASSERT_TRUE(logs.ok());
+  EXPECT_EQ(logs->text,
+            "==> app log <==\nmeltanodata: not shown: acme/project/.meltano/run/meltano-ui.log is a FIFO, not a "
+            "regular file\n==> service output <==\nstarted\n");
+  Plant("tenants/acme/logs/current", {.content = "started\nmore\n"});
+  auto next = controller_->ReadLogs("acme", 10, logs->cursor);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->text, "started\nmore\n") << "a new file (inode) is read from its start";
 }
 
 TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
