@@ -19,6 +19,7 @@ Result<std::string> ReadSecretLine(std::istream& in, bool terminal, std::ostream
 
 // InvalidArgument when `in` (a pipe or file, not a terminal) has anything
 // left: a value cannot span lines, and a cut-off value must not be stored.
+// Waits for the end of input (a pipe must be closed by its writer).
 Status ExpectNoMoreInput(std::istream& in);
 
 }  // namespace md::cli
