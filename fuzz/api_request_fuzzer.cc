@@ -209,6 +209,11 @@ void CheckHostName(std::string_view s) {
     start = dot + 1;
   }
   CHECK(labels >= 2, s);
+  // Never an IP address: a URL parser or inet_aton reads a numeric last label
+  // ("127.1", "0x7f.1") as IPv4.
+  std::string_view last = s.substr(s.rfind('.') + 1);
+  CHECK(!OnlyOf(last, kDigits), s);
+  CHECK(!(last.substr(0, 2) == "0x" && OnlyOf(last.substr(2), std::string(kDigits) + "abcdef")), s);
 }
 
 void CheckValidators(std::string_view s) {
@@ -254,14 +259,32 @@ void CheckCreate(std::string_view body) {
         body);
 }
 
+// Every key of `j`'s objects, at any depth (a duplicated one is quoted).
+void CollectKeys(const Json& j, std::vector<std::string>* names) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) names->push_back(k);
+  }
+  if (j.is_structured()) {
+    for (const Json& child : j) CollectKeys(child, names);
+  }
+}
+
 // The message of a refused change never quotes a value of `set`. Only values
 // that cannot be in a message for another reason are looked for: those with a
-// '#' (no fixed text has one) that are in no key nor unset name.
+// '#' (no fixed text has one) that are in no key nor unset name. A body with
+// a duplicated key does not parse: it is read again with the duplicate kept
+// once, to find its values.
 void CheckValuesNotQuoted(std::string_view body, const Status& refusal) {
-  Result<Json> j = ParseJson(body);
-  if (!j.ok() || !j->is_object()) return;
+  Json parsed;
+  try {
+    parsed = Json::parse(body.begin(), body.end());
+  } catch (const std::exception&) {
+    return;
+  }
+  const Json* j = &parsed;
+  if (!j->is_object()) return;
   std::vector<std::string> names;
-  for (const auto& [k, v] : j->items()) names.push_back(k);
+  CollectKeys(*j, &names);
   auto unset = j->find("unset");
   if (unset != j->end() && unset->is_array()) {
     for (const Json& item : *unset) {
@@ -270,7 +293,6 @@ void CheckValuesNotQuoted(std::string_view body, const Status& refusal) {
   }
   auto set = j->find("set");
   if (set == j->end() || !set->is_object()) return;
-  for (const auto& [k, v] : set->items()) names.push_back(k);
   for (const auto& [k, v] : set->items()) {
     if (!v.is_string()) continue;
     std::string value = v.get<std::string>();

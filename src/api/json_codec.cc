@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "core/validate.h"
 
@@ -277,8 +279,29 @@ std::string DumpJson(const Json& j, int indent) {
 }
 
 Result<Json> ParseJson(std::string_view body) {
+  // The keys seen in each object being parsed, innermost last (an array is an
+  // empty entry), and the first key seen twice in one object.
+  std::vector<std::set<std::string>> open;
+  std::optional<std::string> duplicate;
+  auto check_keys = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start: open.emplace_back(); break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end: open.pop_back(); break;
+      case Json::parse_event_t::key:
+        if (!open.back().insert(parsed.get<std::string>()).second && !duplicate) {
+          duplicate = parsed.get<std::string>();
+        }
+        break;
+      case Json::parse_event_t::value: break;
+    }
+    return true;
+  };
   try {
-    return Json::parse(body.begin(), body.end());
+    Json j = Json::parse(body.begin(), body.end(), check_keys);
+    if (duplicate) return InvalidArgument("duplicate key '" + ForMessage(*duplicate) + "'");
+    return j;
   } catch (const Json::parse_error& e) {
     return InvalidArgument("malformed JSON at byte " + std::to_string(e.byte));
   } catch (const std::exception&) {

@@ -61,7 +61,8 @@ bool ParseTimestamp(std::string_view text, int64_t* ms);
 // json.dump() that never throws: invalid UTF-8 (e.g. in logs) is replaced.
 std::string DumpJson(const Json& j, int indent = -1);
 // Parses a request or response body. The error names the byte offset but
-// never quotes the body (it may hold a secret).
+// never quotes the body (it may hold a secret). An object with the same key
+// twice, at any depth, is refused ("duplicate key 'x'"), never last-one-wins.
 Result<Json> ParseJson(std::string_view body);
 
 // {"error": {"code": "not_found", "message": "..."}}

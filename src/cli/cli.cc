@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
@@ -126,6 +128,11 @@ int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostrea
   ctx.json = format == "json";
   ctx.server_url = ResolveServerUrl(ctx.args.Get("--server"));
   ctx.token_flag = ctx.args.Get("--token");
+  if (!ctx.token_flag.empty()) {
+    err << "warning: --token is visible to other users of this machine (in /proc); set MELTANODATA_TOKEN, or "
+           "run as the user whose data dir holds admin.token\n";
+  }
+  ctx.in_is_terminal = &in == &std::cin && isatty(STDIN_FILENO) == 1;
   return cmd->run(ctx);
 }
 

@@ -34,13 +34,16 @@ const std::vector<Command>& Commands() {
       {"upgrade", {{"--to", true}, {"--all", false}, kNoWait}, "upgrade (SUB...|--all) --to V [--no-wait]",
        "upgrade instances to version V and wait for every one", CmdUpgrade},
       {"flags list", {}, "flags list SUB", "list an instance's feature flags", CmdFlagsList},
-      {"flags set", {kNoWait}, "flags set SUB KEY=VALUE...", "set feature flags (hot reload, no restart)",
+      {"flags set", {kNoWait}, "flags set SUB KEY=VALUE...",
+       "set feature flags (hot reload, no restart); the app's profile says which names it takes",
        CmdFlagsSet},
       {"flags unset", {kNoWait}, "flags unset SUB KEY...", "remove feature flags", CmdFlagsUnset},
       {"secrets list", {}, "secrets list SUB", "list the names of an instance's secrets (never values)",
        CmdSecretsList},
-      {"secrets set", {kNoWait}, "secrets set SUB KEY=VALUE|KEY...",
-       "set secrets; a bare KEY reads its value from a line of stdin", CmdSecretsSet},
+      {"secrets set", {kNoWait}, "secrets set SUB KEY...|KEY=VALUE...",
+       "set secrets; each bare KEY reads its value from one line of stdin (not echoed on a terminal); "
+       "KEY=VALUE works but shows the value in /proc and shell history",
+       CmdSecretsSet},
       {"secrets unset", {kNoWait}, "secrets unset SUB KEY...", "remove secrets", CmdSecretsUnset},
       {"start", {kNoWait}, "start SUB", "start an instance's service", CmdLifecycle},
       {"stop", {kNoWait}, "stop SUB", "stop an instance's service", CmdLifecycle},
@@ -114,7 +117,8 @@ void PrintHelp(std::ostream& out, const std::string& topic) {
   out << text.substr(text.find('\n') + 1);
   out << "\nglobal options:\n"
          "  --server URL     the controller (else $MELTANODATA_URL, else http://127.0.0.1:8600)\n"
-         "  --token TOKEN    its admin token (else $MELTANODATA_TOKEN, else admin.token in the data dir)\n"
+         "  --token TOKEN    its admin token; visible to other users in /proc, so prefer $MELTANODATA_TOKEN\n"
+         "                   or admin.token in the data dir (read when neither is given)\n"
          "  -o json|table    output format of every command (default table)\n"
          "\nexit codes: 0 done, 1 an operation failed, 2 bad input, 3 not found, 4 conflict\n"
          "`meltanodata help COMMAND` shows one command.\n";

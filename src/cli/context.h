@@ -19,6 +19,7 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   std::istream& in;
+  bool in_is_terminal = false;  // `in` is the process's stdin and a tty
   std::string command;  // "create", "flags set", ...
   ParsedArgs args;      // positionals without the command words
   bool json = false;    // -o json

@@ -1,10 +1,12 @@
 // Environment verbs: flags list|set|unset and secrets list|set|unset.
 // Flags are visible settings; secrets are write-only: their values are
-// never printed, echoed in an error, or read back.
+// never printed, echoed in an error, or read back, and are best given on
+// stdin (`secrets set SUB KEY`, one line per bare KEY) rather than in argv.
 
 #include <algorithm>
 
 #include "cli/output.h"
+#include "cli/secret_input.h"
 #include "cli/verbs.h"
 #include "cli/wait.h"
 #include "core/validate.h"
@@ -63,6 +65,8 @@ int Change(Context& ctx, Kind kind, bool set) {
   int code = 0;
   if (!SubdomainAndRest(ctx, true, &sub, &rest, &code)) return code;
   EnvChange change;
+  bool value_in_argv = false;
+  bool value_on_stdin = false;
   for (const std::string& arg : rest) {
     if (!set) {
       if (Status s = ValidateEnvKey(arg); !s.ok()) return PrintError(ctx.err, s);
@@ -72,18 +76,26 @@ int Change(Context& ctx, Kind kind, bool set) {
     auto eq = arg.find('=');
     std::string key = arg.substr(0, eq);
     std::string value;
+    if (eq == std::string::npos && kind == Kind::kFlags) return UsageError(ctx, "'" + arg + "' is not KEY=VALUE");
+    if (Status s = ValidateEnvKey(key); !s.ok()) return PrintError(ctx.err, s);
     if (eq != std::string::npos) {
       value = arg.substr(eq + 1);
-    } else if (kind == Kind::kSecrets) {
-      // `secrets set SUB KEY`: the value comes from stdin, never the command line.
-      if (!std::getline(ctx.in, value)) return UsageError(ctx, "no value on stdin for secret " + key);
+      value_in_argv = true;
     } else {
-      return UsageError(ctx, "'" + arg + "' is not KEY=VALUE");
+      // `secrets set SUB KEY`: the value comes from stdin, never the command line.
+      MD_CLI_TRY(ctx, value, ReadSecretLine(ctx.in, ctx.in_is_terminal, ctx.err, key));
+      value_on_stdin = true;
     }
-    if (Status s = ValidateEnvKey(key); !s.ok()) return PrintError(ctx.err, s);
     // The message of ValidateEnvValue never quotes the value.
     if (Status s = ValidateEnvValue(value); !s.ok()) return PrintError(ctx.err, s.WithContext(key));
     change.set[key] = value;
+  }
+  if (value_on_stdin && !ctx.in_is_terminal) {
+    if (Status s = ExpectNoMoreInput(ctx.in); !s.ok()) return PrintError(ctx.err, s);
+  }
+  if (kind == Kind::kSecrets && value_in_argv) {
+    ctx.err << "warning: a secret given as KEY=VALUE is visible to other users in /proc and stays in shell "
+               "history; give a bare KEY and its value on stdin\n";
   }
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
   MD_CLI_TRY(ctx, Json answer, client->Patch(Path(kind, sub), ToJson(change)));

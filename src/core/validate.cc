@@ -229,7 +229,22 @@ Status ValidateBackupId(std::string_view id) {
   return Status::Ok();
 }
 
+bool LooksLikeIpAddress(std::string_view host) {
+  if (host.find(':') != std::string_view::npos || host.starts_with('[')) return true;  // IPv6, bracketed or not
+  // What a URL parser or inet_aton reads as IPv4 ("127.1", "0x7f.1",
+  // "2130706433"): the last label is a number (WHATWG URL "ends in a number").
+  if (host.ends_with('.')) host.remove_suffix(1);
+  std::string_view last = host.substr(host.rfind('.') + 1);
+  auto all_of = [](std::string_view s, std::string_view set) { return s.find_first_not_of(set) == std::string_view::npos; };
+  if (!last.empty() && all_of(last, "0123456789")) return true;
+  return (last.starts_with("0x") || last.starts_with("0X")) && all_of(last.substr(2), "0123456789abcdefABCDEF");
+}
+
 Status ValidateHostName(std::string_view host) {
+  if (LooksLikeIpAddress(host)) {
+    return InvalidArgument("'" + ForMessage(host) + "' is an IP address; give a host name (a DNS name of the customer's "
+                           "domain)");
+  }
   const Status bad = InvalidArgument(
       "host name must be lower-case labels of a-z 0-9 and inner '-' joined by dots, at least two, at most 253 bytes");
   if (host.empty() || host.size() > 253) return bad;

@@ -39,8 +39,14 @@ Status ValidateClusterName(std::string_view name);
 Status ValidateAppName(std::string_view name);
 
 // A customer's own host name (a custom domain): 2-127 labels of lower-case
-// a-z 0-9 and inner '-', each 1-63 bytes, at most 253 bytes; no wildcard.
+// a-z 0-9 and inner '-', each 1-63 bytes, at most 253 bytes; no wildcard, and
+// no IP address in any form LooksLikeIpAddress knows.
 Status ValidateHostName(std::string_view host);
+
+// True for an IPv6 literal (any ':', or a leading '['), and for a name whose
+// last label is a number (all digits, or 0x and hex digits) as URL parsers and
+// inet_aton read IPv4: "127.0.0.1", "127.1", "0x7f.1", "2130706433".
+bool LooksLikeIpAddress(std::string_view host);
 
 // A backup id as the controller names them: YYYYMMDDTHHMMSSZ-opN.
 Status ValidateBackupId(std::string_view id);

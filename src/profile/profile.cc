@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/env_names.h"
 #include "core/validate.h"
 #include "profile/profile.h"
 #include "profile/template_scan.h"
@@ -15,7 +16,7 @@ namespace {
 const std::set<std::string, std::less<>> kKnownKeys = {
     "name",         "description", "default_version", "install",        "init",
     "start",        "environment", "secret_environment", "upgrade",     "health_path",
-    "health_timeout_s", "app_log", "reload_pid_file"};
+    "health_timeout_s", "app_log", "reload_pid_file", "flags"};
 
 // Reads one profile; every error is "SOURCE: FIELD: problem".
 class ProfileReader {
@@ -109,6 +110,28 @@ class ProfileReader {
     return Status::Ok();
   }
 
+  // An array of flag-name patterns; absent: none.
+  Status ReadPatterns(const std::string& key, std::vector<std::string>* out) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Error(key, "must be an array of names or \"PREFIX*\" patterns");
+    for (size_t i = 0; i < array->size(); ++i) {
+      std::string field = key + "[" + std::to_string(i) + "]";
+      const toml::node& element = *array->get(i);
+      if (!element.is_string()) return Error(field, "must be a string");
+      std::string pattern = *element.value<std::string>();
+      Status valid = ValidateEnvPattern(pattern);
+      if (!valid.ok()) return Error(field, valid.message());
+      // "LD_*" (its prefix "LD_" is reserved) could never accept a name.
+      if (IsReservedEnvName(pattern.substr(0, pattern.find('*')))) {
+        return Error(field, "'" + pattern + "' names variables the platform reserves (" + ReservedEnvNamesText() + ")");
+      }
+      out->push_back(std::move(pattern));
+    }
+    return Status::Ok();
+  }
+
   Status ReadInt(const std::string& key, int min, int max, int* out) const {
     const toml::node* node = table_.get(key);
     if (node == nullptr) return Status::Ok();
@@ -167,6 +190,8 @@ Result<AppProfile> ReadProfile(const toml::table& table, const std::string& sour
       return r.Error("secret_environment." + name, "is also in [environment]");
     }
   }
+
+  MD_RETURN_IF_ERROR(r.ReadPatterns("flags", &p.flags));
 
   std::string upgrade = "restart";
   MD_RETURN_IF_ERROR(r.ReadString("upgrade", false, &upgrade));

@@ -27,6 +27,10 @@ struct AppProfile {
   Argv start;                  // the service's process, run as the tenant in {{project_dir}}
   EnvMap environment;          // non-secret environment of the service (templates)
   EnvMap secret_environment;   // environment written to the tenant's secrets dir (templates)
+  // Flag names `flags set` accepts: names or "PREFIX*" globs (ValidateEnvPattern).
+  // None when the profile has no `flags` key. A flag still may not be a name
+  // of [environment], [secret_environment] or IsReservedEnvName.
+  std::vector<std::string> flags;
   UpgradeMode upgrade = UpgradeMode::kRestart;
   std::string health_path = "/healthz";
   int health_timeout_s = 60;

@@ -98,6 +98,9 @@ class Controller {
   virtual Result<std::vector<Operation>> Upgrade(const std::vector<std::string>& subdomains, bool all,
                                                  const std::string& version) = 0;
   virtual Result<EnvMap> ListFlags(const std::string& subdomain) = 0;
+  // A name set as a flag must match the profile's `flags`; neither a flag nor
+  // a secret may take a name the platform sets (InvalidArgument) or one of the
+  // other kind already set on the instance (AlreadyExists). See env_policy.h.
   virtual Result<Operation> ChangeFlags(const std::string& subdomain, const EnvMap& set,
                                         const std::vector<std::string>& unset) = 0;
   virtual Result<std::vector<std::string>> ListSecretNames(const std::string& subdomain) = 0;

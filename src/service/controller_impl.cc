@@ -10,6 +10,7 @@
 #include "core/random.h"
 #include "core/validate.h"
 #include "service/doctor.h"
+#include "service/env_policy.h"
 #include "service/log_reader.h"
 #include "service/plans.h"
 
@@ -209,8 +210,14 @@ Result<EnvMap> ControllerImpl::ListFlags(const std::string& sub) {
 Result<Operation> ControllerImpl::ChangeFlags(const std::string& sub, const EnvMap& set,
                                               const std::vector<std::string>& unset) {
   MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
-  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
-  MD_RETURN_IF_ERROR(d_.store.SetFlags(sub, set, unset));
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  {
+    std::lock_guard lock(env_mu_);
+    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+    MD_RETURN_IF_ERROR(CheckEnvNames(profile, EnvKind::kFlag, set, secrets));
+    MD_RETURN_IF_ERROR(d_.store.SetFlags(sub, set, unset));
+  }
   return runner_.Submit(op_kind::kFlags, sub, "{}");
 }
 
@@ -225,8 +232,14 @@ Result<std::vector<std::string>> ControllerImpl::ListSecretNames(const std::stri
 Result<Operation> ControllerImpl::ChangeSecrets(const std::string& sub, const EnvMap& set,
                                                 const std::vector<std::string>& unset) {
   MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
-  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
-  MD_RETURN_IF_ERROR(d_.store.SetSecrets(sub, set, unset));
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  {
+    std::lock_guard lock(env_mu_);
+    MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
+    MD_RETURN_IF_ERROR(CheckEnvNames(profile, EnvKind::kSecret, set, flags));
+    MD_RETURN_IF_ERROR(d_.store.SetSecrets(sub, set, unset));
+  }
   return runner_.Submit(op_kind::kSecrets, sub, "{}");
 }
 

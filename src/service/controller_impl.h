@@ -2,7 +2,8 @@
 // ControllerImpl: the use cases behind the API. Validates input, makes the
 // decisions that must be immediate (placement on a cluster, port, names),
 // records desired state in the store, and submits operations to the Runner.
-// Thread-safe: placement and admission are serialised by one mutex.
+// Thread-safe: placement and admission are serialised by one mutex, changes
+// of flags and secrets by another.
 
 #include <mutex>
 
@@ -93,6 +94,9 @@ class ControllerImpl final : public Controller {
   Runner& runner_;
   ControllerOptions options_;
   std::mutex admission_mu_;
+  // Held while a change of flags or secrets is checked against the other
+  // kind and stored, so that two changes cannot each pass and then clash.
+  std::mutex env_mu_;
 };
 
 }  // namespace md

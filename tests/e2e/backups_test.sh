@@ -52,7 +52,7 @@ md wipe-db $sub --yes >/dev/null
 assert_not_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_orders "wiped"
 wipe_backup=$(backups_json $sub | jq -r '.[] | select(.reason == "before wipe-db") | .id')
 [ -n "$wipe_backup" ] || fail "no backup before wipe-db"
-md flags set $sub EXTRA=1 >/dev/null
+md flags set $sub MELTANO_EXTRA=1 >/dev/null
 md restore $sub --from "$wipe_backup" >/dev/null
 assert_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_orders "schema back"
 assert_eq "$(sql_db "$db" "SELECT id, label FROM tap_orders.extract_rows ORDER BY id" | sha256sum)" "$rows_before" "rows back"

@@ -131,12 +131,12 @@ doomed=("${created[@]:0:5}")
 kept=("${created[@]:5}")
 arm
 for sub in "${created[@]}"; do
-  # One client sets COUNT three times in order; the last value must win.
-  client "flags-$sub" bash -c 'for v in 1 2 3; do "$0" flags set "$1" COUNT=$v --no-wait || exit $?; done' \
+  # One client sets MELTANO_COUNT three times in order; the last value must win.
+  client "flags-$sub" bash -c 'for v in 1 2 3; do "$0" flags set "$1" MELTANO_COUNT=$v --no-wait || exit $?; done' \
     "$BIN" "$sub"
   # Two more change other keys of the same instance at the same moment (no lost update).
-  client "flagsb-$sub" mdc flags set "$sub" "OTHER_B=b-$sub" --no-wait
-  client "flagsc-$sub" api PATCH "/v1/instances/$sub/flags" "{\"set\": {\"OTHER_C\": \"c-$sub\"}}"
+  client "flagsb-$sub" mdc flags set "$sub" "MELTANO_OTHER_B=b-$sub" --no-wait
+  client "flagsc-$sub" api PATCH "/v1/instances/$sub/flags" "{\"set\": {\"MELTANO_OTHER_C\": \"c-$sub\"}}"
 done
 for sub in "${doomed[@]}"; do client "delete-$sub" mdc delete "$sub" --yes --no-wait; done
 release
@@ -213,7 +213,7 @@ for sub in $(jq -r '.[].subdomain' <<<"$list"); do
   assert_eq "$(jq -cS . <<<"$served")" "$(jq -cS . <<<"$stored")" "$sub serves its stored flags"
   if [[ " ${kept[*]} " == *" $sub "* ]]; then
     assert_eq "$(jq -cS . <<<"$served")" \
-      "$(jq -cnS --arg s "$sub" '{COUNT: "3", OTHER_B: "b-\($s)", OTHER_C: "c-\($s)"}')" "$sub flags"
+      "$(jq -cnS --arg s "$sub" '{MELTANO_COUNT: "3", MELTANO_OTHER_B: "b-\($s)", MELTANO_OTHER_C: "c-\($s)"}')" "$sub flags"
   else
     assert_eq "$(jq -c . <<<"$served")" "{}" "$sub (new) starts without flags"
   fi

@@ -68,7 +68,7 @@ assert_eq "$(http_get "http://127.0.0.1:$port/flags" | jq -r '.MELTANO_DISABLE_A
 assert_contains "$(md flags list acme)" MELTANO_UI_READONLY
 
 step "secrets: names only, restart applies them"
-md secrets set acme API_KEY=s3cr3t-value >/dev/null
+printf 's3cr3t-value\n' | md secrets set acme API_KEY >/dev/null  # the value on stdin, not in argv
 names=$(md secrets list acme)
 assert_contains "$names" API_KEY
 assert_not_contains "$names" s3cr3t-value "secret value printed"

@@ -362,6 +362,38 @@ TEST_F(ApiHostileTest, RefusesMalformedNonObjectUnknownAndOversizedBodiesOnEvery
   }
 }
 
+// The valid body of `body` with one key twice, at the top and deeper down.
+std::vector<Variant> DuplicatedKeyBodies(Body body) {
+  switch (body) {
+    case Body::kNone: return {};
+    case Body::kCreate:
+      return {{"subdomain", R"({"subdomain":"newco","email":"ops@newco.example","name":"New Co","subdomain":"acme"})"}};
+    case Body::kChange:
+      return {{"FEATURE_X", R"({"set":{"FEATURE_X":"on","FEATURE_X":"off"}})"},
+              {"set", R"({"set":{"FEATURE_X":"on"},"set":{"PATH":"/tmp"}})"},
+              {"unset", R"({"unset":["A"],"set":{"FEATURE_X":"on"},"unset":["B"]})"}};
+    case Body::kUpgrade: return {{"version", R"({"subdomains":["acme"],"version":"2.0","version":"3.0"})"}};
+    case Body::kCluster:
+      return {{"url", R"({"name":"db3","url":"postgresql://a:pw@db3:5432/p","capacity":5,"url":"postgresql://x@y/z"})"}};
+    case Body::kDomain: return {{"host", R"({"host":"www.newco.example","host":"127.0.0.1"})"}};
+  }
+  return {};
+}
+
+TEST_F(ApiHostileTest, RefusesADuplicatedKeyAtAnyDepthNamingIt) {
+  for (const Route& route : Routes()) {
+    for (const Variant& body : DuplicatedKeyBodies(route.body)) {
+      ExpectRefused(h_, route.method, PathOf(route), body.text, RouteName(route) + " with '" + body.name + "' twice");
+      httplib::Result r = h_.Send(route.method, PathOf(route), body.text);
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 400) << RouteName(route) << ": " << r->body;
+      EXPECT_NE(r->body.find("duplicate key '" + body.name + "'"), std::string::npos) << r->body;
+    }
+  }
+  // Also on routes that take no body: `{}` is all they accept.
+  ExpectRefused(h_, "POST", "/v1/instances/acme/start", R"({"a":{"b":1,"b":1}})", "start with a nested duplicate");
+}
+
 TEST_F(ApiHostileTest, RefusesWrongTypesAndBadValuesInEveryBodyField) {
   for (const Route& route : Routes()) {
     for (const Slot& slot : Slots(route.body)) {

@@ -762,6 +762,23 @@ TEST(JsonCodec, ErrorsMapBothWays) {
   EXPECT_EQ(HttpStatusForCode(Code::kUnavailable), 503);
 }
 
+TEST(JsonCodec, ParseRefusesAKeyTwiceInOneObjectAtAnyDepth) {
+  for (const char* twice : {R"({"a":1,"a":1})", R"({"x":{"a":1,"b":2,"a":3}})", R"({"x":[1,{"y":[{"a":1,"a":2}]}]})",
+                            R"([{"a":1,"a":1}])"}) {
+    Result<Json> j = ParseJson(twice);
+    ASSERT_FALSE(j.ok()) << twice;
+    EXPECT_EQ(j.status().code(), Code::kInvalidArgument);
+    EXPECT_EQ(j.status().message(), "duplicate key 'a'") << twice;
+  }
+  // The same key in different objects is fine.
+  for (const char* once : {R"({"a":{"a":1},"b":{"a":2}})", R"([{"a":1},{"a":1}])", R"({"a":[{"a":1}],"b":[]})"}) {
+    EXPECT_TRUE(ParseJson(once).ok()) << once;
+  }
+  Result<Json> hostile = ParseJson("{\"\\n\\u0000x\":1,\"\\n\\u0000x\":2}");
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_EQ(hostile.status().message(), "duplicate key '\\x0a\\x00x'") << "control characters escaped";
+}
+
 TEST(JsonCodec, DumpNeverThrowsOnInvalidUtf8) {
   LogChunk chunk{"bad \xff\xfe bytes\n", "c"};
   std::string text = DumpJson(ToJson(chunk));

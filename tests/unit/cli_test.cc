@@ -73,9 +73,11 @@ class CliTest : public ::testing::Test {
     unsetenv("MELTANODATA_TOKEN");
   }
 
-  // Runs the CLI against the test server.
+  // Runs the CLI against the test server, with the token in the environment
+  // (a --token on the command line adds a warning).
   Outcome Run(std::vector<std::string> args, const std::string& stdin_text = "") {
-    args.insert(args.end(), {"--server", url_, "--token", kToken});
+    setenv("MELTANODATA_TOKEN", kToken, 1);
+    args.insert(args.end(), {"--server", url_});
     return RunRaw(args, stdin_text);
   }
 
@@ -186,7 +188,9 @@ TEST_F(CliTest, UsageErrorsNeverEchoASecretValue) {
 
 TEST(CliConnection, UnreachableControllerSaysHowToStartIt) {
   std::string url = "http://127.0.0.1:" + std::to_string(UnusedPort());
-  Outcome o = RunRaw({"list", "--server", url, "--token", "t"});
+  setenv("MELTANODATA_TOKEN", "t", 1);
+  Outcome o = RunRaw({"list", "--server", url});
+  unsetenv("MELTANODATA_TOKEN");
   EXPECT_EQ(o.code, 1);
   EXPECT_NE(o.err.find(url), std::string::npos);
   EXPECT_NE(o.err.find("meltanodata serve"), std::string::npos);
@@ -289,6 +293,19 @@ TEST_F(CliTest, WrongTokenExits2AndSaysWhereTheTokenIs) {
   EXPECT_NE(o.err.find("admin.token"), std::string::npos);
 }
 
+TEST_F(CliTest, ATokenOnTheCommandLineWorksButWarnsThatOthersCanSeeIt) {
+  fake_.Seed("acme");
+  Outcome o = RunRaw({"list", "--server", url_, "--token", kToken});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("acme"), std::string::npos);
+  EXPECT_EQ(o.err.rfind("warning: --token is visible to other users", 0), 0u) << o.err;
+  EXPECT_NE(o.err.find("/proc"), std::string::npos);
+  EXPECT_NE(o.err.find("MELTANODATA_TOKEN"), std::string::npos);
+  EXPECT_NE(o.err.find("admin.token"), std::string::npos);
+  EXPECT_EQ(o.err.find(kToken), std::string::npos) << "the warning does not repeat the token";
+  EXPECT_EQ(CountLines(o.err), 1u);
+}
+
 TEST_F(CliTest, ServerAndTokenComeFromTheEnvironment) {
   setenv("MELTANODATA_URL", url_.c_str(), 1);
   setenv("MELTANODATA_TOKEN", kToken, 1);
@@ -386,6 +403,59 @@ TEST_F(CliTest, FlagsSetListUnset) {
   Json flags = Json::parse(Run({"flags", "list", "acme", "-o", "json"}).out);
   EXPECT_FALSE(flags.contains("EMPTY"));
   EXPECT_EQ(flags["MELTANO_UI_ANALYSIS"], "true");
+}
+
+TEST_F(CliTest, SecretsSetTakesOneLineOfStdinPerBareKeyWithoutAWarning) {
+  fake_.Seed("acme");
+  Outcome o = Run({"secrets", "set", "acme", "FIRST", "SECOND", "EMPTY"}, "one two\r\nsecond-value\n\n");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  EnvMap secrets = fake_.SecretsOf("acme");
+  EXPECT_EQ(secrets["FIRST"], "one two");
+  EXPECT_EQ(secrets["SECOND"], "second-value");
+  EXPECT_EQ(secrets["EMPTY"], "");
+  EXPECT_EQ(o.out.find("second-value"), std::string::npos);
+  // A last line without its newline, from a pipe such as `printf %s "$v"`.
+  EXPECT_EQ(Run({"secrets", "set", "acme", "FIRST"}, "no-newline").code, 0);
+  EXPECT_EQ(fake_.SecretsOf("acme")["FIRST"], "no-newline");
+}
+
+TEST_F(CliTest, SecretsSetRefusesMissingOrLeftOverStdinAndSetsNothing) {
+  fake_.Seed("acme");
+  for (const auto& [args, input] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"secrets", "set", "acme", "A_KEY", "B_KEY"}, "only-one\n"},
+           {{"secrets", "set", "acme", "A_KEY"}, ""},
+           {{"secrets", "set", "acme", "A_KEY"}, "-----BEGIN KEY-----\nbody-line\n-----END KEY-----\n"},
+           {{"secrets", "set", "acme", "A_KEY", "BAD-NAME"}, "v1\nv2\n"}}) {
+    Outcome o = Run(args, input);
+    EXPECT_EQ(o.code, 2) << input << ": " << o.err;
+    EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+    EXPECT_EQ(o.err.find("body-line"), std::string::npos) << o.err;
+  }
+  EXPECT_EQ(fake_.SecretsOf("acme").count("A_KEY"), 0u);
+  EXPECT_EQ(fake_.mutating_calls().size(), 0u);
+}
+
+TEST_F(CliTest, SecretsSetWithAValueInArgvWorksButWarns) {
+  fake_.Seed("acme");
+  Outcome o = Run({"secrets", "set", "acme", "API_KEY=k-456-secret"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(fake_.SecretsOf("acme")["API_KEY"], "k-456-secret");
+  EXPECT_EQ(o.err.rfind("warning: ", 0), 0u) << o.err;
+  EXPECT_NE(o.err.find("/proc"), std::string::npos);
+  EXPECT_NE(o.err.find("shell history"), std::string::npos);
+  EXPECT_EQ(o.err.find("k-456-secret"), std::string::npos);
+  EXPECT_EQ(CountLines(o.err), 1u);
+  EXPECT_EQ(Run({"flags", "set", "acme", "MELTANO_X=1"}).err, "") << "flags are not secret";
+}
+
+TEST_F(CliTest, HelpSaysWhereSecretsAndTheTokenShouldComeFrom) {
+  Outcome secrets = RunRaw({"help", "secrets", "set"});
+  EXPECT_NE(secrets.out.find("stdin"), std::string::npos) << secrets.out;
+  EXPECT_NE(secrets.out.find("/proc"), std::string::npos) << secrets.out;
+  Outcome all = RunRaw({"help"});
+  EXPECT_NE(all.out.find("--token TOKEN    its admin token; visible to other users in /proc"), std::string::npos)
+      << all.out;
 }
 
 TEST_F(CliTest, UpgradeWaitsForEveryOperation) {

@@ -19,6 +19,7 @@
 #include "drivers/supervisor/fake_supervisor.h"
 #include "drivers/tenant_fs/fake_tenant_fs.h"
 #include "service/controller_impl.h"
+#include "service/env_policy.h"
 #include "service/plans.h"
 #include "store/sqlite_store.h"
 
@@ -231,6 +232,69 @@ TEST_F(ControllerTest, CustomDomainsAreRoutedAndGetTheirOwnCertificate) {
   EXPECT_EQ(controller_->RemoveDomain("acme", "shop.customer.example").code(), Code::kNotFound);
 }
 
+TEST_F(ControllerTest, CustomDomainsRefuseIpLiteralsAndRouteNothing) {
+  CreateAndWait("acme");
+  for (const char* ip : {"127.0.0.1", "127.1", "0x7f.1", "2130706433", "::1", "[::1]", "[2001:db8::1]"}) {
+    auto added = controller_->AddDomain("acme", ip);
+    EXPECT_EQ(added.status().code(), Code::kInvalidArgument) << ip;
+    EXPECT_NE(added.status().message().find("IP address"), std::string::npos) << added.status().message();
+  }
+  EXPECT_TRUE(controller_->ListDomains("acme")->empty());
+  EXPECT_EQ(proxy_.serving()->routes[0].hosts, (std::vector<std::string>{"acme.example.test"}));
+}
+
+TEST_F(ControllerTest, FlagsMustMatchTheProfilesPatterns) {
+  CreateAndWait("acme");
+  auto refused = controller_->ChangeFlags("acme", {{"MELTANO_UI_READONLY", "true"}, {"API_MODE", "x"}}, {});
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("API_MODE"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("MELTANO_*"), std::string::npos) << refused.status().message();
+  EXPECT_TRUE(store_->GetFlags("acme")->empty()) << "a refused change stores none of its flags";
+}
+
+TEST_F(ControllerTest, FlagsAndSecretsCannotTakeANameThePlatformSets) {
+  CreateAndWait("acme");
+  // Reserved for the run script, loader or interpreter; the demo profile's
+  // [environment] (PORT, MELTANO_PROJECT_ROOT) and [secret_environment].
+  for (const char* name : {"PATH", "HOME", "USER", "LD_PRELOAD", "LD_LIBRARY_PATH", "PYTHONPATH", "BASH_ENV", "IFS",
+                           "MELTANODATA_TOKEN", "PORT", "MELTANO_PROJECT_ROOT", "DATABASE_URL", "ADMIN_PASSWORD"}) {
+    auto secret = controller_->ChangeSecrets("acme", {{name, "x"}}, {});
+    EXPECT_EQ(secret.status().code(), Code::kInvalidArgument) << name;
+    EXPECT_NE(secret.status().message().find(name), std::string::npos) << secret.status().message();
+    EXPECT_EQ(controller_->ChangeFlags("acme", {{name, "x"}}, {}).status().code(), Code::kInvalidArgument) << name;
+  }
+  EXPECT_TRUE(store_->GetFlags("acme")->empty());
+  EXPECT_EQ(*controller_->ListSecretNames("acme"), (std::vector<std::string>{"ADMIN_PASSWORD", "DATABASE_URL"}));
+  // Unsetting any valid name stays possible (a flag of an older profile can go).
+  EXPECT_TRUE(controller_->ChangeFlags("acme", {}, {"PATH"}).ok());
+}
+
+TEST_F(ControllerTest, AFlagAndASecretCannotShareAName) {
+  CreateAndWait("acme");
+  ASSERT_EQ(Wait(*controller_->ChangeFlags("acme", {{"MELTANO_TOKEN", "1"}}, {})).state, OperationState::kSucceeded);
+  auto secret = controller_->ChangeSecrets("acme", {{"MELTANO_TOKEN", "s"}}, {});
+  EXPECT_EQ(secret.status().code(), Code::kAlreadyExists) << secret.status().message();
+  EXPECT_EQ(store_->GetSecrets("acme")->count("MELTANO_TOKEN"), 0u);
+
+  ASSERT_EQ(Wait(*controller_->ChangeFlags("acme", {}, {"MELTANO_TOKEN"})).state, OperationState::kSucceeded);
+  ASSERT_EQ(Wait(*controller_->ChangeSecrets("acme", {{"MELTANO_TOKEN", "s"}}, {})).state, OperationState::kSucceeded);
+  auto flag = controller_->ChangeFlags("acme", {{"MELTANO_TOKEN", "1"}}, {});
+  EXPECT_EQ(flag.status().code(), Code::kAlreadyExists) << flag.status().message();
+  EXPECT_TRUE(store_->GetFlags("acme")->empty());
+}
+
+TEST_F(ControllerTest, MeltanoFlagsCannotOverrideWhatItsProfileSets) {
+  auto meltano = profiles_.Find("meltano");
+  ASSERT_TRUE(meltano.ok());
+  for (const char* name : {"MELTANO_UI_BIND_PORT", "MELTANO_UI_AUTHENTICATION", "MELTANO_DATABASE_URI",
+                           "MELTANO_UI_SECRET_KEY", "FLASK_ENV", "PATH"}) {
+    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kFlag, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;
+    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kSecret, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;
+  }
+  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kFlag, {{"MELTANO_UI_READONLY", "true"}}, {}).ok());
+  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kSecret, {{"TAP_GITHUB_TOKEN", "t"}}, {}).ok());
+}
+
 TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {
   for (const char* sub : {"t1", "t2", "t3"}) EXPECT_EQ(CreateAndWait(sub).state, OperationState::kSucceeded);
   auto refused = controller_->CreateInstance({.subdomain = "t4", .email = "t4@example.com", .name = "t4"});
@@ -365,7 +429,7 @@ TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
 
 TEST_F(ControllerTest, DeleteTakesACheckedBackupFirst) {
   CreateAndWait("acme");
-  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
   Operation op = Wait(*controller_->DeleteInstance("acme", true));
   ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
   auto backups = controller_->ListBackups("acme");
@@ -417,7 +481,7 @@ TEST_F(ControllerTest, FailedBackupBlocksTheWipe) {
 
 TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPasswords) {
   CreateAndWait("acme", "1.2.0");
-  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
   std::string old_password = (*store_->GetSecrets("acme"))[kDbPasswordKey];
   Operation deleted = Wait(*controller_->DeleteInstance("acme", true));
   ASSERT_EQ(deleted.state, OperationState::kSucceeded) << deleted.error;
@@ -431,7 +495,7 @@ TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPass
   ASSERT_TRUE(inst.ok());
   EXPECT_EQ(inst->status, InstanceStatus::kRunning);
   EXPECT_EQ(inst->app_version, "1.2.0");
-  EXPECT_EQ((*store_->GetFlags("acme"))["A"], "1");
+  EXPECT_EQ((*store_->GetFlags("acme"))["MELTANO_A"], "1");
   EXPECT_NE((*store_->GetSecrets("acme"))[kDbPasswordKey], old_password);
   bool restored_db = false, restored_files = false;
   for (const auto& call : archiver_.Calls()) {
@@ -444,15 +508,15 @@ TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPass
 
 TEST_F(ControllerTest, RestoreIntoAnInstanceBacksUpItsCurrentStateFirst) {
   CreateAndWait("acme");
-  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
   ASSERT_EQ(Wait(*controller_->WipeDatabase("acme")).state, OperationState::kSucceeded);
   std::string before_wipe = (*controller_->ListBackups("acme"))[0].id;
-  Wait(*controller_->ChangeFlags("acme", {{"A", "2"}, {"B", "x"}}, {}));
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "2"}, {"MELTANO_B", "x"}}, {}));
 
   Operation op = Wait(*controller_->Restore("acme", before_wipe));
   ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
   EXPECT_EQ(op.kind, "restore");
-  EXPECT_EQ(*store_->GetFlags("acme"), (EnvMap{{"A", "1"}}));
+  EXPECT_EQ(*store_->GetFlags("acme"), (EnvMap{{"MELTANO_A", "1"}}));
   auto backups = *controller_->ListBackups("acme");
   ASSERT_EQ(backups.size(), 2u);
   EXPECT_EQ(backups[0].reason, "before restore");
@@ -469,8 +533,8 @@ TEST_F(ControllerTest, RestoreRefusesUnknownOrMalformedBackups) {
 
 TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
   CreateAndWait("acme");
-  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
-  Plant("tenants/acme/project/.env", {.content = "A=2\n"});
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
+  Plant("tenants/acme/project/.env", {.content = "MELTANO_A=2\n"});
   ASSERT_TRUE(tenant_fs_.RemoveTree(dir_.string() + "/secrets", "acme/ADMIN_PASSWORD").ok());
   auto findings = controller_->Doctor(false);
   ASSERT_TRUE(findings.ok());
@@ -478,7 +542,7 @@ TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
   auto fixed = controller_->Doctor(true);
   ASSERT_TRUE(fixed.ok());
   for (const auto& f : *fixed) EXPECT_TRUE(f.fixed) << f.resource;
-  EXPECT_NE(TenantFile("tenants/acme/project/.env")->content.find("A=1"), std::string::npos);
+  EXPECT_NE(TenantFile("tenants/acme/project/.env")->content.find("MELTANO_A=1"), std::string::npos);
   EXPECT_TRUE(TenantFile("secrets/acme/ADMIN_PASSWORD"));
   EXPECT_TRUE(controller_->Doctor(false)->empty());
 }
@@ -487,7 +551,7 @@ TEST_F(ControllerTest, DoctorRepairsDriftOfEnvAndSecrets) {
 // never followed (the fake refuses as LinuxTenantFs does).
 TEST_F(ControllerTest, DoctorNamesAPlantedEnvSymlinkAndReplacesIt) {
   CreateAndWait("acme");
-  Wait(*controller_->ChangeFlags("acme", {{"A", "1"}}, {}));
+  Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
   Plant("tenants/acme/project/.env", {.type = FileType::kSymlink, .content = "/etc/shadow"});
   auto findings = controller_->Doctor(false);
   ASSERT_TRUE(findings.ok());
@@ -496,7 +560,7 @@ TEST_F(ControllerTest, DoctorNamesAPlantedEnvSymlinkAndReplacesIt) {
   ASSERT_TRUE(controller_->Doctor(true).ok());
   auto env = TenantFile("tenants/acme/project/.env");
   EXPECT_EQ(env->type, FileType::kRegular);
-  EXPECT_NE(env->content.find("A=1"), std::string::npos);
+  EXPECT_NE(env->content.find("MELTANO_A=1"), std::string::npos);
 }
 
 TEST_F(ControllerTest, SecretsReplacePlantedLinksAndDropStrayEntries) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env_names.h"
 #include "core/net.h"
 #include "core/process.h"
 #include "core/random.h"
@@ -63,6 +64,56 @@ TEST(ValidateEnvKey, AcceptsVariableNamesOnly) {
   for (const char* bad : {"", "1ABC", "A-B", "A B", "A=B", "A;B", "$A"}) {
     EXPECT_EQ(ValidateEnvKey(bad).code(), Code::kInvalidArgument) << bad;
   }
+}
+
+TEST(EnvPattern, IsANameOrAPrefixWithOneTrailingStar) {
+  for (const char* good : {"MELTANO_*", "FEATURE_X", "A*", "_*"}) EXPECT_TRUE(ValidateEnvPattern(good).ok()) << good;
+  for (const char* bad : {"", "*", "**", "*A", "A*B", "A**", "A-*", "1A*", "A B"}) {
+    EXPECT_EQ(ValidateEnvPattern(bad).code(), Code::kInvalidArgument) << bad;
+  }
+  EXPECT_TRUE(MatchesEnvPattern("MELTANO_*", "MELTANO_UI_READONLY"));
+  EXPECT_TRUE(MatchesEnvPattern("MELTANO_*", "MELTANO_"));
+  EXPECT_FALSE(MatchesEnvPattern("MELTANO_*", "MELTANO"));
+  EXPECT_FALSE(MatchesEnvPattern("MELTANO_*", "XMELTANO_A"));
+  EXPECT_TRUE(MatchesEnvPattern("FEATURE_X", "FEATURE_X"));
+  EXPECT_FALSE(MatchesEnvPattern("FEATURE_X", "FEATURE_XY"));
+}
+
+TEST(ReservedEnvName, CoversWhatTheRunScriptSetsAndWhatLoadersObey) {
+  for (const char* name : {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "TMPDIR", "IFS", "ENV", "BASH_ENV",
+                           "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
+                           "MELTANODATA_TOKEN", "GCONV_PATH", "MALLOC_CHECK_", "GLIBC_TUNABLES"}) {
+    EXPECT_TRUE(IsReservedEnvName(name)) << name;
+  }
+  for (const char* name : {"MELTANO_UI_READONLY", "API_KEY", "PATHS", "HOMEPAGE", "XLD_PRELOAD", "MELTANO_DATA"}) {
+    EXPECT_FALSE(IsReservedEnvName(name)) << name;
+  }
+  EXPECT_NE(ReservedEnvNamesText().find("LD_*"), std::string::npos);
+}
+
+TEST(ValidateHostName, AcceptsHostNamesWithDigitsBeforeTheLastLabel) {
+  for (const char* good : {"shop.example.com", "123.example.com", "10.0.0.example", "a1.b2.c3d", "0xcafe.example.org"}) {
+    EXPECT_TRUE(ValidateHostName(good).ok()) << good;
+  }
+}
+
+TEST(ValidateHostName, RefusesIpLiteralsInEveryFormAResolverReads) {
+  for (const char* ip : {"127.0.0.1", "127.1", "0x7f.1", "0x7f.0x0.0x0.0x1", "0177.0.0.1", "2130706433",
+                         "10.0.0.0x", "example.123", "::1", "[::1]", "fe80::1%eth0", "2001:db8::1", "[2001:db8::1]",
+                         "::ffff:127.0.0.1", "127.0.0.1."}) {
+    Status s = ValidateHostName(ip);
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << ip;
+    EXPECT_NE(s.message().find("IP address"), std::string::npos) << ip << ": " << s.message();
+  }
+  // Whatever the C library itself takes for an address is refused too.
+  for (const char* text : {"1.2.3.4", "1.2.3", "1.2", "16909060", "0x1.0x2", "01.02.03.04", "0X10.1"}) {
+    in_addr v4{};
+    ASSERT_EQ(inet_aton(text, &v4), 1) << text;
+    EXPECT_TRUE(LooksLikeIpAddress(text)) << text;
+  }
+  in6_addr v6{};
+  ASSERT_EQ(inet_pton(AF_INET6, "1::", &v6), 1);
+  EXPECT_TRUE(LooksLikeIpAddress("1::"));
 }
 
 TEST(ValidateEnvValue, RefusesLineBreaksAndNul) {

@@ -108,6 +108,13 @@ TEST(ParseProfile, ReadsAMinimalProfileWithDefaults) {
   EXPECT_EQ(p->health_timeout_s, 60);
   EXPECT_TRUE(p->init.empty());
   EXPECT_TRUE(p->reload_pid_file.empty());
+  EXPECT_TRUE(p->flags.empty()) << "no `flags` key: no flag is accepted";
+}
+
+TEST(ParseProfile, ReadsFlagNamesAndPrefixGlobs) {
+  auto p = ParseProfile(MinimalProfile("flags = [\"MELTANO_*\", \"FEATURE_X\"]\n"), "tiny.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->flags, (std::vector<std::string>{"MELTANO_*", "FEATURE_X"}));
 }
 
 // Each case: TOML text, the field its error must name.
@@ -137,6 +144,15 @@ TEST(ParseProfile, ErrorsNameTheSourceAndTheField) {
       {MinimalProfile("[environment]\n\"1BAD\" = \"x\"\n"), "environment.1BAD"},
       {MinimalProfile("[environment]\nA = 1\n"), "environment.A"},
       {MinimalProfile("[environment]\nA = \"1\"\n[secret_environment]\nA = \"2\"\n"), "secret_environment.A"},
+      {MinimalProfile("flags = \"MELTANO_*\"\n"), "flags"},
+      {MinimalProfile("flags = [\"*\"]\n"), "flags[0]"},
+      {MinimalProfile("flags = [\"A_*\", \"*_B\"]\n"), "flags[1]"},
+      {MinimalProfile("flags = [\"A*B*\"]\n"), "flags[0]"},
+      {MinimalProfile("flags = [\"A-B\"]\n"), "flags[0]"},
+      {MinimalProfile("flags = [3]\n"), "flags[0]"},
+      {MinimalProfile("flags = [\"LD_*\"]\n"), "flags[0]"},
+      {MinimalProfile("flags = [\"PATH\"]\n"), "flags[0]"},
+      {MinimalProfile("flags = [\"PYTHONPATH\"]\n"), "flags[0]"},
   };
   for (const auto& c : cases) {
     auto p = ParseProfile(c.toml, "src.toml");
@@ -169,6 +185,14 @@ TEST(ProfileCatalog, ShipsDemoAndMeltano) {
     EXPECT_TRUE(RenderEnv(p->environment, vars).ok());
     EXPECT_TRUE(RenderEnv(p->secret_environment, vars).ok());
     EXPECT_TRUE(RenderTemplate(p->app_log, vars).ok());
+  }
+}
+
+TEST(ProfileCatalog, BothShippedProfilesTakeMeltanoFlagsOnly) {
+  for (const char* name : {"demo", "meltano"}) {
+    auto p = ProfileCatalog().Find(name);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    EXPECT_EQ(p->flags, (std::vector<std::string>{"MELTANO_*"})) << name;
   }
 }
 
