@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "core/types.h"
 
 namespace md {
 
@@ -41,6 +42,10 @@ Status ValidateAppName(std::string_view name);
 // A customer's own host name (a custom domain): 2-127 labels of lower-case
 // a-z 0-9 and inner '-', each 1-63 bytes, at most 253 bytes; no wildcard.
 Status ValidateHostName(std::string_view host);
+
+// Resource limits: each 0 (not set) or within memory_mb 16-1048576,
+// pids 16-4194304, cpu_weight 1-10000.
+Status ValidateResourceLimits(const ResourceLimits& limits);
 
 // A backup id as the controller names them: YYYYMMDDTHHMMSSZ-opN.
 Status ValidateBackupId(std::string_view id);

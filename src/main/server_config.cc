@@ -73,7 +73,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   const std::string where = "--config " + path;
   MD_RETURN_IF_ERROR(CheckKeys(t, where,
-                               {"data_dir", "listen", "profiles_dir", "port_base", "port_count",
+                               {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
                                 "backup_retention_days", "domain", "https_port", "http_port", "public_ipv4",
                                 "public_ipv6", "dns", "acme", "limits"}));
@@ -82,6 +82,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
   if (auto v = t["port_base"].value<int>()) config->port_base = *v;
   if (auto v = t["port_count"].value<int>()) config->port_count = *v;
+  if (auto v = t["uid_base"].value<int64_t>()) config->uid_base = *v;
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
@@ -110,6 +111,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   if (config->port_base < 1024 || config->port_base + config->port_count > 65536 || config->port_count < 1) {
     return InvalidArgument(where + ": port_base/port_count must stay within 1024-65535");
+  }
+  if (config->uid_base < 65536 || config->uid_base > 2000000000) {
+    return InvalidArgument(where + ": uid_base must be 65536-2000000000 (tenants' UIDs count up from it)");
   }
   for (int port : {config->https_port, config->http_port}) {
     if (port < 1 || port > 65535) return InvalidArgument(where + ": https_port and http_port must be 1-65535");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "drivers/backup/archiver.h"
+#include "drivers/cgroup/cgroups.h"
 #include "drivers/database/database.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
@@ -20,12 +21,14 @@ struct ServiceDeps {
   Database& database;
   Host& host;
   Supervisor& supervisor;
+  Cgroups& cgroups;
   Archiver& archiver;
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;
   std::string libexec_dir;        // where meltanodata-demo and friends are
   int health_timeout_ms = 30000;  // upper bound; a profile may ask for less
+  int64_t uid_base = 2000000;     // tenants' Unix UIDs count up from here, never reused
 };
 
 // Secrets the controller generates for itself; not valid variable names, so a

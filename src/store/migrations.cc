@@ -132,6 +132,15 @@ CREATE TABLE custom_domains (
 CREATE INDEX custom_domains_by_subdomain ON custom_domains(subdomain, host);
 )sql";
 
+// Version 3: each instance's own Unix UID (from a counter that never goes
+// back) and its overrides of the profile's resource limits (0: the profile's).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE instances ADD COLUMN uid        INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN memory_mb  INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN pids       INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN cpu_weight INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -181,6 +190,7 @@ const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kSchemaV1},
       {2, kSchemaV2},
+      {3, kSchemaV3},
   };
   return kMigrations;
 }

@@ -40,9 +40,9 @@ class Cgroups {
   virtual std::vector<std::string> ProcsFiles(const std::string& name) const = 0;
 };
 
-// Group names are one path component: [a-z0-9_-]{1,64}.
+// Group names are one path component: [a-z0-9_-]{1,128}.
 inline Status ValidateCgroupName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return InvalidArgument("cgroup name must be 1-64 characters: '" + name + "'");
+  if (name.empty() || name.size() > 128) return InvalidArgument("cgroup name must be 1-128 characters: '" + name + "'");
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return InvalidArgument("invalid cgroup name (want [a-z0-9_-]): '" + name + "'");
