@@ -52,7 +52,7 @@ std::string RenderRunScript(const RunScriptSpec& spec) {
   // another tenant's, and they vanish with the namespace.
   std::string tmpfs = "-t tmpfs -o mode=1777,nosuid,nodev,size=" + std::to_string(spec.tmpfs_mb) + "m tmpfs";
   s += "exec /usr/bin/unshare --mount --propagation private /bin/sh -c '";
-  for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) s += "mount " + tmpfs + " " + dir + " || exit 111; ";
+  for (const auto& dir : spec.private_dirs) s += "mount " + tmpfs + " " + dir + " || exit 111; ";  // fixed paths: no quoting inside the quotes
   s += "exec \"$@\"' sh \\\n";
   // A clean environment, then privileges dropped before anything of the
   // tenant's is read: the secrets are read by the tenant's own shell.

@@ -23,11 +23,13 @@ struct RunScriptSpec {
   EnvMap environment;        // non-secret, already rendered
   Argv start;                // already rendered
   std::vector<std::string> cgroup_procs;  // the app's cgroup, joined before anything else
-  int tmpfs_mb = 64;         // size of each private /tmp, /var/tmp and /dev/shm
+  // Scratch dirs the app gets its own of (a tmpfs of `tmpfs_mb` each).
+  std::vector<std::string> private_dirs;
+  int tmpfs_mb = 64;
 };
 
 // A supervisor-neutral run script: as root, joins the app's cgroup and gives
-// it a private /tmp, /var/tmp and /dev/shm (a mount namespace of its own,
+// it private scratch dirs (a mount namespace of its own,
 // tmpfs charged to its cgroup); then drops to the tenant with setpriv
 // (no_new_privs: no setuid program gives privileges back), reads the secrets
 // as the tenant, and execs the app in its project dir.

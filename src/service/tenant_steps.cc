@@ -263,6 +263,11 @@ Status TenantSteps::InstallService(const std::string& sub) {
   spec.cgroup_procs = d_.cgroups.ProcsFiles(Layout::CgroupName(sub));
   MD_ASSIGN_OR_RETURN(ResourceLimits limits, EffectiveLimits(inst));
   spec.tmpfs_mb = limits.memory_mb;
+  // A scratch dir that holds the data dir (a test's /tmp/...) stays shared:
+  // a tmpfs over it would hide the app itself.
+  for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) {
+    if (d_.layout.data_dir().rfind(std::string(dir) + "/", 0) != 0) spec.private_dirs.push_back(dir);
+  }
   MD_ASSIGN_OR_RETURN(spec.environment, RenderEnv(profile.environment, vars));
   MD_ASSIGN_OR_RETURN(spec.start, RenderArgv(profile.start, vars));
   std::string name = Layout::ServiceName(sub);
