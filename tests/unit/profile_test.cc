@@ -108,6 +108,17 @@ TEST(ParseProfile, ReadsAMinimalProfileWithDefaults) {
   EXPECT_EQ(p->health_timeout_s, 60);
   EXPECT_TRUE(p->init.empty());
   EXPECT_TRUE(p->reload_pid_file.empty());
+  EXPECT_EQ(p->limits.memory_mb, 512);
+  EXPECT_EQ(p->limits.pids, 256);
+  EXPECT_EQ(p->limits.cpu_weight, 100);
+}
+
+TEST(ParseProfile, ReadsLimitsKeepingDefaultsForWhatItLeavesOut) {
+  auto p = ParseProfile(MinimalProfile("[limits]\nmemory_mb = 64\ncpu_weight = 200\n"), "tiny.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->limits.memory_mb, 64);
+  EXPECT_EQ(p->limits.pids, 256);
+  EXPECT_EQ(p->limits.cpu_weight, 200);
 }
 
 // Each case: TOML text, the field its error must name.
@@ -137,6 +148,10 @@ TEST(ParseProfile, ErrorsNameTheSourceAndTheField) {
       {MinimalProfile("[environment]\n\"1BAD\" = \"x\"\n"), "environment.1BAD"},
       {MinimalProfile("[environment]\nA = 1\n"), "environment.A"},
       {MinimalProfile("[environment]\nA = \"1\"\n[secret_environment]\nA = \"2\"\n"), "secret_environment.A"},
+      {MinimalProfile("[limits]\nmemory = 64\n"), "limits.memory"},
+      {MinimalProfile("[limits]\nmemory_mb = 8\n"), "limits"},
+      {MinimalProfile("[limits]\npids = \"many\"\n"), "pids"},
+      {MinimalProfile("limits = 3\n"), "limits"},
   };
   for (const auto& c : cases) {
     auto p = ParseProfile(c.toml, "src.toml");
