@@ -432,6 +432,9 @@ Json ToJson(const InstanceStatusReport& r) {
   j["https"] = {{"url", r.url}, {"code", r.https_code}, {"error", r.https_error}};
   j["certificate"] = {
       {"issuer", r.cert_issuer}, {"not_after", TimeOrNull(r.cert_not_after_ms)}, {"trusted", r.cert_trusted}};
+  j["resources"] = {{"memory_bytes", r.memory_bytes}, {"memory_limit_bytes", r.memory_limit_bytes},
+                    {"pids", r.pids},                 {"pids_limit", r.pids_limit},
+                    {"cpu_weight", r.cpu_weight}};
   return j;
 }
 
@@ -482,6 +485,14 @@ Json ToJson(const EnvChange& c) {
   Json j = Json::object();
   if (!c.set.empty()) j["set"] = c.set;
   if (!c.unset.empty()) j["unset"] = c.unset;
+  return j;
+}
+
+Json ToJson(const ResourceLimits& c) {
+  Json j = Json::object();
+  if (c.memory_mb >= 0) j["memory_mb"] = c.memory_mb;
+  if (c.pids >= 0) j["pids"] = c.pids;
+  if (c.cpu_weight >= 0) j["cpu_weight"] = c.cpu_weight;
   return j;
 }
 
@@ -584,6 +595,15 @@ Status FromJson(const Json& j, InstanceStatusReport* out) {
     c.Bool("trusted", &out->cert_trusted);
     r.Merge(c.Finish());
   }
+  if (const Json* res = r.Object("resources")) {
+    ObjectReader u(*res, "resources", false);
+    u.Int64("memory_bytes", &out->memory_bytes);
+    u.Int64("memory_limit_bytes", &out->memory_limit_bytes);
+    u.Int64("pids", &out->pids);
+    u.Int64("pids_limit", &out->pids_limit);
+    u.Int("cpu_weight", &out->cpu_weight);
+    r.Merge(u.Finish());
+  }
   return r.Finish();
 }
 
@@ -672,6 +692,15 @@ Status FromJson(const Json& j, EnvChange* out) {
   MD_RETURN_IF_ERROR(r.Finish());
   if (out->set.empty() && out->unset.empty()) return InvalidArgument("change request has nothing to 'set' or 'unset'");
   return Status::Ok();
+}
+
+Status FromJson(const Json& j, ResourceLimits* out) {
+  ObjectReader r(j, "limits request", true);
+  *out = {-1, -1, -1};
+  r.Int("memory_mb", &out->memory_mb);
+  r.Int("pids", &out->pids);
+  r.Int("cpu_weight", &out->cpu_weight);
+  return r.Finish();
 }
 
 Status FromJson(const Json& j, ClusterSpec* out) {

@@ -90,6 +90,8 @@ Json ToJson(const CertificateInfo& cert);
 Json ToJson(const CustomDomain& domain);
 Json ToJson(const CreateRequest& request);
 Json ToJson(const EnvChange& change);
+// PATCH /v1/instances/SUB/limits: only the fields to change (-1: absent).
+Json ToJson(const ResourceLimits& change);
 Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
 Json ToJson(const DomainRequest& request);
@@ -119,6 +121,7 @@ Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):
 Status FromJson(const Json& j, CreateRequest* out);
 Status FromJson(const Json& j, EnvChange* out);
+Status FromJson(const Json& j, ResourceLimits* out);
 Status FromJson(const Json& j, ClusterSpec* out);
 Status FromJson(const Json& j, UpgradeRequest* out);
 Status FromJson(const Json& j, DomainRequest* out);

@@ -28,6 +28,9 @@ bool IsCursorChar(char c) {
 
 Result<CreateRequest> DecodeCreateRequest(std::string_view body) { return Decode(body, &ValidateCreateRequest); }
 Result<EnvChange> DecodeEnvChange(std::string_view body) { return Decode(body, &ValidateEnvChange); }
+Result<ResourceLimits> DecodeLimitsChange(std::string_view body) {
+  return Decode<ResourceLimits>(body, [](const ResourceLimits&) { return Status::Ok(); });
+}
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body) { return Decode(body, &ValidateUpgradeRequest); }
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body) { return Decode(body, &ValidateClusterSpec); }
 Result<DomainRequest> DecodeDomainRequest(std::string_view body) { return Decode(body, &ValidateDomainRequest); }

@@ -29,6 +29,7 @@ inline constexpr size_t kMaxLogCursor = 512;
 
 Result<CreateRequest> DecodeCreateRequest(std::string_view body);  // POST /v1/instances
 Result<EnvChange> DecodeEnvChange(std::string_view body);          // PATCH .../flags, .../secrets
+Result<ResourceLimits> DecodeLimitsChange(std::string_view body);  // PATCH .../limits
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body);  // POST /v1/upgrades
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body);      // POST /v1/clusters
 Result<DomainRequest> DecodeDomainRequest(std::string_view body);  // POST /v1/instances/SUB/domains

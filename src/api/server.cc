@@ -264,6 +264,12 @@ void ApiServer::InstallRoutes() {
             MD_ASSIGN_OR_RETURN(Operation op, c.ChangeFlags(sub, change.set, change.unset));
             return Accepted(op);
           }));
+  s.Patch(R"(/v1/instances/([^/]+)/limits)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
+            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+            MD_ASSIGN_OR_RETURN(ResourceLimits change, DecodeLimitsChange(req.body));
+            MD_ASSIGN_OR_RETURN(Operation op, c.SetLimits(sub, change));
+            return Accepted(op);
+          }));
   s.Get(R"(/v1/instances/([^/]+)/secrets)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
           MD_ASSIGN_OR_RETURN(std::vector<std::string> names, c.ListSecretNames(sub));

@@ -45,6 +45,8 @@ const std::vector<Command>& Commands() {
        "KEY=VALUE works but shows the value in /proc and shell history",
        CmdSecretsSet},
       {"secrets unset", {kNoWait}, "secrets unset SUB KEY...", "remove secrets", CmdSecretsUnset},
+      {"limits set", {kNoWait}, "limits set SUB memory_mb=N|pids=N|cpu_weight=N...",
+       "set an instance's own resource limits (KEY=default: the profile's); applied live", CmdLimitsSet},
       {"start", {kNoWait}, "start SUB", "start an instance's service", CmdLifecycle},
       {"stop", {kNoWait}, "stop SUB", "stop an instance's service", CmdLifecycle},
       {"restart", {kNoWait}, "restart SUB", "restart an instance's service", CmdLifecycle},
@@ -85,7 +87,7 @@ const std::vector<Command>& Commands() {
 
 bool IsGroup(const std::string& word) {
   return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
-         word == "certs" || word == "domains";
+         word == "certs" || word == "domains" || word == "limits";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -1,6 +1,6 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
-// verbs_instances.cc, verbs_env.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
+// verbs_instances.cc, verbs_env.cc, verbs_limits.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
 // verbs_front_door.cc.
 // Each validates its arguments before any request and returns an exit code.
 
@@ -28,6 +28,7 @@ int CmdFlagsUnset(Context& ctx);
 int CmdSecretsList(Context& ctx);
 int CmdSecretsSet(Context& ctx);
 int CmdSecretsUnset(Context& ctx);
+int CmdLimitsSet(Context& ctx);
 
 int CmdClustersList(Context& ctx);
 int CmdClustersAdd(Context& ctx);

@@ -123,6 +123,16 @@ int CmdStatus(Context& ctx) {
                                        ? "-"
                                        : report.cert_issuer + ", expires " + FormatTime(report.cert_not_after_ms) +
                                              ", " + (report.cert_trusted ? "trusted" : "local CA stand-in")});
+  // Usage against the kernel-enforced limits.
+  constexpr int64_t kMiB = 1024 * 1024;
+  fields.push_back({"memory", report.memory_limit_bytes == 0
+                                  ? "-"
+                                  : std::to_string(report.memory_bytes / kMiB) + " MiB of " +
+                                        std::to_string(report.memory_limit_bytes / kMiB) + " MiB"});
+  fields.push_back({"processes", report.pids_limit == 0
+                                     ? "-"
+                                     : std::to_string(report.pids) + " of " + std::to_string(report.pids_limit)});
+  fields.push_back({"cpu weight", report.cpu_weight == 0 ? "-" : std::to_string(report.cpu_weight)});
   PrintFields(ctx.out, fields);
   return kExitOk;
 }

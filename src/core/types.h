@@ -13,6 +13,14 @@ enum class InstanceStatus { kProvisioning, kRunning, kStopped, kDegraded, kFaile
 const char* InstanceStatusName(InstanceStatus s);
 bool ParseInstanceStatus(const std::string& name, InstanceStatus* out);
 
+// Kernel-enforced limits of an app's processes (cgroups). A profile sets
+// every field; in an instance, 0 means "what the profile says".
+struct ResourceLimits {
+  int memory_mb = 0;
+  int pids = 0;        // processes and threads
+  int cpu_weight = 0;  // 1-10000, 100 an even share
+};
+
 // One hosted tenant. Every derived name (user, database, role, port) is
 // chosen once, at create, and recorded so that delete can find it again.
 struct Instance {
@@ -27,6 +35,8 @@ struct Instance {
   std::string db_role;
   std::string unix_user;
   std::string url;         // derived, not stored: the public URL, https://SUB.DOMAIN[:PORT]/
+  int64_t uid = 0;         // of unix_user; 0 until allocated, never reused
+  ResourceLimits limits;   // per-instance overrides of the profile's
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };
@@ -78,7 +88,7 @@ struct Operation {
 struct LedgerEntry {
   int64_t id = 0;
   std::string subdomain;
-  std::string kind;     // "pg_database", "pg_role", "unix_user", "directory", "service", "port"
+  std::string kind;     // "pg_database", "pg_role", "unix_user", "directory", "service", "cgroup", "port"
   std::string ref;      // what identifies it: a name, a path, "cluster/db"
   int64_t created_ms = 0;
 };

@@ -264,4 +264,19 @@ Status ValidateHostName(std::string_view host) {
   return labels >= 2 ? Status::Ok() : bad;
 }
 
+Status ValidateResourceLimits(const ResourceLimits& limits) {
+  struct Bound {
+    const char* key;
+    int value, min, max;
+  };
+  for (const Bound& b : {Bound{"memory_mb", limits.memory_mb, 16, 1048576}, Bound{"pids", limits.pids, 16, 4194304},
+                         Bound{"cpu_weight", limits.cpu_weight, 1, 10000}}) {
+    if (b.value != 0 && (b.value < b.min || b.value > b.max)) {
+      return InvalidArgument(std::string(b.key) + " must be between " + std::to_string(b.min) + " and " +
+                             std::to_string(b.max) + ", not " + std::to_string(b.value));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace md

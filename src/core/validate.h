@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "core/types.h"
 
 namespace md {
 
@@ -47,6 +48,10 @@ Status ValidateHostName(std::string_view host);
 // last label is a number (all digits, or 0x and hex digits) as URL parsers and
 // inet_aton read IPv4: "127.0.0.1", "127.1", "0x7f.1", "2130706433".
 bool LooksLikeIpAddress(std::string_view host);
+
+// Resource limits: each 0 (not set) or within memory_mb 16-1048576,
+// pids 16-4194304, cpu_weight 1-10000.
+Status ValidateResourceLimits(const ResourceLimits& limits);
 
 // A backup id as the controller names them: YYYYMMDDTHHMMSSZ-opN.
 Status ValidateBackupId(std::string_view id);

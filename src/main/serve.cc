@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "core/random.h"
 #include "drivers/backup/archiver.h"
+#include "drivers/cgroup/kernel_cgroups.h"
 #include "drivers/database/embedded_cluster.h"
 #include "drivers/database/postgres_database.h"
 #include "drivers/host/linux_host.h"
@@ -79,6 +80,16 @@ std::string ExecutableDir() {
   return ec ? "." : exe.parent_path().string();
 }
 
+// The parent cgroup of this controller's tenants: named after its data dir
+// (FNV-1a), so that two controllers on one host never share groups.
+std::string CgroupParent(const std::string& data_dir) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : data_dir) h = (h ^ c) * 16777619u;
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", h);
+  return std::string("meltanodata-") + hex;
+}
+
 RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
   options.max_attempts = config.step_max_attempts;
@@ -121,6 +132,8 @@ int RunServe(int argc, char** argv) {
     return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
   }
 
+  auto cgroups = KernelCgroups::Detect({.parent = CgroupParent(config.data_dir)});
+  if (!cgroups.ok()) return Fail(cgroups.status().WithContext("resource limits"));
   PostgresDatabase database({.role_connection_limit = config.db_connection_limit});
   LinuxHost host;
   PgArchiver archiver;
@@ -131,13 +144,15 @@ int RunServe(int argc, char** argv) {
                    .database = database,
                    .host = host,
                    .supervisor = supervisor,
+                   .cgroups = **cgroups,
                    .archiver = archiver,
                    .tenant_fs = tenant_fs,
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
                    .libexec_dir = ExecutableDir(),
-                   .health_timeout_ms = config.health_timeout_s * 1000};
+                   .health_timeout_ms = config.health_timeout_s * 1000,
+                   .uid_base = config.uid_base};
   auto front_door = FrontDoorStack::Start(config, supervisor, **store);
   if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   TenantSteps steps(deps);

@@ -75,7 +75,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   const std::string where = "--config " + path;
   MD_RETURN_IF_ERROR(CheckKeys(t, where,
-                               {"data_dir", "listen", "profiles_dir", "port_base", "port_count",
+                               {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
                                 "backup_retention_days", "db_connection_limit", "domain", "https_port",
                                 "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits"}));
@@ -88,6 +88,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
       std::fprintf(stderr, "meltanodata: %s: %s is ignored (apps listen on unix sockets)\n", where.c_str(), gone);
     }
   }
+  if (auto v = t["uid_base"].value<int64_t>()) config->uid_base = *v;
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
@@ -117,6 +118,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   if (config->step_max_attempts < 1 || config->step_max_attempts > 100) {
     return InvalidArgument(where + ": step_max_attempts must be 1-100");
+  }
+  if (config->uid_base < 65536 || config->uid_base > 2000000000) {
+    return InvalidArgument(where + ": uid_base must be 65536-2000000000 (tenants' UIDs count up from it)");
   }
   for (int port : {config->https_port, config->http_port}) {
     if (port < 1 || port > 65535) return InvalidArgument(where + ": https_port and http_port must be 1-65535");

@@ -15,6 +15,9 @@ struct ServerConfig {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8600;
   std::string profiles_dir;          // override dir for app profiles; empty: embedded only
+  // Tenants' Unix UIDs (and GIDs) count up from here, never reused: above
+  // the ranges of system and human users (login.defs), below 2^31.
+  int64_t uid_base = 2000000;
   int embedded_cluster_capacity = 100;
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)

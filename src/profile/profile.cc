@@ -2,6 +2,8 @@
 // exceptions stop here.
 #include <toml++/toml.h>
 
+#include <climits>
+
 #include <algorithm>
 #include <set>
 
@@ -16,7 +18,7 @@ namespace {
 const std::set<std::string, std::less<>> kKnownKeys = {
     "name",         "description", "default_version", "install",        "init",
     "start",        "environment", "secret_environment", "upgrade",     "health_path",
-    "health_timeout_s", "app_log", "reload_pid_file", "flags"};
+    "health_timeout_s", "app_log", "reload_pid_file", "flags", "limits"};
 
 // Reads one profile; every error is "SOURCE: FIELD: problem".
 class ProfileReader {
@@ -163,6 +165,25 @@ bool MentionsAppDir(const std::vector<Argv>& commands) {
   return false;
 }
 
+// The optional [limits] table; what it leaves out keeps its default.
+Status ReadLimits(const toml::table& table, const std::string& source, ResourceLimits* limits) {
+  const toml::node* node = table.get("limits");
+  if (node == nullptr) return Status::Ok();
+  const toml::table* sub = node->as_table();
+  ProfileReader r(sub ? *sub : table, source);
+  if (sub == nullptr) return r.Error("limits", "must be a table");
+  for (const auto& [key, value] : *sub) {
+    if (key.str() != "memory_mb" && key.str() != "pids" && key.str() != "cpu_weight") {
+      return r.Error("limits." + std::string(key.str()), "unknown key (a typo?)");
+    }
+  }
+  MD_RETURN_IF_ERROR(r.ReadInt("memory_mb", 1, INT_MAX, &limits->memory_mb));
+  MD_RETURN_IF_ERROR(r.ReadInt("pids", 1, INT_MAX, &limits->pids));
+  MD_RETURN_IF_ERROR(r.ReadInt("cpu_weight", 1, INT_MAX, &limits->cpu_weight));
+  Status valid = ValidateResourceLimits(*limits);
+  return valid.ok() ? valid : r.Error("limits", valid.message());
+}
+
 Result<AppProfile> ReadProfile(const toml::table& table, const std::string& source) {
   ProfileReader r(table, source);
   for (const auto& [key, value] : table) {
@@ -207,6 +228,7 @@ Result<AppProfile> ReadProfile(const toml::table& table, const std::string& sour
   MD_RETURN_IF_ERROR(r.ReadInt("health_timeout_s", 1, 3600, &p.health_timeout_s));
   MD_RETURN_IF_ERROR(r.ReadTemplate("app_log", false, &p.app_log));
   MD_RETURN_IF_ERROR(r.ReadTemplate("reload_pid_file", false, &p.reload_pid_file));
+  MD_RETURN_IF_ERROR(ReadLimits(table, source, &p.limits));
   return p;
 }
 

@@ -39,6 +39,8 @@ struct AppProfile {
   // the service's main process. (`meltano ui` is a launcher that dies on
   // SIGHUP; its gunicorn child, whose pid file this names, reloads.)
   std::string reload_pid_file;
+  // [limits]: what the kernel holds the app to, unless an instance overrides it.
+  ResourceLimits limits{.memory_mb = 512, .pids = 256, .cpu_weight = 100};
 };
 
 // Variables available to templates: subdomain, version, app_dir, project_dir,

@@ -38,6 +38,13 @@ struct InstanceStatusReport {
   std::string cert_issuer;       // of the certificate serving the instance
   int64_t cert_not_after_ms = 0;
   bool cert_trusted = false;     // from the ACME CA (false: the local CA's stand-in)
+  // Usage against the kernel-enforced limits (the instance's cgroup); all 0
+  // when the group is absent.
+  int64_t memory_bytes = 0;
+  int64_t memory_limit_bytes = 0;
+  int64_t pids = 0;
+  int64_t pids_limit = 0;
+  int cpu_weight = 0;
 };
 
 // A certificate the front door serves, as `certs list` shows it.
@@ -108,6 +115,9 @@ class Controller {
                                           const std::vector<std::string>& unset) = 0;
   virtual Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) = 0;
   virtual Result<Operation> WipeDatabase(const std::string& subdomain) = 0;
+  // Changes the instance's overrides of its profile's resource limits: a
+  // field -1 is kept, 0 goes back to the profile's. Applied live.
+  virtual Result<Operation> SetLimits(const std::string& subdomain, const ResourceLimits& change) = 0;
   // With `backup`, a checked backup is taken first and the delete happens
   // only if it succeeded.
   virtual Result<Operation> DeleteInstance(const std::string& subdomain, bool backup) = 0;

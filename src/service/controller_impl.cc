@@ -154,6 +154,13 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
   report.https_code =
       front_.probe.Get(door.HostOf(sub), door.settings().https_port, path, front_.trusted_roots, &report.https_error);
   std::string domain = door.settings().domain;
+  if (auto usage = d_.cgroups.Usage(Layout::CgroupName(sub)); usage.ok()) {
+    report.memory_bytes = usage->memory_bytes;
+    report.memory_limit_bytes = usage->memory_max_bytes;
+    report.pids = usage->pids;
+    report.pids_limit = usage->pids_max;
+    report.cpu_weight = usage->cpu_weight;
+  }
   auto cert = d_.store.GetCertificate(JoinCertNames(CertManager::NamesFor(domain, sub)));
   if (cert.ok()) {
     report.cert_issuer = cert->issuer;
@@ -254,6 +261,21 @@ Result<Operation> ControllerImpl::ChangeLifecycle(const std::string& sub, Lifecy
 Result<Operation> ControllerImpl::WipeDatabase(const std::string& sub) {
   MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
   return runner_.Submit(op_kind::kWipeDb, sub, "{}");
+}
+
+Result<Operation> ControllerImpl::SetLimits(const std::string& sub, const ResourceLimits& change) {
+  if (change.memory_mb < 0 && change.pids < 0 && change.cpu_weight < 0) {
+    return InvalidArgument("nothing to change: give memory_mb, pids or cpu_weight");
+  }
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  ResourceLimits& l = inst.limits;
+  if (change.memory_mb >= 0) l.memory_mb = change.memory_mb;
+  if (change.pids >= 0) l.pids = change.pids;
+  if (change.cpu_weight >= 0) l.cpu_weight = change.cpu_weight;
+  MD_RETURN_IF_ERROR(ValidateResourceLimits(l));
+  inst.updated_ms = NowMs();
+  MD_RETURN_IF_ERROR(d_.store.UpdateInstance(inst));
+  return runner_.Submit(op_kind::kLimits, sub, "{}");
 }
 
 Result<Operation> ControllerImpl::DeleteInstance(const std::string& sub, bool backup) {

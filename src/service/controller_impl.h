@@ -52,6 +52,7 @@ class ControllerImpl final : public Controller {
                                   const std::vector<std::string>& unset) override;
   Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) override;
   Result<Operation> WipeDatabase(const std::string& subdomain) override;
+  Result<Operation> SetLimits(const std::string& subdomain, const ResourceLimits& change) override;
   Result<Operation> DeleteInstance(const std::string& subdomain, bool backup) override;
   Result<Operation> BackupInstance(const std::string& subdomain) override;
   Result<std::vector<BackupInfo>> ListBackups(const std::string& subdomain) override;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "drivers/backup/archiver.h"
+#include "drivers/cgroup/cgroups.h"
 #include "drivers/database/database.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
@@ -21,6 +22,7 @@ struct ServiceDeps {
   Database& database;
   Host& host;
   Supervisor& supervisor;
+  Cgroups& cgroups;
   Archiver& archiver;
   TenantFs& tenant_fs;  // every file beneath a directory a tenant can write
   const ProfileCatalog& profiles;
@@ -28,6 +30,7 @@ struct ServiceDeps {
   Layout layout;
   std::string libexec_dir;        // where meltanodata-demo and friends are
   int health_timeout_ms = 30000;  // upper bound; a profile may ask for less
+  int64_t uid_base = 2000000;     // tenants' Unix UIDs count up from here, never reused
 };
 
 // Secrets the controller generates for itself; not valid variable names, so a

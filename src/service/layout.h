@@ -44,6 +44,8 @@ class Layout {
   }
 
   static std::string ServiceName(const std::string& sub) { return "tenant-" + sub; }
+  // The instance's cgroup, under the controller's parent group.
+  static std::string CgroupName(const std::string& sub) { return "tenant-" + sub; }
   // "md-" + subdomain, shortened with a hash suffix to fit 32 characters.
   static std::string UnixUserName(const std::string& sub);
   // "md_" + subdomain with '-' as '_', shortened with a hash suffix to fit 63 bytes.

@@ -61,6 +61,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
   auto add_serving_steps = [&] {
     add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("apply_limits", [&s, sub] { return s.ApplyLimits(sub); });
     add("start_service", [&s, sub] { return s.InstallService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
@@ -127,6 +128,8 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       (void)s.SetStatus(sub, InstanceStatus::kDegraded);
       return error;
     };
+  } else if (kind == op_kind::kLimits) {
+    add("apply_limits", [&s, sub] { return s.ApplyLimits(sub); });
   } else if (kind == op_kind::kStop) {
     add("stop_service", [&s, sub] { return s.StopService(sub); });
     add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
@@ -165,6 +168,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("remove_route", [&f] { return f.SyncRoutes(); });
     add("remove_dns", [&f, sub] { return f.RemoveDns(sub); });
     add("remove_service", [&s, sub] { return s.RemoveService(sub); });
+    add("remove_cgroup", [&s, sub] { return s.RemoveCgroup(sub); });
     add("drop_database", [&s, sub] { return s.DropDatabase(sub); });
     add("remove_user", [&s, sub] { return s.RemoveUser(sub); });
     add("remove_files", [&s, sub] { return s.RemoveFiles(sub); });

@@ -14,6 +14,7 @@ inline constexpr const char* kCreate = "create";
 inline constexpr const char* kUpgrade = "upgrade";
 inline constexpr const char* kFlags = "flags";
 inline constexpr const char* kSecrets = "secrets";
+inline constexpr const char* kLimits = "limits";
 inline constexpr const char* kStart = "start";
 inline constexpr const char* kStop = "stop";
 inline constexpr const char* kRestart = "restart";

@@ -15,7 +15,8 @@ bool IsPlain(const std::string& s) {
 }
 
 std::string Setpriv(uid_t uid, gid_t gid) {
-  return "/usr/bin/setpriv --reuid=" + std::to_string(uid) + " --regid=" + std::to_string(gid) + " --clear-groups --";
+  return "/usr/bin/setpriv --reuid=" + std::to_string(uid) + " --regid=" + std::to_string(gid) +
+         " --clear-groups --no-new-privs --";
 }
 
 }  // namespace
@@ -45,9 +46,17 @@ std::string RenderEnvFile(const EnvMap& flags) {
 std::string RenderRunScript(const RunScriptSpec& spec) {
   std::string s = "#!/bin/sh\n# Written by MeltanoData; rewritten on every change.\nexec 2>&1\n";
   s += "cd " + ShellQuote(spec.project_dir) + " || exit 111\n";
+  // In the cgroup first: every process the app ever forks is held to its limits.
+  for (const auto& procs : spec.cgroup_procs) s += "echo $$ > " + ShellQuote(procs) + " || exit 111\n";
+  // Scratch dirs of its own: nothing it leaves there reaches the host's, or
+  // another tenant's, and they vanish with the namespace.
+  std::string tmpfs = "-t tmpfs -o mode=1777,nosuid,nodev,size=" + std::to_string(spec.tmpfs_mb) + "m tmpfs";
+  s += "exec /usr/bin/unshare --mount --propagation private /bin/sh -c '";
+  for (const auto& dir : spec.private_dirs) s += "mount " + tmpfs + " " + dir + " || exit 111; ";  // fixed paths: no quoting inside the quotes
+  s += "exec \"$@\"' sh \\\n";
   // A clean environment, then privileges dropped before anything of the
   // tenant's is read: the secrets are read by the tenant's own shell.
-  s += "exec /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=" + ShellQuote(spec.project_dir) +
+  s += "  /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=" + ShellQuote(spec.project_dir) +
        " USER=" + ShellQuote(spec.user) + " LOGNAME=" + ShellQuote(spec.user) + " \\\n";
   for (const auto& [key, value] : spec.environment) s += "  " + key + "=" + ShellQuote(value) + " \\\n";
   s += "  " + Setpriv(spec.uid, spec.gid) + " /bin/sh -c '\n";

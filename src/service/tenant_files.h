@@ -3,6 +3,7 @@
 // (feature flags), and the supervised service's run and log scripts.
 
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "core/types.h"
@@ -21,10 +22,17 @@ struct RunScriptSpec {
   gid_t gid = 0;
   EnvMap environment;        // non-secret, already rendered
   Argv start;                // already rendered
+  std::vector<std::string> cgroup_procs;  // the app's cgroup, joined before anything else
+  // Scratch dirs the app gets its own of (a tmpfs of `tmpfs_mb` each).
+  std::vector<std::string> private_dirs;
+  int tmpfs_mb = 64;
 };
 
-// A supervisor-neutral run script: reads the secrets (as root), drops to the
-// tenant with setpriv, and execs the app in its project dir.
+// A supervisor-neutral run script: as root, joins the app's cgroup and gives
+// it private scratch dirs (a mount namespace of its own,
+// tmpfs charged to its cgroup); then drops to the tenant with setpriv
+// (no_new_privs: no setuid program gives privileges back), reads the secrets
+// as the tenant, and execs the app in its project dir.
 std::string RenderRunScript(const RunScriptSpec& spec);
 // The logger: s6-log as the tenant, rotating in `logs_dir`.
 std::string RenderLogScript(const std::string& logs_dir, uid_t uid, gid_t gid);

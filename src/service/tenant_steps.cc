@@ -31,6 +31,9 @@ constexpr size_t kMaxPidBytes = 32;
 constexpr size_t kMaxEnvBytes = 1 << 20;
 constexpr size_t kMaxSecretBytes = 1 << 20;
 constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
+constexpr const char* kUidCounterKey = "next_uid";
+constexpr int kUidAttempts = 8;  // UIDs taken by other tools are skipped, a few times
+constexpr int64_t kMiB = 1024 * 1024;
 
 }  // namespace
 
@@ -96,14 +99,31 @@ Status TenantSteps::CreateDatabase(const std::string& sub) {
 Status TenantSteps::CreateUser(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "unix_user", inst.unix_user));
-  auto existing = ours ? Result<UnixUser>(NotFound("")) : d_.host.LookupUser(inst.unix_user);
+  auto existing = d_.host.LookupUser(inst.unix_user);
   if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
-  if (existing.ok()) {
+  if (existing.ok() && !ours) {
     return AlreadyExists("Unix user " + inst.unix_user + " already exists and is not this instance's; see "
                          "`meltanodata doctor`");
   }
+  if (existing.ok()) {
+    // Ours already (a resumed create, a repair, an instance older than UID
+    // allocation): the store records the UID it has.
+    if (inst.uid == static_cast<int64_t>(existing->uid)) return Status::Ok();
+    inst.uid = existing->uid;
+    return d_.store.UpdateInstance(inst);
+  }
   MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "unix_user", .ref = inst.unix_user}).status());
-  return d_.host.EnsureUser(inst.unix_user, d_.layout.project_dir(sub)).status();
+  Status made = Status::Ok();
+  for (int attempt = 0; attempt < kUidAttempts; ++attempt) {
+    if (inst.uid == 0 || made.code() == Code::kAlreadyExists) {
+      // Kept before the user is made, so a resumed step uses the same UID.
+      MD_ASSIGN_OR_RETURN(inst.uid, d_.store.TakeNumber(kUidCounterKey, d_.uid_base));
+      MD_RETURN_IF_ERROR(d_.store.UpdateInstance(inst));
+    }
+    made = d_.host.EnsureUser(inst.unix_user, d_.layout.project_dir(sub), static_cast<uid_t>(inst.uid)).status();
+    if (made.code() != Code::kAlreadyExists) break;
+  }
+  return made;
 }
 
 Status TenantSteps::CreateFiles(const std::string& sub) {
@@ -243,6 +263,24 @@ Status TenantSteps::WriteSecrets(const std::string& sub) {
   return Status::Ok();
 }
 
+Result<ResourceLimits> TenantSteps::EffectiveLimits(const Instance& inst) {
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  ResourceLimits limits = profile.limits;
+  if (inst.limits.memory_mb) limits.memory_mb = inst.limits.memory_mb;
+  if (inst.limits.pids) limits.pids = inst.limits.pids;
+  if (inst.limits.cpu_weight) limits.cpu_weight = inst.limits.cpu_weight;
+  return limits;
+}
+
+Status TenantSteps::ApplyLimits(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(ResourceLimits limits, EffectiveLimits(inst));
+  std::string name = Layout::CgroupName(sub);
+  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "cgroup", .ref = name}).status());
+  return d_.cgroups.Ensure(name, {.memory_bytes = limits.memory_mb * kMiB, .pids = limits.pids,
+                                  .cpu_weight = limits.cpu_weight});
+}
+
 Status TenantSteps::InstallService(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
@@ -254,6 +292,14 @@ Status TenantSteps::InstallService(const std::string& sub) {
   spec.user = user.name;
   spec.uid = user.uid;
   spec.gid = user.gid;
+  spec.cgroup_procs = d_.cgroups.ProcsFiles(Layout::CgroupName(sub));
+  MD_ASSIGN_OR_RETURN(ResourceLimits limits, EffectiveLimits(inst));
+  spec.tmpfs_mb = limits.memory_mb;
+  // A scratch dir that holds the data dir (a test's /tmp/...) stays shared:
+  // a tmpfs over it would hide the app itself.
+  for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) {
+    if (d_.layout.data_dir().rfind(std::string(dir) + "/", 0) != 0) spec.private_dirs.push_back(dir);
+  }
   MD_ASSIGN_OR_RETURN(spec.environment, RenderEnv(profile.environment, vars));
   MD_ASSIGN_OR_RETURN(spec.start, RenderArgv(profile.start, vars));
   std::string name = Layout::ServiceName(sub);
@@ -399,6 +445,10 @@ Status TenantSteps::RemoveService(const std::string& sub) {
   return RemoveRecorded(sub, "service", [this](const std::string& name) { return d_.supervisor.Remove(name); });
 }
 
+Status TenantSteps::RemoveCgroup(const std::string& sub) {
+  return RemoveRecorded(sub, "cgroup", [this](const std::string& name) { return d_.cgroups.Remove(name); });
+}
+
 Status TenantSteps::DropDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(bool db_recorded, InLedger(sub, "pg_database", ClusterRef(inst.cluster, inst.db_name)));
@@ -427,6 +477,7 @@ Status TenantSteps::RemoveFiles(const std::string& sub) {
 
 Status TenantSteps::RollBackCreate(const std::string& sub, int64_t op_id) {
   MD_RETURN_IF_ERROR(RemoveService(sub));
+  MD_RETURN_IF_ERROR(RemoveCgroup(sub));
   Status db = DropDatabase(sub);
   if (db.code() == Code::kUnavailable) {
     MD_ASSIGN_OR_RETURN(Operation op, d_.store.GetOperation(op_id));

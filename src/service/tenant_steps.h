@@ -19,6 +19,8 @@ class TenantSteps {
   explicit TenantSteps(ServiceDeps deps) : d_(deps) {}
 
   Status CreateDatabase(const std::string& sub);
+  // Gives the instance its UID once (a store counter that never goes back)
+  // and makes its Unix user with it.
   Status CreateUser(const std::string& sub);
   Status CreateFiles(const std::string& sub);
   Status InstallVersion(const std::string& sub, const std::string& version);
@@ -28,6 +30,9 @@ class TenantSteps {
   Status InitProject(const std::string& sub);
   Status WriteFlags(const std::string& sub);
   Status WriteSecrets(const std::string& sub);
+  // Makes the instance's cgroup hold the limits its profile and overrides
+  // say; live, without a restart.
+  Status ApplyLimits(const std::string& sub);
   Status InstallService(const std::string& sub);
   Status ReloadService(const std::string& sub);
   Status RestartService(const std::string& sub);
@@ -49,6 +54,8 @@ class TenantSteps {
   Status UnlessStopped(const std::string& sub, const std::function<Status()>& action);
 
   Status RemoveService(const std::string& sub);
+  // Ends every process left in the instance's cgroup and removes it.
+  Status RemoveCgroup(const std::string& sub);
   Status DropDatabase(const std::string& sub);
   Status RemoveUser(const std::string& sub);
   Status RemoveFiles(const std::string& sub);
@@ -71,6 +78,8 @@ class TenantSteps {
   Result<std::string> AppLogPath(const std::string& sub);
 
   Result<UnixUser> TenantUser(const Instance& inst);
+  // The profile's limits with the instance's overrides applied.
+  Result<ResourceLimits> EffectiveLimits(const Instance& inst);
   // The admin URL of the instance's cluster (holds a password).
   Result<std::string> AdminUrl(const Instance& inst);
   // The URL of the tenant's own login to its database (holds a password),

@@ -132,9 +132,15 @@ CREATE TABLE custom_domains (
 CREATE INDEX custom_domains_by_subdomain ON custom_domains(subdomain, host);
 )sql";
 
-// Version 3: apps listen on unix sockets, not on loopback ports.
+// Version 3: apps listen on unix sockets, not on loopback ports; each
+// instance's own Unix UID (from a counter that never goes back) and its
+// overrides of the profile's resource limits (0: the profile's).
 constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE instances DROP COLUMN port;
+ALTER TABLE instances ADD COLUMN uid        INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN memory_mb  INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN pids       INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE instances ADD COLUMN cpu_weight INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -122,7 +124,7 @@ constexpr const char* kDeleteSecretSql = "DELETE FROM secrets WHERE subdomain = 
 // Column lists and readers; the two must agree.
 constexpr const char* kInstanceColumns =
     "subdomain, name, email, app, app_version, status, cluster, db_name, db_role, unix_user, "
-    "created_ms, updated_ms";
+    "created_ms, updated_ms, uid, memory_mb, pids, cpu_weight";
 
 Result<Instance> ReadInstance(const Statement& st) {
   Instance i;
@@ -141,6 +143,10 @@ Result<Instance> ReadInstance(const Statement& st) {
   i.unix_user = st.ColText(9);
   i.created_ms = st.ColInt(10);
   i.updated_ms = st.ColInt(11);
+  i.uid = st.ColInt(12);
+  i.limits.memory_mb = static_cast<int>(st.ColInt(13));
+  i.limits.pids = static_cast<int>(st.ColInt(14));
+  i.limits.cpu_weight = static_cast<int>(st.ColInt(15));
   return i;
 }
 
@@ -316,11 +322,12 @@ auto SqliteStore::Transact(bool write, Fn&& fn) -> decltype(fn()) {
 Status SqliteStore::InsertInstanceLocked(const Instance& in) {
   if (in.subdomain.empty()) return InvalidArgument("store: instance has no subdomain");
   MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"INSERT INTO instances (", kInstanceColumns,
-                                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                                                  "ON CONFLICT(subdomain) DO NOTHING"})));
   st.Text(in.subdomain).Text(in.name).Text(in.email).Text(in.app).Text(in.app_version);
   st.Text(InstanceStatusName(in.status)).Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
-  st.Int(in.created_ms).Int(in.updated_ms);
+  st.Int(in.created_ms).Int(in.updated_ms).Int(in.uid);
+  st.Int(in.limits.memory_mb).Int(in.limits.pids).Int(in.limits.cpu_weight);
   MD_RETURN_IF_ERROR(st.Run());
   if (sqlite3_changes(db_) == 0) return AlreadyExists("instance " + in.subdomain + " already exists");
   return Status::Ok();
@@ -369,10 +376,11 @@ Status SqliteStore::UpdateInstance(const Instance& in) {
     MD_ASSIGN_OR_RETURN(Statement st,
                         Prepare("UPDATE instances SET name = ?, email = ?, app = ?, app_version = ?, status = ?, "
                                 "cluster = ?, db_name = ?, db_role = ?, unix_user = ?, created_ms = ?, "
-                                "updated_ms = ? WHERE subdomain = ?"));
+                                "updated_ms = ?, uid = ?, memory_mb = ?, pids = ?, cpu_weight = ? WHERE subdomain = ?"));
     st.Text(in.name).Text(in.email).Text(in.app).Text(in.app_version).Text(InstanceStatusName(in.status));
     st.Text(in.cluster).Text(in.db_name).Text(in.db_role).Text(in.unix_user);
-    st.Int(in.created_ms).Int(in.updated_ms).Text(in.subdomain);
+    st.Int(in.created_ms).Int(in.updated_ms).Int(in.uid);
+    st.Int(in.limits.memory_mb).Int(in.limits.pids).Int(in.limits.cpu_weight).Text(in.subdomain);
     MD_RETURN_IF_ERROR(st.Run());
     if (sqlite3_changes(db_) == 0) return NotFound("no instance " + in.subdomain);
     return Status::Ok();
@@ -708,6 +716,19 @@ Status SqliteStore::PutSetting(const std::string& key, const std::string& value)
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO settings (key, value) VALUES (?,?) "
                                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     return st.Text(key).Text(value).Run();
+  });
+}
+
+Result<int64_t> SqliteStore::TakeNumber(const std::string& key, int64_t floor) {
+  return Transact(true, [&]() -> Result<int64_t> {
+    MD_ASSIGN_OR_RETURN(Statement get, Prepare("SELECT value FROM settings WHERE key = ?"));
+    get.Text(key);
+    MD_ASSIGN_OR_RETURN(bool row, get.Step());
+    int64_t next = row ? std::max(floor, static_cast<int64_t>(std::strtoll(get.ColText(0).c_str(), nullptr, 10))) : floor;
+    MD_ASSIGN_OR_RETURN(Statement put, Prepare("INSERT INTO settings (key, value) VALUES (?,?) "
+                                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    MD_RETURN_IF_ERROR(put.Text(key).Text(std::to_string(next + 1)).Run());
+    return next;
   });
 }
 

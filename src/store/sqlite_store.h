@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
   Status PutSetting(const std::string& key, const std::string& value) override;
+  Result<int64_t> TakeNumber(const std::string& key, int64_t floor) override;
 
   Status UpsertCertificate(const CertRecord& cert) override;
   Result<CertRecord> GetCertificate(const std::string& names) override;

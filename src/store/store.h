@@ -62,6 +62,10 @@ class Store {
   // Controller settings (small key/value pairs, e.g. the port range cursor).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+  // A counter under settings `key` that never goes back: returns its value
+  // (at least `floor`) and stores the next one, atomically, so two callers,
+  // even in two processes, never get the same number.
+  virtual Result<int64_t> TakeNumber(const std::string& key, int64_t floor) = 0;
 
   // Certificate ledger, keyed by `names` (JoinCertNames form, else
   // InvalidArgument). Upsert inserts or replaces every field but `id`, which is

@@ -152,6 +152,15 @@ cleanup() {
       userdel "$user" 2>/dev/null || true
     fi
   done </etc/passwd
+  # Tenant cgroups of this data dir (its parent group is named after it, as in serve.cc).
+  local parent
+  parent=meltanodata-$(python3 -c 'import sys
+h = 2166136261
+for c in sys.argv[1].encode(): h = ((h ^ c) * 16777619) % 2**32
+print("%08x" % h)' "$DATA")
+  for g in /sys/fs/cgroup/{memory,pids,cpu,unified}/"$parent"/tenant-* /sys/fs/cgroup/{memory,pids,cpu,unified}/"$parent"; do
+    [ -d "$g" ] && rmdir "$g" 2>/dev/null || true
+  done
   # Small filesystems a test mounted to fill up.
   awk -v d="$DATA/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true

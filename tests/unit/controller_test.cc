@@ -15,6 +15,7 @@
 #include "drivers/database/fake_database.h"
 #include "drivers/dns/fake_dns_updater.h"
 #include "drivers/proxy/fake_front_proxy.h"
+#include "drivers/cgroup/fake_cgroups.h"
 #include "drivers/host/fake_host.h"
 #include "drivers/supervisor/fake_supervisor.h"
 #include "drivers/tenant_fs/fake_tenant_fs.h"
@@ -63,6 +64,7 @@ class ControllerTest : public ::testing::Test {
                                                       .database = database_,
                                                       .host = host_,
                                                       .supervisor = supervisor_,
+                                                      .cgroups = cgroups_,
                                                       .archiver = archiver_,
                                                       .tenant_fs = tenant_fs_,
                                                       .profiles = profiles_,
@@ -97,6 +99,7 @@ class ControllerTest : public ::testing::Test {
     EXPECT_TRUE(store_->ListLedger(sub)->empty());
     EXPECT_EQ(host_.LookupUser("md-" + sub).status().code(), Code::kNotFound);
     EXPECT_EQ(supervisor_.GetStatus("tenant-" + sub).status().code(), Code::kNotFound);
+    EXPECT_FALSE(cgroups_.LimitsOf("tenant-" + sub).has_value());
     for (const char* cluster : {"postgresql://a:pw@big:5432/postgres", "postgresql://a:pw@small:5432/postgres"}) {
       EXPECT_FALSE(database_.DatabaseExists(cluster, "md_" + sub));
       EXPECT_FALSE(database_.RoleExists(cluster, "md_" + sub));
@@ -132,6 +135,7 @@ class ControllerTest : public ::testing::Test {
   FakeDatabase database_;
   FakeHost host_;
   FakeSupervisor supervisor_;
+  FakeCgroups cgroups_;
   FakeArchiver archiver_;
   FakeTenantFs tenant_fs_;
   ProfileCatalog profiles_;
@@ -173,12 +177,21 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   auto spec = supervisor_.SpecOf("tenant-acme");
   ASSERT_TRUE(spec.ok());
   EXPECT_NE(spec->run_script.find("setpriv"), std::string::npos);
+  EXPECT_NE(spec->run_script.find("--no-new-privs"), std::string::npos);
+  EXPECT_NE(spec->run_script.find("/fake-cgroup/tenant-acme/cgroup.procs"), std::string::npos);
   EXPECT_EQ(spec->run_script.find("pw@"), std::string::npos) << "no secret in the run script";
+  EXPECT_EQ(inst->uid, 2000000) << "the first UID of the default range";
+  EXPECT_EQ(host_.LookupUser("md-acme")->uid, 2000000u);
+  auto limits = cgroups_.LimitsOf("tenant-acme");
+  ASSERT_TRUE(limits.has_value()) << "the profile's limits, before the service starts";
+  EXPECT_EQ(limits->memory_bytes, 512 * 1024 * 1024);
+  EXPECT_EQ(limits->pids, 256);
+  EXPECT_EQ(limits->cpu_weight, 100);
   EXPECT_TRUE(PathExists(dir_.string() + "/tenants/acme/app/1.0.0/bin/meltanodata-demo"));
   EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  EXPECT_EQ(ledger->size(), 8u);  // role, database, user, 3 directories, service, DNS record
+  EXPECT_EQ(ledger->size(), 9u);  // role, database, user, 3 directories, cgroup, service, DNS record
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
@@ -407,6 +420,60 @@ TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
   EXPECT_EQ(current(), "1.1.0");
 }
 
+TEST_F(ControllerTest, AUidIsNeverGivenTwiceEvenAfterADelete) {
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  int64_t first = store_->GetInstance("acme")->uid;
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  ASSERT_EQ(CreateAndWait("beta").state, OperationState::kSucceeded);
+  EXPECT_EQ(store_->GetInstance("acme")->uid, first + 1);
+  EXPECT_EQ(store_->GetInstance("beta")->uid, first + 2);
+  EXPECT_EQ(host_.LookupUser("md-beta")->uid, static_cast<uid_t>(first + 2));
+}
+
+TEST_F(ControllerTest, AUidTakenOnTheHostIsSkipped) {
+  ASSERT_TRUE(host_.EnsureUser("someone", "/home/someone", 2000000).ok());
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  EXPECT_EQ(store_->GetInstance("acme")->uid, 2000001);
+  EXPECT_EQ(host_.LookupUser("md-acme")->uid, 2000001u);
+}
+
+TEST_F(ControllerTest, LimitsSetAppliesLiveAndStatusShowsUsageAgainstThem) {
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  int pid = supervisor_.GetStatus("tenant-acme")->pid;
+  Operation op = Wait(*controller_->SetLimits("acme", {.memory_mb = 64, .pids = -1, .cpu_weight = 50}));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(cgroups_.LimitsOf("tenant-acme")->memory_bytes, 64 * 1024 * 1024);
+  EXPECT_EQ(cgroups_.LimitsOf("tenant-acme")->pids, 256) << "kept: the profile's";
+  EXPECT_EQ(cgroups_.LimitsOf("tenant-acme")->cpu_weight, 50);
+  EXPECT_EQ(supervisor_.GetStatus("tenant-acme")->pid, pid) << "no restart";
+  cgroups_.SetUsed("tenant-acme", 13 * 1024 * 1024, 3);
+  auto report = controller_->GetStatus("acme");
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->memory_bytes, 13 * 1024 * 1024);
+  EXPECT_EQ(report->memory_limit_bytes, 64 * 1024 * 1024);
+  EXPECT_EQ(report->pids, 3);
+  EXPECT_EQ(report->pids_limit, 256);
+  EXPECT_EQ(report->cpu_weight, 50);
+  // 0 goes back to the profile's; out of range is refused and changes nothing.
+  ASSERT_EQ(Wait(*controller_->SetLimits("acme", {.memory_mb = 0, .pids = -1, .cpu_weight = -1})).state,
+            OperationState::kSucceeded);
+  EXPECT_EQ(cgroups_.LimitsOf("tenant-acme")->memory_bytes, 512 * 1024 * 1024);
+  EXPECT_EQ(controller_->SetLimits("acme", {.memory_mb = 8, .pids = -1, .cpu_weight = -1}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(controller_->SetLimits("acme", {.memory_mb = -1, .pids = -1, .cpu_weight = -1}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store_->GetInstance("acme")->limits.memory_mb, 0);
+}
+
+TEST_F(ControllerTest, DeleteRemovesTheCgroupAfterTheService) {
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
+  EXPECT_FALSE(cgroups_.LimitsOf("tenant-acme").has_value());
+  EXPECT_FALSE(supervisor_.GetStatus("tenant-acme").ok());
+  EXPECT_EQ(cgroups_.calls().back(), "Remove tenant-acme");
+}
+
 TEST_F(ControllerTest, DeleteLeavesNothingBehind) {
   CreateAndWait("acme");
   auto inst = *store_->GetInstance("acme");
@@ -594,7 +661,7 @@ TEST_F(ControllerTest, LogsSayInOneLineWhyAPlantedLogIsNotShown) {
 }
 
 TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
-  ASSERT_TRUE(host_.EnsureUser("md-acme", "/elsewhere").ok());
+  ASSERT_TRUE(host_.EnsureUser("md-acme", "/elsewhere", 4242).ok());
   Operation op = CreateAndWait("acme");
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("not this instance's"), std::string::npos) << op.error;

@@ -223,6 +223,13 @@ class FakeController : public Controller {
     return Enqueue("wipe_db", sub, "{}", {"drop_schemas"});
   }
 
+  Result<Operation> SetLimits(const std::string& sub, const ResourceLimits&) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("SetLimits");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return Enqueue("limits", sub, "{}", {"apply_limits"});
+  }
+
   Result<Operation> DeleteInstance(const std::string& sub, bool backup) override {
     std::lock_guard<std::mutex> lock(mu_);
     Record(backup ? "DeleteInstance" : "DeleteInstance(no backup)");

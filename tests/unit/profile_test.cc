@@ -109,12 +109,23 @@ TEST(ParseProfile, ReadsAMinimalProfileWithDefaults) {
   EXPECT_TRUE(p->init.empty());
   EXPECT_TRUE(p->reload_pid_file.empty());
   EXPECT_TRUE(p->flags.empty()) << "no `flags` key: no flag is accepted";
+  EXPECT_EQ(p->limits.memory_mb, 512);
+  EXPECT_EQ(p->limits.pids, 256);
+  EXPECT_EQ(p->limits.cpu_weight, 100);
 }
 
 TEST(ParseProfile, ReadsFlagNamesAndPrefixGlobs) {
   auto p = ParseProfile(MinimalProfile("flags = [\"MELTANO_*\", \"FEATURE_X\"]\n"), "tiny.toml");
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->flags, (std::vector<std::string>{"MELTANO_*", "FEATURE_X"}));
+}
+
+TEST(ParseProfile, ReadsLimitsKeepingDefaultsForWhatItLeavesOut) {
+  auto p = ParseProfile(MinimalProfile("[limits]\nmemory_mb = 64\ncpu_weight = 200\n"), "tiny.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->limits.memory_mb, 64);
+  EXPECT_EQ(p->limits.pids, 256);
+  EXPECT_EQ(p->limits.cpu_weight, 200);
 }
 
 // Each case: TOML text, the field its error must name.
@@ -153,6 +164,10 @@ TEST(ParseProfile, ErrorsNameTheSourceAndTheField) {
       {MinimalProfile("flags = [\"LD_*\"]\n"), "flags[0]"},
       {MinimalProfile("flags = [\"PATH\"]\n"), "flags[0]"},
       {MinimalProfile("flags = [\"PYTHONPATH\"]\n"), "flags[0]"},
+      {MinimalProfile("[limits]\nmemory = 64\n"), "limits.memory"},
+      {MinimalProfile("[limits]\nmemory_mb = 8\n"), "limits"},
+      {MinimalProfile("[limits]\npids = \"many\"\n"), "pids"},
+      {MinimalProfile("limits = 3\n"), "limits"},
   };
   for (const auto& c : cases) {
     auto p = ParseProfile(c.toml, "src.toml");

@@ -2,6 +2,8 @@
 // security and concurrent use.
 
 #include <gtest/gtest.h>
+#include <mutex>
+#include <set>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1106,6 +1108,34 @@ TEST(SqliteStoreTest, DeleteInstanceRemovesItsCustomDomainsOnly) {
   EXPECT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 3}).ok());
 }
 
+TEST(SqliteStoreTest, TakeNumberNeverGivesANumberTwiceAcrossConnections) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  auto a = OpenOrDie(path);
+  auto b = OpenOrDie(path);
+  EXPECT_EQ(*a->TakeNumber("next_uid", 2000000), 2000000);
+  EXPECT_EQ(*b->TakeNumber("next_uid", 2000000), 2000001);
+  EXPECT_EQ(*a->TakeNumber("next_uid", 100), 2000002) << "a lower floor never takes it back";
+  EXPECT_EQ(*a->TakeNumber("next_uid", 3000000), 3000000) << "a higher floor moves it up";
+  std::set<int64_t> seen;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      SqliteStore& store = t % 2 ? *a : *b;
+      for (int i = 0; i < 25; ++i) {
+        auto n = store.TakeNumber("next_uid", 0);
+        ASSERT_TRUE(n.ok());
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(seen.insert(*n).second) << *n << " given twice";
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(seen.size(), 100u);
+  EXPECT_EQ(*seen.rbegin(), 3000100);
+}
+
 TEST(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsData) {
   TempDir dir;
   const std::string path = dir.File("md.db");
@@ -1123,6 +1153,8 @@ TEST(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsData) {
   auto store = OpenOrDie(path);
   EXPECT_EQ(RawQueryText(path, "PRAGMA user_version"), std::to_string(LatestStoreSchemaVersion()));
   ASSERT_TRUE(store->GetInstance("acme").ok());
+  EXPECT_EQ(store->GetInstance("acme")->uid, 0) << "not allocated yet";
+  EXPECT_EQ(store->GetInstance("acme")->limits.memory_mb, 0) << "the profile's";
   EXPECT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 1}).ok());
   EXPECT_TRUE(store->UpsertCertificate(SampleCert("shop.acme.com")).ok());
   EXPECT_TRUE(store->AddAcmeEvent({0, "order", "shop.acme.com", "", false, 1}).ok());

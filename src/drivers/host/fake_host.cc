@@ -11,15 +11,18 @@ std::optional<Status> FakeHost::Begin(std::string call) {
   return failure;
 }
 
-Result<UnixUser> FakeHost::EnsureUser(const std::string& name, const std::string& home) {
+Result<UnixUser> FakeHost::EnsureUser(const std::string& name, const std::string& home, uid_t uid) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto f = Begin("EnsureUser " + name + " " + home)) return *f;
+  if (auto f = Begin("EnsureUser " + name + " " + home + " " + std::to_string(uid))) return *f;
   MD_RETURN_IF_ERROR(ValidateUnixUserName(name));
   if (home.empty() || home[0] != '/') return InvalidArgument("home must be an absolute path: '" + home + "'");
   auto it = users_.find(name);
   if (it != users_.end()) return it->second.user;
-  UnixUser user{name, next_id_, next_id_, home};
-  ++next_id_;
+  if (uid == 0) return InvalidArgument("refusing UID 0 for " + name);
+  for (const auto& [other, entry] : users_) {
+    if (entry.user.uid == uid) return AlreadyExists("UID " + std::to_string(uid) + " is taken by " + other);
+  }
+  UnixUser user{name, uid, uid, home};
   users_[name] = Entry{user, home};
   return user;
 }

@@ -16,14 +16,14 @@ class FakeHost final : public Host {
  public:
   FakeHost() = default;
 
-  Result<UnixUser> EnsureUser(const std::string& name, const std::string& home) override;
+  Result<UnixUser> EnsureUser(const std::string& name, const std::string& home, uid_t uid) override;
   Result<UnixUser> LookupUser(const std::string& name) override;
   Status RemoveUser(const std::string& name) override;
   Result<std::vector<std::string>> ListUsers(const std::string& prefix) override;
 
   // The next call (any method) returns `status` and changes nothing.
   void FailNext(Status status);
-  // Calls so far, e.g. "EnsureUser acme /data/tenants/acme", "RemoveUser acme".
+  // Calls so far, e.g. "EnsureUser acme /data/tenants/acme 2000000", "RemoveUser acme".
   std::vector<std::string> calls() const;
   // The home a user was created with; empty if absent.
   std::string HomeOf(const std::string& name) const;
@@ -40,7 +40,6 @@ class FakeHost final : public Host {
   std::map<std::string, Entry> users_;
   std::vector<std::string> calls_;
   std::optional<Status> fail_next_;
-  uid_t next_id_ = 900;
 };
 
 }  // namespace md

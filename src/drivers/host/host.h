@@ -20,11 +20,14 @@ struct UnixUser {
 class Host {
  public:
   virtual ~Host() = default;
-  // Creates a system user with its own group, no login shell, `home` as home
-  // (not created); returns the existing one if it is there.
-  virtual Result<UnixUser> EnsureUser(const std::string& name, const std::string& home) = 0;
+  // Creates a user with UID `uid` and its own group (GID `uid` too), no login
+  // shell, `home` as home (not created); returns the existing one if it is
+  // there. AlreadyExists if another user has that UID.
+  virtual Result<UnixUser> EnsureUser(const std::string& name, const std::string& home, uid_t uid) = 0;
   virtual Result<UnixUser> LookupUser(const std::string& name) = 0;  // NotFound if absent
-  // Removes the user and its group, killing its processes; absent is success.
+  // Removes the user and its group after ending every process of its UID and
+  // removing its files from the shared scratch dirs (/tmp, /var/tmp,
+  // /dev/shm); absent is success.
   virtual Status RemoveUser(const std::string& name) = 0;
   // Names of the users whose name starts with `prefix`.
   virtual Result<std::vector<std::string>> ListUsers(const std::string& prefix) = 0;

@@ -8,9 +8,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "core/process.h"
+#include "drivers/host/owned_files.h"
+#include "drivers/host/uid_processes.h"
 
 namespace md {
 namespace {
@@ -19,6 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 // useradd/userdel exit codes (shadow 4.13, see their manuals).
 constexpr int kCantUpdatePasswd = 1;
+constexpr int kIdInUse = 4;        // useradd: UID, groupadd: GID taken
 constexpr int kNameInUse = 9;      // useradd
 constexpr int kNoSuchUser = 6;     // userdel
 constexpr int kUserBusy = 8;       // userdel: user has running processes
@@ -47,21 +51,34 @@ Result<UnixUser> GetPw(const std::string& name) {
   return UnixUser{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
 }
 
-bool GroupExists(const std::string& name) {
+std::optional<gid_t> GroupGid(const std::string& name) {
   struct group gr;
   struct group* found = nullptr;
   std::vector<char> buf(16384);
   int rc;
   while ((rc = getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found)) == ERANGE) buf.resize(buf.size() * 2);
-  return rc == 0 && found != nullptr;
+  if (rc != 0 || found == nullptr) return std::nullopt;
+  return gr.gr_gid;
+}
+
+// Runs useradd/groupadd, retrying while another process holds the
+// passwd/group lock until `deadline`, then Unavailable.
+Result<ProcessResult> RunShadowTool(const std::vector<std::string>& argv, Clock::time_point deadline) {
+  while (true) {
+    MD_ASSIGN_OR_RETURN(ProcessResult r, RunProcess(argv));
+    if (!IsLockError(r)) return r;
+    if (Clock::now() >= deadline) return Unavailable(argv[0] + " " + argv.back() + ": " + LastLine(r.output));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace
 
 LinuxHost::LinuxHost(LinuxHostOptions options) : options_(std::move(options)) {}
 
-Result<UnixUser> LinuxHost::EnsureUser(const std::string& name, const std::string& home) {
+Result<UnixUser> LinuxHost::EnsureUser(const std::string& name, const std::string& home, uid_t uid) {
   MD_RETURN_IF_ERROR(ValidateUnixUserName(name));
+  if (uid == 0) return InvalidArgument("refusing UID 0 for " + name);
   if (home.empty() || home[0] != '/' || home.find_first_of(":\n") != std::string::npos) {
     return InvalidArgument("home must be an absolute path without ':' or newline: '" + home + "'");
   }
@@ -70,25 +87,26 @@ Result<UnixUser> LinuxHost::EnsureUser(const std::string& name, const std::strin
   if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
 
   auto deadline = Clock::now() + std::chrono::milliseconds(options_.lock_retry_ms);
-  ProcessResult r;
-  while (true) {
-    MD_ASSIGN_OR_RETURN(r,
-                        RunProcess({"useradd", "--system", "--user-group", "--no-create-home", "--home-dir", home,
-                                    "--shell", options_.nologin_shell, name}));
-    if (r.exit_code == 0 || r.exit_code == kNameInUse) break;  // in use: made by another process meanwhile
-    if (IsLockError(r) && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      continue;
+  const std::string id = std::to_string(uid);
+  // The group first, so that it gets the user's number.
+  MD_ASSIGN_OR_RETURN(ProcessResult g, RunShadowTool({"groupadd", "--gid", id, name}, deadline));
+  if (g.exit_code == kNameInUse) {
+    // Ours if it has our number (made before a crash, or by a racing call).
+    if (GroupGid(name) != std::optional<gid_t>(uid)) {
+      return AlreadyExists("group " + name + " already exists with another GID; see `meltanodata doctor`");
     }
-    if (IsLockError(r)) return Unavailable("useradd " + name + ": " + LastLine(r.output));
-    return ToolError("useradd " + name, r);
+  } else if (g.exit_code == kIdInUse) {
+    return AlreadyExists("GID " + id + " is taken by another group");
+  } else if (g.exit_code != 0) {
+    return ToolError("groupadd " + name, g);
   }
-  auto made = GetPw(name);
-  if (!made.ok() && made.status().code() == Code::kNotFound) {
-    // Exit 9 with no such user: a group of that name exists on its own.
-    return AlreadyExists("useradd " + name + ": " + LastLine(r.output));
-  }
-  return made;
+  MD_ASSIGN_OR_RETURN(ProcessResult r, RunShadowTool({"useradd", "--uid", id, "--gid", id, "--no-create-home",
+                                                      "--home-dir", home, "--shell", options_.nologin_shell, name},
+                                                     deadline));
+  if (r.exit_code == kIdInUse) return AlreadyExists("UID " + id + " is taken by another user");
+  // In use: made by another process meanwhile.
+  if (r.exit_code != 0 && r.exit_code != kNameInUse) return ToolError("useradd " + name, r);
+  return GetPw(name);
 }
 
 Result<UnixUser> LinuxHost::LookupUser(const std::string& name) {
@@ -104,10 +122,14 @@ Status LinuxHost::RemoveUser(const std::string& name) {
 
   auto deadline = Clock::now() + std::chrono::milliseconds(options_.lock_retry_ms);
   if (user.ok()) {
+    // Nothing of the user may outlive it: a process or file left behind would
+    // pass to whoever gets its UID (none, from this controller, but other
+    // tools may reuse it).
+    MD_RETURN_IF_ERROR(KillProcessesOf(user->uid, options_.kill_timeout_ms));
+    for (const auto& dir : options_.scratch_dirs) MD_RETURN_IF_ERROR(RemoveFilesOwnedBy(dir, user->uid));
     while (true) {
-      // pkill exits 1 when no process matched.
-      MD_ASSIGN_OR_RETURN(ProcessResult k, RunProcess({"pkill", "-KILL", "-u", std::to_string(user->uid)}));
-      if (k.exit_code > 1) return ToolError("pkill -u " + std::to_string(user->uid), k);
+      // userdel refuses while a process of the user is still being reaped.
+      MD_RETURN_IF_ERROR(KillProcessesOf(user->uid, options_.kill_timeout_ms));
       // Past the deadline, -f removes the user even if a process (a zombie
       // not yet reaped) still counts as logged in.
       bool force = Clock::now() >= deadline;
@@ -127,7 +149,7 @@ Status LinuxHost::RemoveUser(const std::string& name) {
   // userdel removes the user's own group (USERGROUPS_ENAB); remove it if a
   // host configured otherwise left it. A group whose user never existed is
   // not ours to remove (a useradd that failed may have been refused by it).
-  while (user.ok() && GroupExists(name)) {
+  while (user.ok() && GroupGid(name)) {
     MD_ASSIGN_OR_RETURN(ProcessResult r, RunProcess({"groupdel", name}));
     if (r.exit_code == 0 || r.exit_code == kNoSuchUser) break;
     if (IsLockError(r) && Clock::now() < deadline) {
