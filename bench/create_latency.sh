@@ -95,17 +95,8 @@ NOLOGIN=$(command -v nologin || echo /usr/sbin/nologin)
 PSQL="$PG_BIN/psql"
 [ -x "$PSQL" ] || PSQL=psql
 
-# One raw HTTP GET through bash's /dev/tcp (no fork per probe): prints the status code or nothing.
-probe() {
-  local code=""
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 0
-  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 2>/dev/null || { exec 3>&-; return 0; }
-  local line=""
-  IFS= read -r -t 2 line <&3 || true
-  exec 3>&-
-  code=${line#HTTP/1.? }
-  echo "${code%% *}"
-}
+# One HTTP GET on a unix socket (where apps listen): prints the status code, or 000.
+probe() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$1" "http://app$2" || true; }
 
 # Epoch ms of the demo app's first "started version" log line in FILE.
 started_ms() {
@@ -118,10 +109,10 @@ started_ms() {
 # floor I: the bare primitives; appends "i psql_ms useradd_ms app_ms total_ms" to floor.tsv.
 floor() {
   local i=$1
-  local name="mdfloor$$x$i" pw home port t0 t1 t2 t3 ts pid code
+  local name="mdfloor$$x$i" pw home sock t0 t1 t2 t3 ts pid code
   pw=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
   home="$DATA/floor/$i"
-  port=$(free_port)
+  sock="$home/app.sock"
   mkdir -p "$home"
   t0=$(now_ms)
   "$PSQL" -X "$PGURL" -qAt -v ON_ERROR_STOP=1 \
@@ -132,14 +123,14 @@ floor() {
   useradd --system --user-group --no-create-home --home-dir "$home" --shell "$NOLOGIN" "$name"
   t2=$(now_ms)
   chown "$name:$name" "$home"
-  PORT=$port DATABASE_URL="postgresql://$name:$pw@127.0.0.1:$PG_PORT/$name" MELTANO_PROJECT_ROOT="$home" \
+  SOCKET=$sock DATABASE_URL="postgresql://$name:$pw@127.0.0.1:$PG_PORT/$name" MELTANO_PROJECT_ROOT="$home" \
     DEMO_VERSION=1 setpriv --reuid="$name" --regid="$name" --clear-groups -- "$DEMO_BIN" \
     >"$R/floor-$i.log" 2>&1 &
   pid=$!
   FLOOR_PIDS+=("$pid")
   local limit=$(( t2 + 20000 ))
   while :; do
-    code=$(probe "$port" /healthz)
+    code=$(probe "$sock" /healthz)
     [ "$code" = 200 ] && break
     kill -0 "$pid" 2>/dev/null || fail "floor $i: demo app exited: $(tail -3 "$R/floor-$i.log")"
     [ "$(now_ms)" -lt "$limit" ] || fail "floor $i: no /healthz 200 within 20 s"

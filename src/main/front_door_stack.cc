@@ -41,19 +41,21 @@ FrontDoorStack::~FrontDoorStack() {
 }
 
 Result<std::unique_ptr<FrontDoorStack>> FrontDoorStack::Start(const ServerConfig& config, Supervisor& supervisor,
-                                                              Store& store) {
+                                                              Store& store, std::optional<Owner> caddy_user) {
   std::unique_ptr<FrontDoorStack> stack(new FrontDoorStack(config));
-  MD_RETURN_IF_ERROR(stack->Init(config, supervisor, store));
+  MD_RETURN_IF_ERROR(stack->Init(config, supervisor, store, caddy_user));
   return stack;
 }
 
-Status FrontDoorStack::Init(const ServerConfig& config, Supervisor& supervisor, Store& store) {
+Status FrontDoorStack::Init(const ServerConfig& config, Supervisor& supervisor, Store& store,
+                            std::optional<Owner> caddy_user) {
   EnableListenerMigration();
   caddy_ = CaddySettings{.state_dir = config.data_dir + "/caddy",
-                         .admin_socket = config.data_dir + "/caddy/admin.sock",
+                         .run_as = caddy_user,
                          .https_port = config.https_port,
                          .http_port = config.http_port,
                          .caddy_binary = CaddyBinary()};
+  caddy_.admin_socket = caddy_.own_dir() + "/admin.sock";
   // A Caddy still running from before keeps serving; its config file is
   // only written for a Caddy that is not there yet.
   proxy_ = std::make_unique<CaddyProxy>(caddy_);

@@ -5,6 +5,7 @@
 // Owns them all; built once by Start, torn down in reverse order.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "drivers/certs/acme_client.h"
@@ -28,9 +29,10 @@ class FrontDoorStack {
  public:
   // Installs and starts Caddy, serves every instance with the certificates
   // at hand (local-CA stand-ins where there are none yet), and starts the
-  // certificate manager's background passes.
+  // certificate manager's background passes. Caddy runs as `caddy_user`
+  // when one is given (the controller is root).
   static Result<std::unique_ptr<FrontDoorStack>> Start(const ServerConfig& config, Supervisor& supervisor,
-                                                       Store& store);
+                                                       Store& store, std::optional<Owner> caddy_user);
   ~FrontDoorStack();
 
   FrontDoorSteps& steps() { return *steps_; }
@@ -38,7 +40,7 @@ class FrontDoorStack {
 
  private:
   explicit FrontDoorStack(const ServerConfig& config);
-  Status Init(const ServerConfig& config, Supervisor& supervisor, Store& store);
+  Status Init(const ServerConfig& config, Supervisor& supervisor, Store& store, std::optional<Owner> caddy_user);
 
   CaddySettings caddy_;
   std::unique_ptr<CaddyProxy> proxy_;

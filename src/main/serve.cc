@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "api/server.h"
 #include "core/files.h"
 #include "core/random.h"
+#include "core/system_user.h"
 #include "drivers/backup/archiver.h"
 #include "drivers/cgroup/kernel_cgroups.h"
 #include "drivers/database/embedded_cluster.h"
@@ -31,6 +33,7 @@ namespace md {
 namespace {
 
 constexpr const char* kEmbeddedClusterName = "local";
+constexpr const char* kProxyUser = "meltanodata-proxy";  // Caddy runs as this user
 
 // Exit codes of the command-line contract.
 int Fail(const Status& status) {
@@ -132,6 +135,13 @@ int RunServe(int argc, char** argv) {
     return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
   }
 
+  // The front proxy runs unprivileged; its group may enter the apps' socket dirs.
+  std::optional<Owner> proxy_user;
+  if (geteuid() == 0) {
+    auto user = EnsureSystemUser(kProxyUser);
+    if (!user.ok()) return Fail(user.status().WithContext("the front proxy's user"));
+    proxy_user = *user;
+  }
   auto cgroups = KernelCgroups::Detect({.parent = CgroupParent(config.data_dir)});
   if (!cgroups.ok()) return Fail(cgroups.status().WithContext("resource limits"));
   PostgresDatabase database({.role_connection_limit = config.db_connection_limit});
@@ -153,7 +163,8 @@ int RunServe(int argc, char** argv) {
                    .libexec_dir = ExecutableDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
-  auto front_door = FrontDoorStack::Start(config, supervisor, **store);
+  if (proxy_user) deps.proxy_group = proxy_user->gid;
+  auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
   if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   TenantSteps steps(deps);
   BackupSteps backups(deps, steps);

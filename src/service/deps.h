@@ -2,6 +2,7 @@
 // The collaborators every use case and step needs, wired once in main.
 // Non-owning references; they outlive the service objects.
 
+#include <optional>
 #include <string>
 
 #include "drivers/backup/archiver.h"
@@ -31,6 +32,9 @@ struct ServiceDeps {
   std::string libexec_dir;        // where meltanodata-demo and friends are
   int health_timeout_ms = 30000;  // upper bound; a profile may ask for less
   int64_t uid_base = 2000000;     // tenants' Unix UIDs count up from here, never reused
+  // The front proxy's group, which may enter each app's socket dir; unset:
+  // the proxy runs as root and the dir is the tenant's alone.
+  std::optional<gid_t> proxy_group;
 };
 
 // Secrets the controller generates for itself; not valid variable names, so a

@@ -21,7 +21,9 @@ namespace {
 constexpr mode_t kRootDir = 0755;
 constexpr mode_t kTenantDir = 0750;
 constexpr mode_t kSecretsDir = 0700;
-// The proxy (Caddy) runs as root, so the tenant alone needs to enter it.
+// An app's socket dir: the tenant's, and entered by the proxy through its
+// group (or, when the proxy runs as root, by nobody else at all).
+constexpr mode_t kSocketDirForProxy = 02750;
 constexpr mode_t kSocketDir = 0700;
 constexpr mode_t kEnvFile = 0640;
 constexpr mode_t kSecretFile = 0600;
@@ -140,7 +142,10 @@ Status TenantSteps::CreateFiles(const std::string& sub) {
   MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/project", kTenantDir, tenant));
   MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/app", kRootDir, {}));
   MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/logs", kTenantDir, tenant));
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
+  // The tenant makes its socket there; set-group-ID hands it the proxy's group.
+  MD_RETURN_IF_ERROR(d_.proxy_group ? d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDirForProxy,
+                                                                   {user.uid, *d_.proxy_group})
+                                    : d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
   return d_.tenant_fs.EnsureDirectory(d_.layout.secrets_root(), sub, kSecretsDir, tenant);
 }
 

@@ -17,10 +17,10 @@ count_backups() { backups_json "$@" | jq length; }
 step "create, load data, write a project file, set a flag"
 md create --subdomain $sub --email kim@bkp.example --name "Kim" --version 1.4.0 >/dev/null
 show=$(md show $sub -o json)
-port=$(jf "$show" .port)
+app=$(jf "$show" .subdomain)
 db=$(jf "$show" .database.name)
 user=$(jf "$show" .unix_user)
-assert_eq "$(http_code -X POST -d "" "http://127.0.0.1:$port/load?schema=tap_orders")" 200 "load"
+assert_eq "$(app_code "$app" "/load?schema=tap_orders" -X POST -d "")" 200 "load"
 rows_before=$(sql_db "$db" "SELECT id, label FROM tap_orders.extract_rows ORDER BY id" | sha256sum)
 project="$DATA/tenants/$sub/project"
 setpriv --reuid="$user" --regid="$user" --clear-groups -- sh -c "mkdir -p '$project/extract' && printf 'id,total\n1,42\n' >'$project/extract/orders.csv'"
@@ -49,15 +49,15 @@ expect_exit 3 restore $sub --from 20200101T000000Z-op1
 
 step "wipe-db backs up first; restore undoes it"
 md wipe-db $sub --yes >/dev/null
-assert_not_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_orders "wiped"
+assert_not_contains "$(app_get "$app" "/schemas")" tap_orders "wiped"
 wipe_backup=$(backups_json $sub | jq -r '.[] | select(.reason == "before wipe-db") | .id')
 [ -n "$wipe_backup" ] || fail "no backup before wipe-db"
 md flags set $sub MELTANO_EXTRA=1 >/dev/null
 md restore $sub --from "$wipe_backup" >/dev/null
-assert_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_orders "schema back"
+assert_contains "$(app_get "$app" "/schemas")" tap_orders "schema back"
 assert_eq "$(sql_db "$db" "SELECT id, label FROM tap_orders.extract_rows ORDER BY id" | sha256sum)" "$rows_before" "rows back"
 assert_eq "$(md flags list $sub -o json | jq -c .)" '{"MELTANO_UI_READONLY":"true"}' "flags as in the backup"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "serving after restore"
+assert_eq "$(app_code "$app" "/healthz")" 200 "serving after restore"
 assert_eq "$(backups_json $sub | jq -r '.[0].reason')" "before restore" "state before the restore kept"
 
 step "a damaged backup is refused and the instance keeps serving"
@@ -66,7 +66,7 @@ printf 'x' >>"$DATA/backups/$sub/$id1/db.dump"
 expect_exit 1 restore $sub --from "$id1"
 out=$(cat "$DATA/last.out" "$DATA/last.err")
 assert_contains "$out" "db.dump"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "still serving"
+assert_eq "$(app_code "$app" "/healthz")" 200 "still serving"
 assert_eq "$(md show $sub -o json | jq -r .status)" running
 cp "$DATA/dump.good" "$DATA/backups/$sub/$id1/db.dump"
 
@@ -80,7 +80,7 @@ out=$(cat "$DATA/last.out" "$DATA/last.err")
 assert_contains "$out" "nothing was changed"
 assert_contains "$out" "No space left on device"
 assert_eq "$(md show $sub -o json | jq -r .status)" running "not deleted"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "started again"
+assert_eq "$(app_code "$app" "/healthz")" 200 "started again"
 assert_eq "$(find "$DATA/full" -mindepth 1 | wc -l)" 0 "nothing half-written left"
 umount "$DATA/backups/$sub" && umount "$DATA/full"
 rmdir "$DATA/backups/$sub" && mv "$DATA/backups/$sub.away" "$DATA/backups/$sub"
@@ -102,9 +102,9 @@ show=$(md show $sub -o json)
 assert_eq "$(jf "$show" .status)" running
 assert_eq "$(jf "$show" .app_version)" 1.4.0 "same version"
 assert_eq "$(jf "$show" .email)" kim@bkp.example
-port=$(jf "$show" .port)
+app=$(jf "$show" .subdomain)
 user=$(jf "$show" .unix_user)
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "serving"
+assert_eq "$(app_code "$app" "/healthz")" 200 "serving"
 assert_eq "$(sql_db "$db" "SELECT id, label FROM tap_orders.extract_rows ORDER BY id" | sha256sum)" "$rows_before" "same rows"
 assert_eq "$(sha256sum <"$project/extract/orders.csv")" "$file_before" "same file"
 assert_eq "$(stat -c %U "$project/extract/orders.csv")" "$user" "file owned by the new tenant user"

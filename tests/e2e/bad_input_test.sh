@@ -32,8 +32,8 @@ step "hostile but valid strings stay data"
 md create --subdomain acme --email "o'neil+x@example.com" --name "Robert'); DROP TABLE instances;-- \"Bobby\" \$(reboot)" >/dev/null
 assert_eq "$(jf "$(md show acme -o json)" .name)" "Robert'); DROP TABLE instances;-- \"Bobby\" \$(reboot)"
 md flags set acme "MELTANO_WEIRD=a'b\"c;\$(id) \`x\`" >/dev/null
-port=$(jf "$(md show acme -o json)" .port)
-assert_eq "$(http_get "http://127.0.0.1:$port/flags" | jq -r .MELTANO_WEIRD)" "a'b\"c;\$(id) \`x\`" "flag value kept verbatim"
+app=$(jf "$(md show acme -o json)" .subdomain)
+assert_eq "$(app_get "$app" "/flags" | jq -r .MELTANO_WEIRD)" "a'b\"c;\$(id) \`x\`" "flag value kept verbatim"
 
 step "conflicts and unknowns"
 expect_exit 4 create --subdomain acme --email a@example.com --name A
@@ -61,7 +61,7 @@ expect_exit 2 flags set acme API_MODE=1
 assert_contains "$(cat "$DATA/last.err")" "MELTANO_*" "the accepted pattern is named"
 assert_eq "$(wc -l <"$DATA/last.err")" 1 "one error line"
 for name in PATH HOME USER SHELL IFS BASH_ENV LD_PRELOAD LD_LIBRARY_PATH PYTHONPATH PYTHONSTARTUP MELTANODATA_TOKEN \
-  PORT MELTANO_PROJECT_ROOT DATABASE_URL ADMIN_PASSWORD; do
+  SOCKET MELTANO_PROJECT_ROOT DATABASE_URL ADMIN_PASSWORD; do
   expect_exit 2 flags set acme "$name=/tmp/evil"
   printf '/tmp/evil\n' | expect_exit 2 secrets set acme "$name"
   assert_eq "$(wc -l <"$DATA/last.err")" 1 "one error line for secret $name"

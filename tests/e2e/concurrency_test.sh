@@ -7,7 +7,7 @@
 #    instances and 5 deletes.
 # 3. Once settled: 8 creates of one deleted subdomain and 4 new ones fill the
 #    room left exactly; one of the 8 is accepted.
-# Then: every operation final, no port, user or database twice, used equals
+# Then: every operation final, no URL, user or database twice, used equals
 # the number of instances and is within capacity, every instance healthy with
 # its last flag values, deleted ones left nothing (doctor, PostgreSQL, passwd).
 set -euo pipefail
@@ -192,11 +192,11 @@ assert_eq "$(jq '[.[] | select(.state == "failed" and .kind != "flags")] | lengt
 assert_eq "$(jq '[.[] | select(.kind == "create")] | length' <<<"$ops")" $((CAPACITY + 5)) "create operations"
 assert_eq "$(jq '[.[] | select(.kind == "delete" and .state == "succeeded")] | length' <<<"$ops")" 5 "deletes"
 
-step "no port, user or database twice; capacity held"
+step "no socket, user or database twice; capacity held"
 list=$(md list -o json)
 n=$(jq length <<<"$list")
 assert_eq "$n" "$CAPACITY" "instances"
-for field in .port .unix_user .database.name .subdomain; do
+for field in .url .unix_user .database.name .subdomain; do
   assert_eq "$(jq "[.[] | $field] | unique | length" <<<"$list")" "$n" "distinct $field"
 done
 clusters=$(md clusters list -o json)
@@ -206,9 +206,8 @@ assert_eq "$(jq -r '[.[] | .status] | unique | join(",")' <<<"$list")" running "
 
 step "every instance is healthy and serves its last flags"
 for sub in $(jq -r '.[].subdomain' <<<"$list"); do
-  port=$(jq -r --arg s "$sub" '.[] | select(.subdomain == $s) | .port' <<<"$list")
-  assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "$sub healthz"
-  served=$(http_get "http://127.0.0.1:$port/flags")
+  assert_eq "$(app_code "$sub" "/healthz")" 200 "$sub healthz"
+  served=$(app_get "$sub" "/flags")
   stored=$(md flags list "$sub" -o json)
   assert_eq "$(jq -cS . <<<"$served")" "$(jq -cS . <<<"$stored")" "$sub serves its stored flags"
   if [[ " ${kept[*]} " == *" $sub "* ]]; then

@@ -3,7 +3,7 @@
 # delete, the controller dies right after that step (MELTANODATA_FAULT), is
 # started again without the fault, and the operation must finish with exactly
 # the resources a clean run leaves — no orphan, no duplicate (database, role,
-# Unix user, files, service, port, ledger rows) — and the instances serving.
+# Unix user, files, service, socket, ledger rows) — and the instances serving.
 # The step names come from `ops show` of clean runs, so new steps are walked
 # too. One data dir for the whole walk keeps it short. The first crash point
 # of each kind runs the verb waiting: the CLI must ride out the lost controller.
@@ -74,20 +74,20 @@ clean_run() {
 # the store holds, each as a clean run leaves it, and each serving. One query
 # per system keeps a check short.
 assert_exact() {
-  local what=$1 list facts n subs ports want have port
+  local what=$1 list facts n subs want have sub
   list=$(md list -o json)
-  facts=$(jq -r '"\(length) \([.[] | select(.status != "running")] | length) \([.[].port] | unique | length)"' <<<"$list")
-  read -r n _ _ <<<"$facts"
-  assert_eq "$facts" "$n 0 $n" "$what: instances, not running, distinct ports"
+  facts=$(jq -r '"\(length) \([.[] | select(.status != "running")] | length)"' <<<"$list")
+  read -r n _ <<<"$facts"
+  assert_eq "$facts" "$n 0" "$what: instances, not running"
   subs=$(jq -r '.[].subdomain' <<<"$list" | csort)
-  ports=$(jq -r '.[].port' <<<"$list")
   assert_eq "$(md doctor -o json | jq -c .)" "[]" "$what: doctor"
   assert_eq "$(md ops list --limit 1000 -o json | jq -c '[.[] | select(.state != "succeeded") | {id, kind, state}]')" \
     "[]" "$what: unfinished or failed operations"
-  # Each port bound by exactly one listener.
-  have=$(ss -Hltn | awk '{print $4}' | sed 's/.*://')
-  for port in $ports; do
-    assert_eq "$(grep -cx "$port" <<<"$have" || true)" 1 "$what: listeners on port $port"
+  # Each instance's socket listened on by exactly one process; no other socket.
+  assert_eq "$(ls -A "$DATA/sockets" 2>/dev/null | csort || true)" "$subs" "$what: socket dirs"
+  have=$(ss -Hlx | awk '{print $5}')
+  for sub in $subs; do
+    assert_eq "$(grep -cx "$(app_sock "$sub")" <<<"$have" || true)" 1 "$what: listeners on $sub's socket"
   done
   # Exactly one app process per instance, none of any other tenant.
   have=$({ pgrep -af "$DATA/tenants/[^/]*/app/current/bin" || true; } |
@@ -112,18 +112,19 @@ assert_exact() {
   have=$(ledger "select subdomain || ' ' || kind || ' ' || count(*) from ledger group by subdomain, kind" | csort)
   assert_eq "$have" "$want" "$what: ledger rows"
   # Every instance serves.
-  for port in $ports; do
-    assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "$what: /healthz on port $port"
+  for sub in $subs; do
+    assert_eq "$(app_code "$sub" "/healthz")" 200 "$what: /healthz of $sub"
   done
 }
 
 # What a deleted instance must not leave that assert_exact does not see.
 assert_gone() {
-  local sub=$1 what=$2 port=$3 user=$4
+  local sub=$1 what=$2 user=$3
   expect_exit 3 show "$sub"
   if getent group "$user" >/dev/null; then fail "$what: group $user left"; fi
   assert_eq "$(pgrep -c -f "$DATA/tenants/$sub/" || true)" 0 "$what: processes left"
-  assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 000 "$what: port $port still answers"
+  assert_eq "$(app_code "$sub" "/healthz")" 000 "$what: $sub still answers"
+  [ ! -e "$DATA/sockets/$sub" ] || fail "$what: socket dir of $sub left"
 }
 
 # One crash point: start the controller with the fault armed just before the
@@ -217,12 +218,12 @@ STEPS[wipe-db]=$(clean_run wipe-db "$a")
 assert_exact "clean runs"
 for kind in create upgrade flags wipe-db; do say_steps "$kind"; done
 LAST_OP=$(md ops list --limit 1 -o json | jq '.[0].id')
-port=$(jf "$(md show "$a" -o json)" .port)
+app=$a
 
 step "upgrade: crash after each step"
 before() { :; }
 check() {
-  assert_eq "$(http_get "http://127.0.0.1:$port/version")" "2.0.$2" "upgrade crashed after $1: version served"
+  assert_eq "$(app_get "$app" "/version")" "2.0.$2" "upgrade crashed after $1: version served"
   assert_eq "$(jf "$(md show "$a" -o json)" .app_version)" "2.0.$2" "upgrade crashed after $1: version recorded"
 }
 walk upgrade "$a" 2.0.
@@ -230,7 +231,7 @@ walk upgrade "$a" 2.0.
 step "flag change: crash after each step"
 before() { PID=$(jf "$(md status "$a" -o json)" .pid); }
 check() {
-  assert_eq "$(http_get "http://127.0.0.1:$port/flags" | jq -r .MELTANO_UI_NOTIFICATION)" "walk-$2" \
+  assert_eq "$(app_get "$app" "/flags" | jq -r .MELTANO_UI_NOTIFICATION)" "walk-$2" \
     "flags crashed after $1: flag served"
   assert_eq "$(jf "$(md status "$a" -o json)" .pid)" "$PID" "flags crashed after $1: hot reload, same pid"
 }
@@ -238,12 +239,12 @@ walk flags "$a" walk-
 
 step "wipe-db: crash after each step"
 before() {
-  assert_eq "$(http_code -X POST -d "" "http://127.0.0.1:$port/load?schema=tap_walk")" 200 "load before wipe"
-  assert_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_walk
+  assert_eq "$(app_code "$app" "/load?schema=tap_walk" -X POST -d "")" 200 "load before wipe"
+  assert_contains "$(app_get "$app" "/schemas")" tap_walk
 }
 check() {
   local schemas
-  schemas=$(http_get "http://127.0.0.1:$port/schemas")
+  schemas=$(app_get "$app" "/schemas")
   assert_not_contains "$schemas" tap_walk "wipe-db crashed after $1: schema left"
   assert_contains "$schemas" public "wipe-db crashed after $1: public kept"
 }
@@ -252,7 +253,7 @@ walk wipe-db "$a" ""
 step "a clean delete gives the delete steps"
 show=$(md show "$a" -o json)
 STEPS[delete]=$(clean_run delete "$a")
-assert_gone "$a" "clean delete" "$(jf "$show" .port)" "$(jf "$show" .unix_user)"
+assert_gone "$a" "clean delete" "$(jf "$show" .unix_user)"
 assert_exact "clean delete"
 say_steps delete
 LAST_OP=$(md ops list --limit 1 -o json | jq '.[0].id')
@@ -273,7 +274,7 @@ for s in "${CREATE_STEPS[@]}"; do
     d=${DELETE_STEPS[$((i - 1))]}
     show=$(md show "$P-c$i" -o json)
     crash_at delete "$d" "$P-c$i" "" "$(first_waits "$((i - 1))")"
-    assert_gone "$P-c$i" "delete crashed after $d" "$(jf "$show" .port)" "$(jf "$show" .unix_user)"
+    assert_gone "$P-c$i" "delete crashed after $d" "$(jf "$show" .unix_user)"
     assert_exact "delete crashed after $d"
   fi
   i=$((i + 1))

@@ -45,7 +45,7 @@ assert_eq "$(wait_op late)" succeeded "create after the cluster came back"
 attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late")][0].id')" -o json |
   jq '.steps[] | select(.name=="create_database") | .attempts')
 [ "$attempts" -gt 1 ] || fail "create_database was not retried ($attempts attempt)"
-assert_eq "$(http_code "http://127.0.0.1:$(jf "$(md show late -o json)" .port)/healthz")" 200
+assert_eq "$(app_code "$(jf "$(md show late -o json)" .subdomain)" "/healthz")" 200
 
 step "cluster down past the retry budget: the create fails, says why, leaves nothing"
 pg_down

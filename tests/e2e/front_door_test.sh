@@ -4,6 +4,8 @@
 # certificate from the controller's local CA (curl verifies it with no DNS:
 # *.localhost is loopback), HTTP redirects to HTTPS, routes follow creates
 # and deletes without a Caddy restart, and Caddy outlives the controller.
+# Caddy runs as an unprivileged user with only CAP_NET_BIND_SERVICE, and
+# reaches each app on its unix socket through the proxy group.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,11 @@ step "a new instance answers through the front door, verified"
 md create --subdomain shop --email a@shop.example --name Shop --version 2.1.0 >/dev/null
 assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "version through https"
 caddy_pid=$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")
+assert_eq "$(stat -c %U "/proc/$caddy_pid")" meltanodata-proxy "Caddy runs unprivileged"
+assert_eq "$(awk '$1 == "CapEff:" {print $2}' "/proc/$caddy_pid/status")" 0000000000000400 \
+  "Caddy's only capability: CAP_NET_BIND_SERVICE"
+assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/shop")" "$(jf "$(md show shop -o json)" .unix_user):meltanodata-proxy 2750" \
+  "the app's socket dir: the tenant's, entered by the proxy's group"
 issuer=$(openssl s_client -connect "127.0.0.1:$HP" -servername shop.localhost </dev/null 2>/dev/null |
   openssl x509 -noout -issuer)
 assert_contains "$issuer" "MeltanoData local CA" "served by the local CA"

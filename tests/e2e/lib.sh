@@ -51,17 +51,21 @@ jf() { jq -r "$2" <<<"$1"; }
 owner_mode() { stat -c '%U:%G %a' "$1"; }
 
 http_get() { curl -sS --max-time 5 "$@"; }
+# An instance's app on its unix socket, the only place it listens:
+# app_get SUB PATH [curl args...] prints the body, app_code the HTTP status.
+app_sock() { echo "$DATA/sockets/$1/app.sock"; }
+app_get() { local sub=$1 path=$2; shift 2; curl -sS --max-time 5 --unix-socket "$(app_sock "$sub")" "$@" "http://app$path"; }
+app_code() {
+  local sub=$1 path=$2
+  shift 2
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 --unix-socket "$(app_sock "$sub")" "$@" "http://app$path" || true
+}
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 
 start_controller() {
   local port
   port=$(free_port)
-  # Below the kernel's ephemeral range (32768-60999): an outgoing connection's
-  # local port there (or its TIME_WAIT) can take a tenant's port before it binds.
-  local port_base=$((20000 + RANDOM % 12000))
   cat >"$DATA/config.toml" <<TOML
-port_base = $port_base
-port_count = 200
 embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
 step_max_attempts = ${STEP_MAX_ATTEMPTS:-12}

@@ -24,14 +24,14 @@ done
 show=$(md show acme -o json)
 assert_eq "$(jf "$show" .name)" "Ann O'Neil" "name kept as data"
 assert_eq "$(jf "$show" .app_version)" 1.0.0
-port=$(jf "$show" .port)
+app=$(jf "$show" .subdomain)
 user=$(jf "$show" .unix_user)
 db=$(jf "$show" .database.name)
 assert_eq "$(md list -o json | jq length)" 2 "list length"
 
 step "the demo app answers as the tenant user"
-assert_eq "$(http_get "http://127.0.0.1:$port/version")" 1.0.0 "version"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "healthz"
+assert_eq "$(app_get "$app" "/version")" 1.0.0 "version"
+assert_eq "$(app_code "$app" "/healthz")" 200 "healthz"
 status=$(md status acme -o json)
 pid=$(jf "$status" .pid)
 assert_eq "$(jf "$status" .health)" 200 "status health"
@@ -49,22 +49,22 @@ assert_eq "$(owner_mode "$DATA/admin.token")" "root:root 600" "admin token"
 assert_eq "$(sql "select has_database_privilege('public', '$db', 'connect')")" f "CONNECT revoked from PUBLIC"
 
 step "login with the generated admin password; logs"
-assert_eq "$(http_code -X POST -d password=wrong "http://127.0.0.1:$port/login")" 401 "wrong password"
+assert_eq "$(app_code "$app" "/login" -X POST -d password=wrong)" 401 "wrong password"
 logs=$(md logs acme --lines 20)
 assert_contains "$logs" "app log"
 timeout 3 "$BIN" logs acme --follow --lines 1 >"$DATA/follow.out" 2>&1 &
 follow_pid=$!
 sleep 1
-http_code "http://127.0.0.1:$port/no-such-page-for-follow" >/dev/null
+app_code "$app" "/no-such-page-for-follow" >/dev/null
 wait "$follow_pid" || true
 assert_contains "$(cat "$DATA/follow.out")" "no-such-page-for-follow" "logs --follow shows new lines"
 
 step "flags hot-reload without restart"
 md flags set acme MELTANO_UI_READONLY=true MELTANO_DISABLE_AIRFLOW=1 >/dev/null
-assert_eq "$(http_get "http://127.0.0.1:$port/flags" | jq -r .MELTANO_UI_READONLY)" true "flag visible"
+assert_eq "$(app_get "$app" "/flags" | jq -r .MELTANO_UI_READONLY)" true "flag visible"
 assert_eq "$(jf "$(md status acme -o json)" .pid)" "$pid" "same pid after flags set"
 md flags unset acme MELTANO_DISABLE_AIRFLOW >/dev/null
-assert_eq "$(http_get "http://127.0.0.1:$port/flags" | jq -r '.MELTANO_DISABLE_AIRFLOW // "gone"')" gone "flag unset"
+assert_eq "$(app_get "$app" "/flags" | jq -r '.MELTANO_DISABLE_AIRFLOW // "gone"')" gone "flag unset"
 assert_contains "$(md flags list acme)" MELTANO_UI_READONLY
 
 step "secrets: names only, restart applies them"
@@ -89,34 +89,34 @@ assert_eq "$(md doctor -o json | jq '[.[] | select(.kind=="drift")] | length')" 
 
 step "load data, wipe the database, the app keeps working"
 pid=$(jf "$(md status acme -o json)" .pid)
-assert_eq "$(http_code -X POST -d "" "http://127.0.0.1:$port/load?schema=tap_github")" 200 "load"
-assert_contains "$(http_get "http://127.0.0.1:$port/schemas")" tap_github
+assert_eq "$(app_code "$app" "/load?schema=tap_github" -X POST -d "")" 200 "load"
+assert_contains "$(app_get "$app" "/schemas")" tap_github
 expect_exit 2 wipe-db acme
 md wipe-db acme --yes >/dev/null
-schemas=$(http_get "http://127.0.0.1:$port/schemas")
+schemas=$(app_get "$app" "/schemas")
 assert_not_contains "$schemas" tap_github "schema dropped"
 assert_contains "$schemas" public "public kept"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "healthy after wipe"
+assert_eq "$(app_code "$app" "/healthz")" 200 "healthy after wipe"
 
 step "upgrade, and a failed upgrade rolls back"
 md upgrade acme --to 1.1.0 >/dev/null
-assert_eq "$(http_get "http://127.0.0.1:$port/version")" 1.1.0 "upgraded"
+assert_eq "$(app_get "$app" "/version")" 1.1.0 "upgraded"
 assert_eq "$(jf "$(md show acme -o json)" .app_version)" 1.1.0
 expect_exit 1 upgrade acme --to 2.0-unhealthy
 assert_contains "$(cat "$DATA/last.err")" "rolled back to 1.1.0"
-assert_eq "$(http_get "http://127.0.0.1:$port/version")" 1.1.0 "old version serving"
+assert_eq "$(app_get "$app" "/version")" 1.1.0 "old version serving"
 assert_eq "$(jf "$(md show acme -o json)" .status)" running
 
 step "controller killed and restarted; tenants keep serving"
-beta_port=$(jf "$(md show beta-co -o json)" .port)
+beta_app=$(jf "$(md show beta-co -o json)" .subdomain)
 pid=$(jf "$(md status acme -o json)" .pid)
 kill_controller
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "acme serves without controller"
-assert_eq "$(http_code "http://127.0.0.1:$beta_port/healthz")" 200 "beta serves without controller"
+assert_eq "$(app_code "$app" "/healthz")" 200 "acme serves without controller"
+assert_eq "$(app_code "$beta_app" "/healthz")" 200 "beta serves without controller"
 restart_controller_same_port
 assert_eq "$(jf "$(md status acme -o json)" .pid)" "$pid" "tenant not restarted"
 stop_controller
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "acme serves after SIGTERM"
+assert_eq "$(app_code "$app" "/healthz")" 200 "acme serves after SIGTERM"
 restart_controller_same_port
 
 step "delete both; nothing is left"
@@ -134,8 +134,8 @@ done
 [ ! -e "$DATA/services/tenant-acme" ] || fail "service left"
 assert_eq "$(sql "select count(*) from pg_database where datname in ('$db','$beta_db')")" 0 "databases left"
 assert_eq "$(sql "select count(*) from pg_roles where rolname in ('$db','$beta_db')")" 0 "roles left"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 000 "port still answers"
-if ss -ltn | grep -q ":$port "; then fail "port $port still bound"; fi
+assert_eq "$(app_code "$app" "/healthz")" 000 "app still answers"
+[ ! -e "$DATA/sockets/acme" ] || fail "socket dir left"
 assert_eq "$(md clusters list -o json | jq '.[] | select(.name=="local") | .used')" 0 "capacity freed"
 assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing"
 echo "PASS lifecycle"

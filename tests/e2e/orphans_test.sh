@@ -9,7 +9,7 @@ start_controller
 PGURL="postgresql://postgres:$(cat "$DATA/postgres/superuser.password")@127.0.0.1:$(cat "$DATA/postgres/port")/postgres"
 sql() { psql "$PGURL" -tAc "$1"; }
 md create --subdomain real --email a@example.com --name A >/dev/null
-port=$(jf "$(md show real -o json)" .port)
+app=$(jf "$(md show real -o json)" .subdomain)
 
 step "plant one orphan of each kind, and delete a real resource behind the controller's back"
 useradd --system --user-group --no-create-home --home-dir "$DATA/tenants/ghost-user/project" \
@@ -43,7 +43,7 @@ if getent passwd md-ghost-user >/dev/null; then fail "orphan user left"; fi
 assert_eq "$(sql "select count(*) from pg_database where datname='md_ghost_db'")" 0 "orphan database left"
 assert_eq "$(sql "select count(*) from pg_roles where rolname='md_ghost_role'")" 0 "orphan role left"
 getent passwd md-real >/dev/null || fail "missing user not recreated"
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "real instance serves again"
+assert_eq "$(app_code "$app" "/healthz")" 200 "real instance serves again"
 assert_eq "$(ps -o user= -p "$(jf "$(md status real -o json)" .pid)")" md-real "app runs as the recreated user"
 assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing after --fix"
 echo "PASS orphans"

@@ -24,8 +24,8 @@ op=$(md ops list -o json | jq -r '.[] | select(.kind=="create") | .id')
 assert_eq "$(md ops show "$op" -o json | jq '[.steps[] | select(.name=="start_service") | .attempts] | .[0]')" 1 \
   "start_service not redone"
 assert_eq "$(jf "$(md show acme -o json)" .status)" running
-port=$(jf "$(md show acme -o json)" .port)
-assert_eq "$(http_code "http://127.0.0.1:$port/healthz")" 200 "serving"
+app=$(jf "$(md show acme -o json)" .subdomain)
+assert_eq "$(app_code "$app" "/healthz")" 200 "serving"
 assert_eq "$(pgrep -c -f "$DATA/tenants/acme/app/current/bin" || true)" 1 "exactly one app process"
 assert_eq "$(md doctor -o json | jq length)" 0 "no orphan or drift"
 echo "PASS resume"

@@ -35,7 +35,7 @@ user_a=$(md show "$A" -o json | jq -r .unix_user)
 uid_a=$(id -u "$user_a")
 assert_eq "$(id -g "$user_a")" "$uid_a" "the group has the user's number"
 [ "$uid_a" -ge 2000000 ] || fail "UID $uid_a is not from the tenant range"
-port_b=$(md show "$B" -o json | jq -r .port)
+app_b=$(md show "$B" -o json | jq -r .subdomain)
 
 step "the app: in its cgroup, no_new_privs, a private /tmp"
 cg=$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid_a/cgroup")
@@ -66,7 +66,7 @@ step "a memory hog in A is killed at A's limit; B and the controller keep answer
 rc=0
 as_a_in_cgroup /usr/bin/python3 -c 'b = bytearray(512 << 20); print(len(b))' >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 137 "the hog is SIGKILLed by the OOM killer"
-assert_eq "$(http_code "http://127.0.0.1:$port_b/healthz")" 200 "B after the hog"
+assert_eq "$(app_code "$app_b" "/healthz")" 200 "B after the hog"
 
 step "a fork bomb in A stops at pids.max; B and the controller keep answering"
 # Forks sleepers forever, retrying each fork the kernel refuses.
@@ -85,7 +85,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$full" ] || fail "A's processes never reached pids.max: $(md status "$A" -o json | jq -c .resources)"
-assert_eq "$(http_code "http://127.0.0.1:$port_b/healthz")" 200 "B during the bomb"
+assert_eq "$(app_code "$app_b" "/healthz")" 200 "B during the bomb"
 md list >/dev/null || fail "the controller does not answer during the bomb"
 [ "$(pgrep -U "$uid_a" | wc -l)" -le 24 ] || fail "more processes than pids.max"
 
@@ -103,7 +103,7 @@ left=$(find /tmp /var/tmp /dev/shm -xdev -uid "$uid_a" 2>/dev/null || true)
 assert_eq "$left" "" "files of A's UID left"
 ! id "$user_a" >/dev/null 2>&1 || fail "A's user is still there"
 [ -z "$(ls -d /sys/fs/cgroup/memory/meltanodata-*/tenant-"$A" 2>/dev/null)" ] || fail "A's cgroup is still there"
-assert_eq "$(http_code "http://127.0.0.1:$port_b/healthz")" 200 "B after A's delete"
+assert_eq "$(app_code "$app_b" "/healthz")" 200 "B after A's delete"
 
 step "a new tenant never gets A's UID"
 md create --subdomain "$C" --email "c@$C.example" --name C >/dev/null

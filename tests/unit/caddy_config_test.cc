@@ -49,7 +49,7 @@ TEST(CaddyConfigTest, InitialConfigHasAdminSocketStorageAndBothServers) {
   json j = Render({});
   EXPECT_EQ(j["admin"]["listen"], "unix//srv/md/caddy/admin.sock");
   EXPECT_EQ(j["admin"]["config"]["persist"], false);
-  EXPECT_EQ(j["storage"], json({{"module", "file_system"}, {"root", "/srv/md/caddy/storage"}}));
+  EXPECT_EQ(j["storage"], json({{"module", "file_system"}, {"root", "/srv/md/caddy/own/storage"}}));
   EXPECT_EQ(j["apps"]["http"]["https_port"], 8443);
   EXPECT_EQ(j["apps"]["http"]["http_port"], 8080);
   EXPECT_EQ(Front(j)["listen"], json({":8443"}));
@@ -243,8 +243,19 @@ TEST(CaddyConfigTest, RunScriptRunsCaddyWithEverythingInItsStateDir) {
             "# Caddy, the front proxy. Its files are private and stay in its state dir.\n"
             "umask 077\n"
             "exec 2>&1\n"
-            "exec env 'HOME=/srv/md/caddy/home' 'XDG_DATA_HOME=/srv/md/caddy/data' "
-            "'XDG_CONFIG_HOME=/srv/md/caddy/config' '/usr/bin/caddy' run --config '/srv/md/caddy/caddy.json'\n");
+            "exec env 'HOME=/srv/md/caddy/own/home' 'XDG_DATA_HOME=/srv/md/caddy/own/data' "
+            "'XDG_CONFIG_HOME=/srv/md/caddy/own/config' '/usr/bin/caddy' run --config '/srv/md/caddy/caddy.json'\n");
+}
+
+TEST(CaddyConfigTest, RunScriptDropsToItsUserKeepingOnlyTheBindCapability) {
+  CaddySettings s = Settings();
+  s.run_as = Owner{998, 997};
+  std::string script = RenderCaddyRunScript(s);
+  EXPECT_NE(script.find("exec /usr/bin/setpriv --reuid=998 --regid=997 --clear-groups "
+                        "--inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service "
+                        "--bounding-set=-all,+net_bind_service --no-new-privs -- env 'HOME="),
+            std::string::npos)
+      << script;
 }
 
 TEST(FakeFrontProxyTest, ServesTheLastConfigAndCountsOnlyChanges) {

@@ -268,9 +268,9 @@ TEST_F(ControllerTest, FlagsMustMatchTheProfilesPatterns) {
 TEST_F(ControllerTest, FlagsAndSecretsCannotTakeANameThePlatformSets) {
   CreateAndWait("acme");
   // Reserved for the run script, loader or interpreter; the demo profile's
-  // [environment] (PORT, MELTANO_PROJECT_ROOT) and [secret_environment].
+  // [environment] (SOCKET, MELTANO_PROJECT_ROOT) and [secret_environment].
   for (const char* name : {"PATH", "HOME", "USER", "LD_PRELOAD", "LD_LIBRARY_PATH", "PYTHONPATH", "BASH_ENV", "IFS",
-                           "MELTANODATA_TOKEN", "PORT", "MELTANO_PROJECT_ROOT", "DATABASE_URL", "ADMIN_PASSWORD"}) {
+                           "MELTANODATA_TOKEN", "SOCKET", "MELTANO_PROJECT_ROOT", "DATABASE_URL", "ADMIN_PASSWORD"}) {
     auto secret = controller_->ChangeSecrets("acme", {{name, "x"}}, {});
     EXPECT_EQ(secret.status().code(), Code::kInvalidArgument) << name;
     EXPECT_NE(secret.status().message().find(name), std::string::npos) << secret.status().message();
@@ -299,7 +299,7 @@ TEST_F(ControllerTest, AFlagAndASecretCannotShareAName) {
 TEST_F(ControllerTest, MeltanoFlagsCannotOverrideWhatItsProfileSets) {
   auto meltano = profiles_.Find("meltano");
   ASSERT_TRUE(meltano.ok());
-  for (const char* name : {"MELTANO_UI_BIND_PORT", "MELTANO_UI_AUTHENTICATION", "MELTANO_DATABASE_URI",
+  for (const char* name : {"GUNICORN_CMD_ARGS", "MELTANO_PROJECT_ROOT", "MELTANO_UI_AUTHENTICATION", "MELTANO_DATABASE_URI",
                            "MELTANO_UI_SECRET_KEY", "FLASK_ENV", "PATH"}) {
     EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kFlag, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;
     EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kSecret, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;

@@ -2,7 +2,6 @@
 
 #include "drivers/database/pg_bin_dir.h"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include "core/process.h"
 #include "core/random.h"
 #include "core/strings.h"
+#include "core/system_user.h"
 #include "drivers/database/postgres_database.h"
 
 namespace md {
@@ -74,25 +74,8 @@ EmbeddedCluster::EmbeddedCluster(Supervisor& supervisor, std::string data_dir, E
 
 Result<EmbeddedCluster::OsUser> EmbeddedCluster::EnsureOsUser() {
   if (geteuid() != 0) return OsUser{geteuid(), getegid()};  // initdb refuses root; anyone else runs it
-  auto lookup = [&]() -> std::optional<OsUser> {
-    std::vector<char> buf(16384);
-    passwd pw{};
-    passwd* found = nullptr;
-    if (getpwnam_r(options_.os_user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
-      return std::nullopt;
-    }
-    return OsUser{found->pw_uid, found->pw_gid};
-  };
-  if (auto user = lookup()) return *user;
-  MD_ASSIGN_OR_RETURN(ProcessResult r, RunProcess({"useradd", "--system", "--user-group", "--no-create-home", "--shell",
-                                                   "/usr/sbin/nologin", options_.os_user}));
-  // 9: created meanwhile by someone else.
-  if (r.exit_code != 0 && r.exit_code != 9) {
-    return Internal("useradd " + options_.os_user + " exited with " + std::to_string(r.exit_code) + ": " +
-                    LastLine(r.output));
-  }
-  if (auto user = lookup()) return *user;
-  return Internal("user " + options_.os_user + " is missing after useradd");
+  MD_ASSIGN_OR_RETURN(Owner user, EnsureSystemUser(options_.os_user));
+  return OsUser{user.uid, user.gid};
 }
 
 Result<std::string> EmbeddedCluster::FindBinDir() {

@@ -125,12 +125,20 @@ Result<std::string> RenderCaddyConfig(const CaddySettings& settings, const Proxy
 }
 
 std::string RenderCaddyRunScript(const CaddySettings& s) {
+  std::string drop;
+  if (s.run_as) {
+    // Binding 80/443 is all Caddy needs of root; it keeps that one capability
+    // (ambient, so it survives the exec) and can never gain another.
+    drop = "/usr/bin/setpriv --reuid=" + std::to_string(s.run_as->uid) + " --regid=" + std::to_string(s.run_as->gid) +
+           " --clear-groups --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service"
+           " --bounding-set=-all,+net_bind_service --no-new-privs -- ";
+  }
   return "#!/bin/sh\n"
          "# Caddy, the front proxy. Its files are private and stay in its state dir.\n"
          "umask 077\n"
          "exec 2>&1\n"
-         "exec env " +
-         ShellQuote("HOME=" + s.home_dir()) + " " + ShellQuote("XDG_DATA_HOME=" + s.data_dir()) + " " +
+         "exec " +
+         drop + "env " + ShellQuote("HOME=" + s.home_dir()) + " " + ShellQuote("XDG_DATA_HOME=" + s.data_dir()) + " " +
          ShellQuote("XDG_CONFIG_HOME=" + s.config_dir()) + " " + ShellQuote(s.caddy_binary) + " run --config " +
          ShellQuote(s.config_file()) + "\n";
 }

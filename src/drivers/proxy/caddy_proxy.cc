@@ -32,21 +32,30 @@ std::string CaddyError(const std::string& body) {
 
 // Rewrites `path` only when its content differs, so that re-applying the
 // same config touches nothing.
-Status WriteIfChanged(const std::string& path, const std::string& content) {
-  auto current = ReadFile(path);
+// The config file: the controller's; Caddy reads it through its group.
+Status WriteConfigFile(const CaddySettings& s, const std::string& content) {
+  if (!s.run_as) return WriteFileAtomic(s.config_file(), content, 0600);
+  return WriteFileAtomic(s.config_file(), content, 0640, {0, s.run_as->gid});
+}
+
+Status WriteIfChanged(const CaddySettings& s, const std::string& content) {
+  auto current = ReadFile(s.config_file());
   if (current.ok() && *current == content) return Status::Ok();
-  return WriteFileAtomic(path, content, 0600);
+  return WriteConfigFile(s, content);
 }
 
 }  // namespace
 
 Status WriteInitialConfig(const CaddySettings& settings) {
   MD_ASSIGN_OR_RETURN(std::string config, RenderCaddyConfig(settings, {}));
-  for (const std::string& dir : {settings.state_dir, settings.storage_dir(), settings.home_dir(),
-                                 settings.data_dir(), settings.config_dir()}) {
-    MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
+  const std::optional<Owner>& caddy = settings.run_as;
+  MD_RETURN_IF_ERROR(caddy ? EnsureDirectory(settings.state_dir, 0750, {0, caddy->gid})
+                           : EnsureDirectory(settings.state_dir, 0700));
+  for (const std::string& dir : {settings.own_dir(), settings.storage_dir(), settings.home_dir(), settings.data_dir(),
+                                 settings.config_dir()}) {
+    MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, caddy.value_or(Owner{})));
   }
-  return WriteFileAtomic(settings.config_file(), config, 0600);
+  return WriteConfigFile(settings, config);
 }
 
 CaddyProxy::CaddyProxy(CaddySettings settings, int admin_timeout_ms)
@@ -62,7 +71,7 @@ Status CaddyProxy::Apply(const ProxyConfig& config) {
   if (reply.code / 100 != 2) {
     return Internal("caddy refused the config (HTTP " + std::to_string(reply.code) + "): " + CaddyError(reply.body));
   }
-  return WriteIfChanged(settings_.config_file(), json).WithContext("caddy config applied but not saved");
+  return WriteIfChanged(settings_, json).WithContext("caddy config applied but not saved");
 }
 
 Status CaddyProxy::Ping() {

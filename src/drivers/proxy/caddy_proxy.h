@@ -13,8 +13,9 @@
 
 namespace md {
 
-// Makes state_dir and its subfolders (0700) and writes config_file() (0600)
-// with no route, certificate or challenge (replacing the last applied one),
+// Makes state_dir and its subfolders (owners and modes as CaddySettings says)
+// and writes config_file() with no route, certificate or challenge (replacing
+// the last applied one),
 // so that Caddy starts ready to take Apply. Call it before installing the
 // service, then Apply the whole config.
 Status WriteInitialConfig(const CaddySettings& settings);
