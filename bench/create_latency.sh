@@ -186,7 +186,7 @@ for i in $(seq 1 "$N"); do
   t1=$(now_ms)
   printf '%s\t%s\n' "$i" $((t1 - t0)) >>"$R/create.tsv"
   op_steps create "$i" "$(op_id "$R/create-$i.out")" "$(started_ms "$DATA/tenants/$sub/project/.meltano/run/meltano-ui.log")"
-  [ "$(http_code "$(jf "$(md show "$sub" -o json)" .url)healthz")" = 200 ] || fail "$sub not healthy after create"
+  [ "$(app_code "$sub" /healthz)" = 200 ] || fail "$sub not healthy after create"
   floor "$i"
 done
 

@@ -119,6 +119,10 @@ for name in "${CLIENTS[@]}"; do
     *) cat "$C/$name.out" "$C/$name.err" >&2; fail "$name exited $(rc_of "$name")" ;;
   esac
 done
+if [ "$accepted" -ne "$CAPACITY" ]; then
+  # More than the capacity is admitted only if a create failed (and freed its place) meanwhile: say which.
+  md ops list --limit 100 -o json | jq -c '.[] | select(.state == "failed") | {id, subdomain, error}' >&2 || true
+fi
 assert_eq "$accepted" "$CAPACITY" "creates accepted"
 for sub in "${!accepted_for[@]}"; do assert_eq "${accepted_for[$sub]}" 1 "creates of $sub accepted"; done
 for sub in "${!taken_for[@]}"; do assert_eq "${accepted_for[$sub]:-0}" 1 "$sub refused as taken but never accepted"; done

@@ -88,22 +88,22 @@ Result<UnixUser> LinuxHost::EnsureUser(const std::string& name, const std::strin
 
   auto deadline = Clock::now() + std::chrono::milliseconds(options_.lock_retry_ms);
   const std::string id = std::to_string(uid);
-  // The group first, so that it gets the user's number.
-  MD_ASSIGN_OR_RETURN(ProcessResult g, RunShadowTool({"groupadd", "--gid", id, name}, deadline));
-  if (g.exit_code == kNameInUse) {
-    // Ours if it has our number (made before a crash, or by a racing call).
+  std::vector<std::string> useradd = {"useradd", "--uid", id, "-K", "UID_MIN=" + id, "-K", "UID_MAX=" + id,
+                                      "--no-create-home", "--home-dir", home, "--shell", options_.nologin_shell};
+  // User and group in one call (one lock, one rewrite of the files): the
+  // GID range is pinned to the UID, so the group gets the user's number.
+  std::vector<std::string> with_group = useradd;
+  with_group.insert(with_group.end(), {"--user-group", "-K", "GID_MIN=" + id, "-K", "GID_MAX=" + id, name});
+  MD_ASSIGN_OR_RETURN(ProcessResult r, RunShadowTool(with_group, deadline));
+  if (r.exit_code == kNameInUse && GetPw(name).status().code() == Code::kNotFound) {
+    // Only the group is there (left by an interrupted earlier run): ours if it has our number.
     if (GroupGid(name) != std::optional<gid_t>(uid)) {
       return AlreadyExists("group " + name + " already exists with another GID; see `meltanodata doctor`");
     }
-  } else if (g.exit_code == kIdInUse) {
-    return AlreadyExists("GID " + id + " is taken by another group");
-  } else if (g.exit_code != 0) {
-    return ToolError("groupadd " + name, g);
+    useradd.insert(useradd.end(), {"--gid", id, name});
+    MD_ASSIGN_OR_RETURN(r, RunShadowTool(useradd, deadline));
   }
-  MD_ASSIGN_OR_RETURN(ProcessResult r, RunShadowTool({"useradd", "--uid", id, "--gid", id, "--no-create-home",
-                                                      "--home-dir", home, "--shell", options_.nologin_shell, name},
-                                                     deadline));
-  if (r.exit_code == kIdInUse) return AlreadyExists("UID " + id + " is taken by another user");
+  if (r.exit_code == kIdInUse) return AlreadyExists("UID or GID " + id + " is taken");
   // In use: made by another process meanwhile.
   if (r.exit_code != 0 && r.exit_code != kNameInUse) return ToolError("useradd " + name, r);
   return GetPw(name);
