@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/unix_http.h"
+
 namespace md::demo {
 namespace {
 
@@ -30,8 +32,8 @@ Result<DemoConfig> ConfigFromEnvironment() {
   DemoConfig config;
   config.socket_path = Env("SOCKET");
   if (config.socket_path.empty()) return InvalidArgument("SOCKET is not set");
-  if (config.socket_path.size() >= kMaxSocketPath) {
-    return InvalidArgument("SOCKET is longer than " + std::to_string(kMaxSocketPath - 1) + " bytes");
+  if (config.socket_path.size() > kMaxUnixSocketPath) {
+    return InvalidArgument("SOCKET is longer than " + std::to_string(kMaxUnixSocketPath) + " bytes");
   }
   config.database_url = Env("DATABASE_URL");
   config.admin_password = Env("ADMIN_PASSWORD");

@@ -16,9 +16,6 @@ struct DemoConfig {
   std::string version;         // DEMO_VERSION, else VersionFromExecutable()
 };
 
-// sizeof(sockaddr_un::sun_path): a socket path must be shorter.
-inline constexpr size_t kMaxSocketPath = 108;
-
 // InvalidArgument naming the variable when SOCKET is missing or too long.
 Result<DemoConfig> ConfigFromEnvironment();
 

@@ -48,8 +48,9 @@ bool WaitFor(int fd, short events, Clock::time_point deadline) {
 Status Connect(int fd, const std::string& path, Clock::time_point deadline) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return InvalidArgument("socket path must be 1-" + std::to_string(sizeof(addr.sun_path) - 1) + " bytes: " + path);
+  static_assert(kMaxUnixSocketPath + 1 == sizeof(addr.sun_path));
+  if (path.empty() || path.size() > kMaxUnixSocketPath) {
+    return InvalidArgument("socket path must be 1-" + std::to_string(kMaxUnixSocketPath) + " bytes: " + path);
   }
   std::memcpy(addr.sun_path, path.data(), path.size());
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) return Status::Ok();

@@ -13,6 +13,10 @@
 
 namespace md {
 
+// The longest path a unix socket can have: sizeof(sockaddr_un::sun_path)
+// less its terminating NUL.
+inline constexpr size_t kMaxUnixSocketPath = 107;
+
 struct UnixHttpRequest {
   std::string method = "GET";
   std::string target = "/";  // path and query

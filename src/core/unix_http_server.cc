@@ -1,5 +1,7 @@
 #include "core/unix_http_server.h"
 
+#include "core/unix_http.h"
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -13,7 +15,7 @@ namespace md {
 bool UnixServer::BindUnix(const std::string& path, std::string* error) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
+  if (path.empty() || path.size() > kMaxUnixSocketPath) {
     *error = "socket path too long: " + path;
     return false;
   }

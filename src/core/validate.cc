@@ -40,7 +40,7 @@ bool IsReservedSubdomain(std::string_view subdomain) {
 
 Status ValidateSubdomain(std::string_view s) {
   if (s.empty()) return InvalidArgument("subdomain is empty");
-  if (s.size() > 63) return InvalidArgument("subdomain is longer than 63 characters");
+  if (s.size() > kMaxSubdomainLength) return InvalidArgument("subdomain is longer than 63 characters");
   for (char c : s) {
     if (!IsLowerAlnum(c) && c != '-') {
       return InvalidArgument("subdomain may contain only a-z, 0-9 and '-'");

@@ -11,6 +11,8 @@
 
 namespace md {
 
+inline constexpr size_t kMaxSubdomainLength = 63;
+
 // RFC 1123 label, lower-case, 1-63 of a-z 0-9 -, no leading/trailing '-',
 // no "xn--" (IDNA labels are refused until they can be checked), not reserved.
 Status ValidateSubdomain(std::string_view subdomain);

@@ -13,6 +13,8 @@
 #include "core/files.h"
 #include "core/random.h"
 #include "core/system_user.h"
+#include "core/unix_http.h"
+#include "core/validate.h"
 #include "drivers/backup/archiver.h"
 #include "drivers/cgroup/kernel_cgroups.h"
 #include "drivers/database/embedded_cluster.h"
@@ -118,10 +120,9 @@ int RunServe(int argc, char** argv) {
   umask(022);
 
   // Apps listen on unix sockets beneath it; the longest path must fit in a sockaddr_un.
-  constexpr size_t kMaxSocketPath = 107;
-  if (Layout(config.data_dir).socket_path(std::string(63, 'a')).size() > kMaxSocketPath) {
+  if (Layout(config.data_dir).socket_path(std::string(kMaxSubdomainLength, 'a')).size() > kMaxUnixSocketPath) {
     return Fail(InvalidArgument("data dir " + config.data_dir + " is too long: tenants' socket paths beneath it "
-                                "would pass " + std::to_string(kMaxSocketPath) + " bytes; choose a shorter one"));
+                                "would pass " + std::to_string(kMaxUnixSocketPath) + " bytes; choose a shorter one"));
   }
   if (Status s = EnsureDirectory(config.data_dir, 0755, {geteuid(), getegid()}); !s.ok()) return Fail(s);
   auto token = EnsureAdminToken(config.data_dir);

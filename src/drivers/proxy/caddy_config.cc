@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/strings.h"
+#include "core/unix_http.h"
 #include "core/validate.h"
 
 namespace md {
@@ -10,12 +11,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 1
 
 Status ValidateSettings(const CaddySettings& s) {
   if (!s.state_dir.starts_with("/")) return InvalidArgument("caddy state dir must be an absolute path");
-  if (!s.admin_socket.starts_with("/") || s.admin_socket.size() > kMaxSocketPath) {
-    return InvalidArgument("caddy admin socket must be an absolute path of at most 107 bytes");
+  if (!s.admin_socket.starts_with("/") || s.admin_socket.size() > kMaxUnixSocketPath) {
+    return InvalidArgument("caddy admin socket must be an absolute path of at most " +
+                           std::to_string(kMaxUnixSocketPath) + " bytes");
   }
   if (!s.log_file.empty() && !s.log_file.starts_with("/")) {
     return InvalidArgument("caddy log file must be an absolute path");

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "core/unix_http.h"
 #include "core/validate.h"
 
 namespace md {
@@ -23,10 +24,9 @@ bool IsLdhLabel(std::string_view label) {
 // enough for sockaddr_un (Caddy's dial address of a unix socket).
 bool IsUnixUpstream(std::string_view upstream) {
   constexpr std::string_view kPrefix = "unix/";
-  constexpr size_t kMaxSocketPath = 107;
   if (!upstream.starts_with(kPrefix)) return false;
   std::string_view path = upstream.substr(kPrefix.size());
-  if (path.size() < 2 || path.size() > kMaxSocketPath || path[0] != '/' || path.find("..") != std::string_view::npos) {
+  if (path.size() < 2 || path.size() > kMaxUnixSocketPath || path[0] != '/' || path.find("..") != std::string_view::npos) {
     return false;
   }
   return AllOf(path, [](char c) { return IsBase64Url(c) || c == '.' || c == '/'; });
