@@ -216,16 +216,24 @@ Result<EnvMap> ControllerImpl::ListFlags(const std::string& sub) {
 
 Result<Operation> ControllerImpl::ChangeFlags(const std::string& sub, const EnvMap& set,
                                               const std::vector<std::string>& unset) {
+  return ChangeEnv(sub, EnvKind::kFlag, set, unset);
+}
+
+Result<Operation> ControllerImpl::ChangeEnv(const std::string& sub, EnvKind kind, const EnvMap& set,
+                                            const std::vector<std::string>& unset) {
   MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
   MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  const bool flags = kind == EnvKind::kFlag;
   {
+    // Checked against the other kind and written under one lock: a name is
+    // a flag or a secret, never both.
     std::lock_guard lock(env_mu_);
-    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
-    MD_RETURN_IF_ERROR(CheckEnvNames(profile, EnvKind::kFlag, set, secrets));
-    MD_RETURN_IF_ERROR(d_.store.SetFlags(sub, set, unset));
+    MD_ASSIGN_OR_RETURN(EnvMap other, flags ? d_.store.GetSecrets(sub) : d_.store.GetFlags(sub));
+    MD_RETURN_IF_ERROR(CheckEnvNames(profile, kind, set, other));
+    MD_RETURN_IF_ERROR(flags ? d_.store.SetFlags(sub, set, unset) : d_.store.SetSecrets(sub, set, unset));
   }
-  return runner_.Submit(op_kind::kFlags, sub, "{}");
+  return runner_.Submit(flags ? op_kind::kFlags : op_kind::kSecrets, sub, "{}");
 }
 
 Result<std::vector<std::string>> ControllerImpl::ListSecretNames(const std::string& sub) {
@@ -238,16 +246,7 @@ Result<std::vector<std::string>> ControllerImpl::ListSecretNames(const std::stri
 
 Result<Operation> ControllerImpl::ChangeSecrets(const std::string& sub, const EnvMap& set,
                                                 const std::vector<std::string>& unset) {
-  MD_RETURN_IF_ERROR(ValidateChanges(set, unset));
-  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
-  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  {
-    std::lock_guard lock(env_mu_);
-    MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
-    MD_RETURN_IF_ERROR(CheckEnvNames(profile, EnvKind::kSecret, set, flags));
-    MD_RETURN_IF_ERROR(d_.store.SetSecrets(sub, set, unset));
-  }
-  return runner_.Submit(op_kind::kSecrets, sub, "{}");
+  return ChangeEnv(sub, EnvKind::kSecret, set, unset);
 }
 
 Result<Operation> ControllerImpl::ChangeLifecycle(const std::string& sub, Lifecycle action) {

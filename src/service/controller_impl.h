@@ -11,6 +11,7 @@
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
 #include "service/deps.h"
+#include "service/env_policy.h"
 #include "service/front_door.h"
 #include "service/https_probe.h"
 #include "service/tenant_steps.h"
@@ -87,6 +88,9 @@ class ControllerImpl final : public Controller {
                           const std::string& params);
   Result<std::string> PickCluster();
   Status ValidateChanges(const EnvMap& set, const std::vector<std::string>& unset);
+  // Sets and unsets flags or secrets (kind), then submits the operation that applies them.
+  Result<Operation> ChangeEnv(const std::string& sub, EnvKind kind, const EnvMap& set,
+                              const std::vector<std::string>& unset);
 
   ServiceDeps d_;
   TenantSteps& steps_;
