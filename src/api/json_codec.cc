@@ -412,14 +412,6 @@ Json ToJson(const Operation& op) {
           {"steps", ToJson(op.steps)}};
 }
 
-Json ToJson(const LedgerEntry& e) {
-  return {{"id", e.id},
-          {"subdomain", e.subdomain},
-          {"kind", e.kind},
-          {"ref", e.ref},
-          {"created_at", TimeOrNull(e.created_ms)}};
-}
-
 Json ToJson(const InstanceStatusReport& r) {
   Json j = Json::object();
   PutInstanceFields(r.instance, &j);
@@ -561,16 +553,6 @@ Status FromJson(const Json& j, Operation* out) {
   auto steps = j.find("steps");
   if (steps != j.end() && !steps->is_null()) MD_RETURN_IF_ERROR(FromJson(*steps, &out->steps));
   return Status::Ok();
-}
-
-Status FromJson(const Json& j, LedgerEntry* out) {
-  ObjectReader r(j, "ledger entry", false);
-  r.Int64("id", &out->id);
-  r.String("subdomain", &out->subdomain);
-  r.String("kind", &out->kind, true);
-  r.String("ref", &out->ref, true);
-  r.Time("created_at", &out->created_ms);
-  return r.Finish();
 }
 
 Status FromJson(const Json& j, InstanceStatusReport* out) {

@@ -79,7 +79,6 @@ Json ToJson(const Instance& instance);
 Json ToJson(const Cluster& cluster);  // name used capacity full draining embedded address
 Json ToJson(const StepRecord& step);
 Json ToJson(const Operation& op);
-Json ToJson(const LedgerEntry& entry);
 // The instance's fields + up pid uptime_s health health_error, and the front door:
 // "https": {"url", "code", "error"}, "certificate": {"issuer", "not_after", "trusted"}.
 Json ToJson(const InstanceStatusReport& report);
@@ -109,7 +108,6 @@ Status FromJson(const Json& j, Instance* out);
 Status FromJson(const Json& j, Cluster* out);  // admin_url stays empty
 Status FromJson(const Json& j, StepRecord* out);
 Status FromJson(const Json& j, Operation* out);
-Status FromJson(const Json& j, LedgerEntry* out);
 Status FromJson(const Json& j, InstanceStatusReport* out);
 Status FromJson(const Json& j, LogChunk* out);
 Status FromJson(const Json& j, DoctorFinding* out);

@@ -50,8 +50,21 @@ constexpr std::array<std::pair<StepState, const char*>, 4> kStepState = {{
     {StepState::kFailed, "failed"},
 }};
 
+constexpr std::array<std::pair<ResourceKind, const char*>, 8> kResourceKind = {{
+    {ResourceKind::kPgRole, "pg_role"},
+    {ResourceKind::kPgDatabase, "pg_database"},
+    {ResourceKind::kUnixUser, "unix_user"},
+    {ResourceKind::kDirectory, "directory"},
+    {ResourceKind::kCgroup, "cgroup"},
+    {ResourceKind::kService, "service"},
+    {ResourceKind::kDnsRecord, "dns_record"},
+    {ResourceKind::kRoute, "route"},
+}};
+
 }  // namespace
 
+const char* ResourceKindName(ResourceKind k) { return NameOf(kResourceKind, k); }
+bool ParseResourceKind(const std::string& n, ResourceKind* out) { return ParseByName(kResourceKind, n, out); }
 const char* InstanceStatusName(InstanceStatus s) { return NameOf(kInstanceStatus, s); }
 bool ParseInstanceStatus(const std::string& n, InstanceStatus* out) { return ParseByName(kInstanceStatus, n, out); }
 const char* OperationStateName(OperationState s) { return NameOf(kOperationState, s); }

@@ -83,12 +83,19 @@ struct Operation {
   std::vector<StepRecord> steps;
 };
 
+// The kinds of thing an instance owns outside the store, one ResourceType
+// each (service/resources/); the ledger names them so.
+enum class ResourceKind { kPgRole, kPgDatabase, kUnixUser, kDirectory, kCgroup, kService, kDnsRecord, kRoute };
+// "pg_role", "pg_database", "unix_user", "directory", "cgroup", "service", "dns_record", "route".
+const char* ResourceKindName(ResourceKind k);
+bool ParseResourceKind(const std::string& name, ResourceKind* out);
+
 // One external resource the controller created or is about to create,
 // written before creation with enough to find and remove it.
 struct LedgerEntry {
   int64_t id = 0;
   std::string subdomain;
-  std::string kind;     // "pg_database", "pg_role", "unix_user", "directory", "service", "cgroup", "port"
+  ResourceKind kind = ResourceKind::kDirectory;
   std::string ref;      // what identifies it: a name, a path, "cluster/db"
   int64_t created_ms = 0;
 };

@@ -95,8 +95,7 @@ Status FrontDoorStack::Init(const ServerConfig& config, Supervisor& supervisor, 
   certs_ = std::make_unique<CertManager>(store, local_ca_, acme_.get(), dns_.get(), *door_, budget_,
                                          CertManagerSettings{.domain = config.domain,
                                                              .certs_dir = config.data_dir + "/certs"});
-  steps_ = std::make_unique<FrontDoorSteps>(store, *door_, *certs_, dns_.get(),
-                                            PublicAddresses{.ipv4 = config.public_ipv4, .ipv6 = config.public_ipv6});
+  addresses_ = {.ipv4 = config.public_ipv4, .ipv6 = config.public_ipv6};
   MD_RETURN_IF_ERROR(certs_->Serve(NowMs()));
   MD_RETURN_IF_ERROR(door_->Sync());
   certs_->Start(kCertPassIntervalMs);

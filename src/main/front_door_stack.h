@@ -18,7 +18,7 @@
 #include "service/cert_manager.h"
 #include "service/controller_impl.h"
 #include "service/front_door.h"
-#include "service/front_door_steps.h"
+#include "service/resources/resource_types.h"
 #include "service/https_probe.h"
 #include "service/registered_domain.h"
 #include "store/store.h"
@@ -35,7 +35,8 @@ class FrontDoorStack {
                                                        Store& store, std::optional<Owner> caddy_user);
   ~FrontDoorStack();
 
-  FrontDoorSteps& steps() { return *steps_; }
+  // What the DNS record and route resource types act on.
+  FrontDoorResources resources() { return {*door_, *certs_, dns_.get(), addresses_}; }
   FrontDoorParts parts() { return {*door_, *certs_, local_ca_, probe_, trusted_roots_}; }
 
  private:
@@ -51,7 +52,7 @@ class FrontDoorStack {
   std::unique_ptr<AcmeClient> acme_;
   std::unique_ptr<FrontDoor> door_;
   std::unique_ptr<CertManager> certs_;
-  std::unique_ptr<FrontDoorSteps> steps_;
+  PublicAddresses addresses_;
   CurlHttpsProbe probe_;
   std::string trusted_roots_;
 };

@@ -167,12 +167,14 @@ int RunServe(int argc, char** argv) {
   if (proxy_user) deps.proxy_group = proxy_user->gid;
   auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
   if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
-  TenantSteps steps(deps);
-  BackupSteps backups(deps, steps);
-  TenantPlans plans(steps, backups, (*front_door)->steps());
+  InstanceContext context(deps);
+  TenantSteps steps(deps, context);
+  BackupSteps backups(deps, context);
+  Resources resources(deps, context, (*front_door)->resources());
+  TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs);
   Runner runner(**store, plans, MakeRunnerOptions(config));
   ControllerImpl controller(
-      deps, steps, backups, (*front_door)->parts(), runner,
+      deps, steps, backups, resources, (*front_door)->parts(), runner,
       {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);

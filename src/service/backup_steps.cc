@@ -22,7 +22,7 @@ std::string BackupSteps::IdFor(const Operation& op) {
 Status BackupSteps::Take(const std::string& sub, const std::string& id, const std::string& reason) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(bool has_database,
-                      tenant_.InLedger(sub, "pg_database", TenantSteps::ClusterRef(inst.cluster, inst.db_name)));
+                      ctx_.InLedger(sub, ResourceKind::kPgDatabase, InstanceContext::ClusterRef(inst.cluster, inst.db_name)));
   if (!has_database) return Status::Ok();
   // A backup that failed (or could not be checked) is never reported as made.
   return Make(inst, id, reason).WithContext("backup " + id + " failed, so nothing was changed");
@@ -38,7 +38,7 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
   }
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root(), 0700));
   MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root() + "/" + sub, 0700));
-  MD_ASSIGN_OR_RETURN(std::string db_url, tenant_.TenantDatabaseUrl(inst));
+  MD_ASSIGN_OR_RETURN(std::string db_url, ctx_.TenantDatabaseUrl(inst));
   MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
   BackupSource src{.db_url = db_url,
                    .db_name = inst.db_name,
@@ -55,7 +55,7 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
 
 Status BackupSteps::RestoreDatabase(const std::string& sub, const std::string& id) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(std::string db_url, tenant_.TenantDatabaseUrl(inst));
+  MD_ASSIGN_OR_RETURN(std::string db_url, ctx_.TenantDatabaseUrl(inst));
   return d_.archiver.RestoreDatabase(db_url, inst.db_name, inst.db_role, d_.layout.backup_dir(sub, id))
       .WithContext("restoring the database from " + id);
 }
@@ -64,7 +64,7 @@ Status BackupSteps::RestoreFiles(const std::string& sub, const std::string& id) 
   MD_ASSIGN_OR_RETURN(BackupManifest m, Find(sub, id));
   if (!m.has_archive()) return Status::Ok();
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(UnixUser user, tenant_.TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   return d_.archiver.RestoreFiles(m.dir, d_.layout.project_dir(sub), Owner{user.uid, user.gid})
       .WithContext("restoring the project files from " + id);
 }

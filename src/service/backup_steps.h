@@ -11,13 +11,13 @@
 #include "core/types.h"
 #include "drivers/backup/archiver.h"
 #include "service/deps.h"
-#include "service/tenant_steps.h"
+#include "service/instance_context.h"
 
 namespace md {
 
 class BackupSteps {
  public:
-  BackupSteps(ServiceDeps deps, TenantSteps& tenant) : d_(deps), tenant_(tenant) {}
+  BackupSteps(ServiceDeps deps, InstanceContext& ctx) : d_(deps), ctx_(ctx) {}
 
   // The id of the backup operation `op` takes: its creation time and number,
   // so a resumed operation finds the backup it started.
@@ -45,7 +45,7 @@ class BackupSteps {
   Status Make(const Instance& inst, const std::string& id, const std::string& reason);
 
   ServiceDeps d_;
-  TenantSteps& tenant_;
+  InstanceContext& ctx_;
 };
 
 }  // namespace md

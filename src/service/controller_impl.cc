@@ -25,9 +25,15 @@ std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>
 
 }  // namespace
 
-ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, FrontDoorParts front,
-                               Runner& runner, ControllerOptions options)
-    : d_(deps), steps_(steps), backups_(backups), front_(std::move(front)), runner_(runner), options_(options) {}
+ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Resources& resources,
+                               FrontDoorParts front, Runner& runner, ControllerOptions options)
+    : d_(deps),
+      steps_(steps),
+      backups_(backups),
+      resources_(resources),
+      front_(std::move(front)),
+      runner_(runner),
+      options_(options) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
@@ -384,7 +390,7 @@ Result<Operation> ControllerImpl::GetOperation(int64_t id) {
 }
 
 Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
-  return md::Doctor(d_, steps_, runner_).Check(fix);
+  return md::Doctor(d_, steps_, resources_, runner_).Check(fix);
 }
 
 Result<std::vector<CertificateInfo>> ControllerImpl::ListCertificates() {

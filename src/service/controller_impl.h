@@ -1,6 +1,6 @@
 #pragma once
 // ControllerImpl: the use cases behind the API. Validates input, makes the
-// decisions that must be immediate (placement on a cluster, port, names),
+// decisions that must be immediate (placement on a cluster, names),
 // records desired state in the store, and submits operations to the Runner.
 // Thread-safe: placement and admission are serialised by one mutex, changes
 // of flags and secrets by another.
@@ -14,6 +14,7 @@
 #include "service/env_policy.h"
 #include "service/front_door.h"
 #include "service/https_probe.h"
+#include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/runner.h"
 
@@ -35,7 +36,8 @@ struct ControllerOptions {
 
 class ControllerImpl final : public Controller {
  public:
-  ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, FrontDoorParts front, Runner& runner,
+  ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Resources& resources,
+                 FrontDoorParts front, Runner& runner,
                  ControllerOptions options);
 
   Result<Operation> CreateInstance(const CreateRequest& request) override;
@@ -95,6 +97,7 @@ class ControllerImpl final : public Controller {
   ServiceDeps d_;
   TenantSteps& steps_;
   BackupSteps& backups_;
+  Resources& resources_;
   FrontDoorParts front_;
   Runner& runner_;
   ControllerOptions options_;

@@ -47,8 +47,13 @@ Result<ProxyConfig> FrontDoor::Desired() {
   ProxyConfig config;
   MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, store_.ListInstances());
   MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, store_.ListCustomDomains(""));
+  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> ledger, store_.ListLedger(""));
+  std::set<std::string> routed;
+  for (const LedgerEntry& e : ledger) {
+    if (e.kind == ResourceKind::kRoute) routed.insert(e.subdomain);
+  }
   for (const Instance& inst : instances) {
-    if (inst.status == InstanceStatus::kDeleting) continue;
+    if (!routed.count(inst.subdomain)) continue;
     ProxyRoute route{.hosts = {HostOf(inst.subdomain)},
                      .upstream = "unix/" + Layout(settings_.data_dir).socket_path(inst.subdomain)};
     for (const CustomDomain& d : domains) {
@@ -90,7 +95,16 @@ Status FrontDoor::Sync() {
   auto config = Desired();
   last_ = (config.ok() ? proxy_.Apply(*config) : config.status()).WithContext("front door");
   applied_ = covering;
+  if (last_.ok()) {
+    served_.clear();
+    for (const ProxyRoute& route : config->routes) served_.insert(route.hosts.front());
+  }
   return last_;
+}
+
+bool FrontDoor::Serves(const std::string& sub) {
+  std::lock_guard apply(apply_mu_);
+  return served_.count(HostOf(sub)) > 0;
 }
 
 }  // namespace md

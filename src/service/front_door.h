@@ -1,12 +1,13 @@
 #pragma once
 // FrontDoor: what the shared HTTPS proxy must serve, computed from the store
-// — a route SUB.DOMAIN (and each custom domain) → the instance's unix
-// socket, every stored certificate, and the HTTP-01 challenges being answered —
+// — for each route in the ledger, SUB.DOMAIN (and each custom domain) → the
+// instance's unix socket; every stored certificate; and the HTTP-01 challenges being answered —
 // and pushed to it in one change. Concurrent Sync calls are coalesced into
 // one Apply that covers them all. Thread-safe.
 
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class FrontDoor {
   // Makes the proxy serve the store's current state; returns once a change
   // that includes every write made before the call has been applied.
   Status Sync();
+
+  // Whether the last change applied to the proxy routes instance `sub`.
+  bool Serves(const std::string& sub);
 
   // HTTP-01 answers for custom domains; applied by the next Sync.
   void AddChallenge(const HttpChallenge& challenge);
@@ -53,6 +57,7 @@ class FrontDoor {
   uint64_t requested_ = 0;  // Sync calls so far; guarded by counter_mu_
   uint64_t applied_ = 0;    // requests covered by the last Apply; guarded by apply_mu_
   Status last_;             // its result; guarded by apply_mu_
+  std::set<std::string> served_;  // SUB.DOMAIN of each route of the last applied change; guarded by apply_mu_
 };
 
 }  // namespace md

@@ -3,6 +3,8 @@
 // (Unix user, database, role, service) are formed. Pure functions of the data
 // dir and the instance; see DESIGN.md "One tenant on a host".
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -52,6 +54,8 @@ class Layout {
   static std::string DatabaseName(const std::string& sub);
   static std::string RoleName(const std::string& sub) { return DatabaseName(sub); }
 
+  // A tenant's secrets dir: its own alone.
+  static constexpr mode_t kSecretsDirMode = 0700;
   static constexpr const char* kUserPrefix = "md-";
   static constexpr const char* kDatabasePrefix = "md_";
 

@@ -34,11 +34,10 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
 
   // A failed create or recreate takes back everything it made (walking the
   // ledger), so it leaves nothing behind and the subdomain is free again.
-  FrontDoorSteps& f = front_;
-  auto roll_back_create = [&s, &f, sub, kind = op.kind, op_id = op.id](const Status& error) -> Status {
-    Status undo = f.RemoveDns(sub);
-    if (undo.ok()) undo = s.RollBackCreate(sub, op_id);
-    if (undo.ok()) undo = f.SyncRoutes();
+  Resources& r = resources_;
+  auto roll_back_create = [&s, &r, sub, kind = op.kind, op_id = op.id](const Status& error) -> Status {
+    Status undo = r.RollBack(sub, op_id);
+    if (undo.ok()) undo = s.ForgetInstance(sub);
     if (undo.ok()) return Status(error.code(), error.message() + "\n(everything the " + kind + " made was removed)");
     (void)s.SetStatus(sub, InstanceStatus::kFailed);
     return Status(error.code(), error.message() + "\n(undoing it failed too: " + undo.message() +
@@ -58,14 +57,19 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
   };
   // What puts a provisioned instance in service: its configuration, the
   // supervised app, the health gate, its DNS records and route.
+  // Each resource type of a phase, ensured in create's order.
+  auto add_ensure_steps = [&](ResourcePhase phase) {
+    for (const auto& type : r.in_create_order()) {
+      if (type->traits().phase != phase) continue;
+      add(type->traits().ensure_step, [t = type.get(), sub] { return t->Ensure(sub); });
+    }
+  };
   auto add_serving_steps = [&] {
     add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
     add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
-    add("apply_limits", [&s, sub] { return s.ApplyLimits(sub); });
-    add("start_service", [&s, sub] { return s.InstallService(sub); });
+    add_ensure_steps(ResourcePhase::kServe);
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
-    add("publish_dns", [&f, sub] { return f.PublishDns(sub); });
-    add("add_route", [&f] { return f.SyncRoutes(); });
+    add_ensure_steps(ResourcePhase::kPublish);
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
   };
   const std::string backup_id = BackupSteps::IdFor(op);
@@ -73,9 +77,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
 
   if (kind == op_kind::kCreate || kind == op_kind::kRecreate) {
     std::string version = Param(op, "version");
-    add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
-    add("create_user", [&s, sub] { return s.CreateUser(sub); });
-    add("create_files", [&s, sub] { return s.CreateFiles(sub); });
+    add_ensure_steps(ResourcePhase::kProvision);
     add("install_app", [&s, sub, version] { return s.InstallVersion(sub, version); });
     add("switch_version", [&s, sub, version] { return s.SwitchVersion(sub, version); });
     if (kind == op_kind::kCreate) {
@@ -129,7 +131,8 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       return error;
     };
   } else if (kind == op_kind::kLimits) {
-    add("apply_limits", [&s, sub] { return s.ApplyLimits(sub); });
+    ResourceType& cgroup = r.Of(ResourceKind::kCgroup);
+    add(cgroup.traits().ensure_step, [&cgroup, sub] { return cgroup.Ensure(sub); });
   } else if (kind == op_kind::kStop) {
     add("stop_service", [&s, sub] { return s.StopService(sub); });
     add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
@@ -153,9 +156,7 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("back_up", [&b, sub, backup_id] { return b.Take(sub, backup_id, "on demand"); });
   } else if (kind == op_kind::kRepair) {
     // Recreates whatever of an instance is gone: every step is idempotent.
-    add("create_database", [&s, sub] { return s.CreateDatabase(sub); });
-    add("create_user", [&s, sub] { return s.CreateUser(sub); });
-    add("create_files", [&s, sub] { return s.CreateFiles(sub); });
+    add_ensure_steps(ResourcePhase::kProvision);
     add("install_app", [&s, sub] { return s.EnsureCurrentVersion(sub); });
     add_serving_steps();
   } else if (kind == op_kind::kDelete) {
@@ -165,16 +166,14 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       return skip_backup ? Status::Ok() : b.Take(sub, backup_id, "before delete");
     });
     add("mark_deleting", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kDeleting); });
-    add("remove_route", [&f] { return f.SyncRoutes(); });
-    add("remove_dns", [&f, sub] { return f.RemoveDns(sub); });
-    add("remove_service", [&s, sub] { return s.RemoveService(sub); });
-    add("remove_cgroup", [&s, sub] { return s.RemoveCgroup(sub); });
-    add("drop_database", [&s, sub] { return s.DropDatabase(sub); });
-    add("remove_user", [&s, sub] { return s.RemoveUser(sub); });
-    add("remove_files", [&s, sub] { return s.RemoveFiles(sub); });
+    const auto& types = r.in_create_order();
+    for (auto it = types.rbegin(); it != types.rend(); ++it) {
+      add((*it)->traits().remove_step, [&r, t = it->get(), sub] { return r.RemoveRecorded(*t, sub); });
+    }
     add("forget_instance", [&s, sub] { return s.ForgetInstance(sub); });
-    add("forget_certificates", [&f] {
-      f.ForgetCertificates();
+    // Certificates of custom domains no instance has any more are dropped, in the background.
+    add("forget_certificates", [&c = certs_] {
+      c.Wake();
       return Status::Ok();
     });
     plan.on_failure = restart_unless_stopped;

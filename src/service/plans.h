@@ -1,9 +1,11 @@
 #pragma once
 // TenantPlans: the step lists of every operation kind, built from
-// TenantSteps. Policy about order, rollback and final status lives here.
+// TenantSteps, BackupSteps and the resource types. Policy about order,
+// rollback and final status lives here.
 
 #include "service/backup_steps.h"
-#include "service/front_door_steps.h"
+#include "service/cert_manager.h"
+#include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
 
@@ -28,15 +30,16 @@ inline constexpr const char* kRecreate = "recreate";  // a deleted instance back
 
 class TenantPlans final : public PlanFactory {
  public:
-  TenantPlans(TenantSteps& steps, BackupSteps& backups, FrontDoorSteps& front)
-      : steps_(steps), backups_(backups), front_(front) {}
+  TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs)
+      : steps_(steps), backups_(backups), resources_(resources), certs_(certs) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
  private:
   TenantSteps& steps_;
   BackupSteps& backups_;
-  FrontDoorSteps& front_;
+  Resources& resources_;
+  CertManager& certs_;
 };
 
 }  // namespace md

@@ -19,12 +19,6 @@ namespace md {
 namespace {
 
 constexpr mode_t kRootDir = 0755;
-constexpr mode_t kTenantDir = 0750;
-constexpr mode_t kSecretsDir = 0700;
-// An app's socket dir: the tenant's, and entered by the proxy through its
-// group (or, when the proxy runs as root, by nobody else at all).
-constexpr mode_t kSocketDirForProxy = 02750;
-constexpr mode_t kSocketDir = 0700;
 constexpr mode_t kEnvFile = 0640;
 constexpr mode_t kSecretFile = 0600;
 constexpr const char* kInstalledMarker = ".installed";
@@ -33,128 +27,15 @@ constexpr size_t kMaxPidBytes = 32;
 constexpr size_t kMaxEnvBytes = 1 << 20;
 constexpr size_t kMaxSecretBytes = 1 << 20;
 constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
-constexpr const char* kUidCounterKey = "next_uid";
-constexpr int kUidAttempts = 8;  // UIDs taken by other tools are skipped, a few times
-constexpr int64_t kMiB = 1024 * 1024;
 
 }  // namespace
-
-Result<TemplateVars> TenantSteps::Vars(const Instance& inst, const std::string& version) {
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
-  TemplateVars vars{
-      {"subdomain", inst.subdomain},
-      {"version", version},
-      {"app_dir", d_.layout.app_dir(inst.subdomain, version)},
-      {"project_dir", d_.layout.project_dir(inst.subdomain)},
-      {"tenant_dir", d_.layout.tenant_dir(inst.subdomain)},
-      {"socket", d_.layout.socket_path(inst.subdomain)},
-      {"user", inst.unix_user},
-      {"libexec", d_.libexec_dir},
-      {"admin_password", secrets[kAdminPasswordKey]},
-      {"secret_key", secrets[kSecretKeyKey]},
-      {"password_salt", secrets[kPasswordSaltKey]},
-      {"database_url", ""},
-  };
-  if (!inst.cluster.empty()) {
-    MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-    MD_ASSIGN_OR_RETURN(vars["database_url"],
-                        d_.database.TenantUrl(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name));
-  }
-  return vars;
-}
-
-Result<std::string> TenantSteps::AdminUrl(const Instance& inst) {
-  MD_ASSIGN_OR_RETURN(Cluster cluster, d_.store.GetCluster(inst.cluster));
-  return cluster.admin_url;
-}
-
-Result<std::string> TenantSteps::TenantDatabaseUrl(const Instance& inst) {
-  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
-  MD_RETURN_IF_ERROR(d_.database.EnsureRole(admin_url, inst.db_role, secrets[kDbPasswordKey]));
-  return d_.database.TenantUrl(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
-}
-
-Result<UnixUser> TenantSteps::TenantUser(const Instance& inst) { return d_.host.LookupUser(inst.unix_user); }
-
-Result<bool> TenantSteps::InLedger(const std::string& sub, const std::string& kind, const std::string& ref) {
-  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, d_.store.ListLedger(sub));
-  return std::any_of(entries.begin(), entries.end(),
-                     [&](const LedgerEntry& e) { return e.kind == kind && e.ref == ref; });
-}
-
-Status TenantSteps::CreateDatabase(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
-  // A database this instance never recorded is someone else's: never adopt it.
-  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "pg_database", ClusterRef(inst.cluster, inst.db_name)));
-  if (!ours && d_.database.DatabaseExists(admin_url, inst.db_name)) {
-    return AlreadyExists("database " + inst.db_name + " already exists on cluster " + inst.cluster +
-                         " and is not this instance's; see `meltanodata doctor`");
-  }
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_role", .ref = ClusterRef(inst.cluster, inst.db_role)}).status());
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "pg_database", .ref = ClusterRef(inst.cluster, inst.db_name)}).status());
-  return d_.database.EnsureDatabase(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
-}
-
-Status TenantSteps::CreateUser(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(bool ours, InLedger(sub, "unix_user", inst.unix_user));
-  auto existing = d_.host.LookupUser(inst.unix_user);
-  if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
-  if (existing.ok() && !ours) {
-    return AlreadyExists("Unix user " + inst.unix_user + " already exists and is not this instance's; see "
-                         "`meltanodata doctor`");
-  }
-  if (existing.ok()) {
-    // Ours already (a resumed create, a repair, an instance older than UID
-    // allocation): the store records the UID it has.
-    if (inst.uid == static_cast<int64_t>(existing->uid)) return Status::Ok();
-    inst.uid = existing->uid;
-    return d_.store.UpdateInstance(inst);
-  }
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "unix_user", .ref = inst.unix_user}).status());
-  Status made = Status::Ok();
-  for (int attempt = 0; attempt < kUidAttempts; ++attempt) {
-    if (inst.uid == 0 || made.code() == Code::kAlreadyExists) {
-      // Kept before the user is made, so a resumed step uses the same UID.
-      MD_ASSIGN_OR_RETURN(inst.uid, d_.store.TakeNumber(kUidCounterKey, d_.uid_base));
-      MD_RETURN_IF_ERROR(d_.store.UpdateInstance(inst));
-    }
-    made = d_.host.EnsureUser(inst.unix_user, d_.layout.project_dir(sub), static_cast<uid_t>(inst.uid)).status();
-    if (made.code() != Code::kAlreadyExists) break;
-  }
-  return made;
-}
-
-Status TenantSteps::CreateFiles(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
-  Owner tenant{user.uid, user.gid};
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.tenant_dir(sub)}).status());
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.secrets_dir(sub)}).status());
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "directory", .ref = d_.layout.socket_dir(sub)}).status());
-  const std::string tenants = d_.layout.tenants_root();
-  for (const std::string& root : d_.layout.per_tenant_roots()) MD_RETURN_IF_ERROR(EnsureDirectory(root, kRootDir));
-  // Beneath the roots, a re-run may meet what a tenant planted: nothing is followed.
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub, kRootDir, {}));
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/project", kTenantDir, tenant));
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/app", kRootDir, {}));
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/logs", kTenantDir, tenant));
-  // The tenant makes its socket there; set-group-ID hands it the proxy's group.
-  MD_RETURN_IF_ERROR(d_.proxy_group ? d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDirForProxy,
-                                                                   {user.uid, *d_.proxy_group})
-                                    : d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
-  return d_.tenant_fs.EnsureDirectory(d_.layout.secrets_root(), sub, kSecretsDir, tenant);
-}
 
 Status TenantSteps::InstallVersion(const std::string& sub, const std::string& version) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   std::string app_dir = d_.layout.app_dir(sub, version);
   if (PathExists(app_dir + "/" + kInstalledMarker)) return Status::Ok();
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, version));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, version));
   // A half-made install from an interrupted run is removed and redone.
   MD_RETURN_IF_ERROR(RemoveTree(app_dir));
   MD_RETURN_IF_ERROR(EnsureDirectory(app_dir, kRootDir));
@@ -181,7 +62,7 @@ Status TenantSteps::EnsureCurrentVersion(const std::string& sub) {
 }
 
 Status TenantSteps::RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env) {
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   Argv full = {"setpriv", "--reuid=" + std::to_string(user.uid), "--regid=" + std::to_string(user.gid),
                "--clear-groups", "--"};
   full.insert(full.end(), argv.begin(), argv.end());
@@ -199,7 +80,7 @@ Status TenantSteps::InitProject(const std::string& sub) {
   std::string key = "initialised:" + sub;
   MD_ASSIGN_OR_RETURN(auto done, d_.store.GetSetting(key));
   if (done && *done == "1") return Status::Ok();
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
   // Init sees what the service will see: e.g. `meltano init` creates the
   // system database named by MELTANO_DATABASE_URI.
   MD_ASSIGN_OR_RETURN(EnvMap env, RenderEnv(profile.environment, vars));
@@ -220,7 +101,7 @@ Result<std::string> TenantSteps::DesiredEnvFile(const std::string& sub) {
 Result<EnvMap> TenantSteps::DesiredSecretFiles(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
   MD_ASSIGN_OR_RETURN(EnvMap files, RenderEnv(profile.secret_environment, vars));
   MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
   for (const auto& [key, value] : secrets) {
@@ -231,7 +112,7 @@ Result<EnvMap> TenantSteps::DesiredSecretFiles(const std::string& sub) {
 
 Status TenantSteps::WriteFlags(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   MD_ASSIGN_OR_RETURN(std::string text, DesiredEnvFile(sub));
   return d_.tenant_fs.WriteFile(d_.layout.tenants_root(), Layout::EnvFileRel(sub), text, kEnvFile,
                                {user.uid, user.gid});
@@ -253,11 +134,11 @@ Result<EnvMap> TenantSteps::ReadSecretFiles(const std::string& sub) {
 
 Status TenantSteps::WriteSecrets(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   MD_ASSIGN_OR_RETURN(EnvMap files, DesiredSecretFiles(sub));
   // The dir is the tenant's: a file there may have been swapped for a link.
   const std::string root = d_.layout.secrets_root();
-  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(root, sub, kSecretsDir, {user.uid, user.gid}));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(root, sub, Layout::kSecretsDirMode, {user.uid, user.gid}));
   for (const auto& [key, value] : files) {
     MD_RETURN_IF_ERROR(d_.tenant_fs.WriteFile(root, sub + "/" + key, value, kSecretFile, {user.uid, user.gid}));
   }
@@ -268,58 +149,12 @@ Status TenantSteps::WriteSecrets(const std::string& sub) {
   return Status::Ok();
 }
 
-Result<ResourceLimits> TenantSteps::EffectiveLimits(const Instance& inst) {
-  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  ResourceLimits limits = profile.limits;
-  if (inst.limits.memory_mb) limits.memory_mb = inst.limits.memory_mb;
-  if (inst.limits.pids) limits.pids = inst.limits.pids;
-  if (inst.limits.cpu_weight) limits.cpu_weight = inst.limits.cpu_weight;
-  return limits;
-}
-
-Status TenantSteps::ApplyLimits(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(ResourceLimits limits, EffectiveLimits(inst));
-  std::string name = Layout::CgroupName(sub);
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "cgroup", .ref = name}).status());
-  return d_.cgroups.Ensure(name, {.memory_bytes = limits.memory_mb * kMiB, .pids = limits.pids,
-                                  .cpu_weight = limits.cpu_weight});
-}
-
-Status TenantSteps::InstallService(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
-  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
-  RunScriptSpec spec;
-  spec.project_dir = d_.layout.project_dir(sub);
-  spec.secrets_dir = d_.layout.secrets_dir(sub);
-  spec.user = user.name;
-  spec.uid = user.uid;
-  spec.gid = user.gid;
-  spec.cgroup_procs = d_.cgroups.ProcsFiles(Layout::CgroupName(sub));
-  MD_ASSIGN_OR_RETURN(ResourceLimits limits, EffectiveLimits(inst));
-  spec.tmpfs_mb = limits.memory_mb;
-  // A scratch dir that holds the data dir (a test's /tmp/...) stays shared:
-  // a tmpfs over it would hide the app itself.
-  for (const char* dir : {"/tmp", "/var/tmp", "/dev/shm"}) {
-    if (d_.layout.data_dir().rfind(std::string(dir) + "/", 0) != 0) spec.private_dirs.push_back(dir);
-  }
-  MD_ASSIGN_OR_RETURN(spec.environment, RenderEnv(profile.environment, vars));
-  MD_ASSIGN_OR_RETURN(spec.start, RenderArgv(profile.start, vars));
-  std::string name = Layout::ServiceName(sub);
-  MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = "service", .ref = name}).status());
-  return d_.supervisor.Install({.name = name,
-                                .run_script = RenderRunScript(spec),
-                                .log_script = RenderLogScript(d_.layout.logs_dir(sub), user.uid, user.gid)});
-}
-
 Status TenantSteps::ReloadService(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
   if (profile.reload_pid_file.empty()) return d_.supervisor.Reload(Layout::ServiceName(sub));
   // The app names the process that takes SIGHUP (gunicorn's master, not `meltano ui`).
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
   MD_ASSIGN_OR_RETURN(std::string pid_path, RenderTemplate(profile.reload_pid_file, vars));
   MD_ASSIGN_OR_RETURN(std::string pid_rel, BeneathTenants(sub, pid_path));
   MD_ASSIGN_OR_RETURN(std::string pid_text, d_.tenant_fs.ReadFile(d_.layout.tenants_root(), pid_rel, kMaxPidBytes));
@@ -339,7 +174,7 @@ Status TenantSteps::StopService(const std::string& sub) {
 Result<std::string> TenantSteps::AppLogPath(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  MD_ASSIGN_OR_RETURN(TemplateVars vars, Vars(inst, inst.app_version));
+  MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
   return RenderTemplate(profile.app_log, vars);
 }
 
@@ -371,7 +206,7 @@ std::string TenantSteps::LogTail(const std::string& sub, int n) {
 Status TenantSteps::WaitHealthy(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
-  MD_ASSIGN_OR_RETURN(UnixUser user, TenantUser(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   int timeout_ms = std::min(profile.health_timeout_s * 1000, d_.health_timeout_ms);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto delay = std::chrono::milliseconds(5);
@@ -391,7 +226,7 @@ Status TenantSteps::WaitHealthy(const std::string& sub) {
 
 Status TenantSteps::WipeDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
+  MD_ASSIGN_OR_RETURN(std::string admin_url, ctx_.AdminUrl(inst));
   MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
   return d_.database.DropSchemasExceptPublic(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name).status();
 }
@@ -433,74 +268,6 @@ Status TenantSteps::UnlessStopped(const std::string& sub, const std::function<St
   return inst.status == InstanceStatus::kStopped ? Status::Ok() : action();
 }
 
-// Removal walks the ledger: only what this instance recorded is touched, and
-// each row goes once its resource is gone.
-Status TenantSteps::RemoveRecorded(const std::string& sub, const std::string& kind,
-                                   const std::function<Status(const std::string& ref)>& remove) {
-  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, d_.store.ListLedger(sub));
-  for (const LedgerEntry& e : entries) {
-    if (e.kind != kind) continue;
-    MD_RETURN_IF_ERROR(remove(e.ref));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger(e.kind, e.ref));
-  }
-  return Status::Ok();
-}
-
-Status TenantSteps::RemoveService(const std::string& sub) {
-  return RemoveRecorded(sub, "service", [this](const std::string& name) { return d_.supervisor.Remove(name); });
-}
-
-Status TenantSteps::RemoveCgroup(const std::string& sub) {
-  return RemoveRecorded(sub, "cgroup", [this](const std::string& name) { return d_.cgroups.Remove(name); });
-}
-
-Status TenantSteps::DropDatabase(const std::string& sub) {
-  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(bool db_recorded, InLedger(sub, "pg_database", ClusterRef(inst.cluster, inst.db_name)));
-  MD_ASSIGN_OR_RETURN(bool role_recorded, InLedger(sub, "pg_role", ClusterRef(inst.cluster, inst.db_role)));
-  if (!db_recorded && !role_recorded) return Status::Ok();
-  MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-  MD_RETURN_IF_ERROR(d_.database.DropDatabase(admin_url, inst.db_role, inst.db_name));
-  MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", ClusterRef(inst.cluster, inst.db_name)));
-  return d_.store.RemoveLedger("pg_role", ClusterRef(inst.cluster, inst.db_role));
-}
-
-Status TenantSteps::RemoveUser(const std::string& sub) {
-  return RemoveRecorded(sub, "unix_user", [this](const std::string& user) { return d_.host.RemoveUser(user); });
-}
-
-Status TenantSteps::RemoveFiles(const std::string& sub) {
-  // The tenant's trees hold what it planted: removed through TenantFs from
-  // the root-owned parent, following no link.
-  return RemoveRecorded(sub, "directory", [this, &sub](const std::string& dir) -> Status {
-    for (const std::string& root : d_.layout.per_tenant_roots()) {
-      if (dir == root + "/" + sub) return d_.tenant_fs.RemoveTree(root, sub);
-    }
-    return Internal("refusing to remove " + dir + ": not a directory of instance '" + sub + "'");
-  });
-}
-
-Status TenantSteps::RollBackCreate(const std::string& sub, int64_t op_id) {
-  MD_RETURN_IF_ERROR(RemoveService(sub));
-  MD_RETURN_IF_ERROR(RemoveCgroup(sub));
-  Status db = DropDatabase(sub);
-  if (db.code() == Code::kUnavailable) {
-    MD_ASSIGN_OR_RETURN(Operation op, d_.store.GetOperation(op_id));
-    bool made = std::any_of(op.steps.begin(), op.steps.end(), [](const StepRecord& step) {
-      return step.name == "create_database" && step.state == StepState::kDone;
-    });
-    if (made) return db;
-    MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_database", ClusterRef(inst.cluster, inst.db_name)));
-    MD_RETURN_IF_ERROR(d_.store.RemoveLedger("pg_role", ClusterRef(inst.cluster, inst.db_role)));
-  } else {
-    MD_RETURN_IF_ERROR(db);
-  }
-  MD_RETURN_IF_ERROR(RemoveUser(sub));
-  MD_RETURN_IF_ERROR(RemoveFiles(sub));
-  return ForgetInstance(sub);
-}
-
 Status TenantSteps::ForgetInstance(const std::string& sub) {
   auto inst = d_.store.GetInstance(sub);
   if (!inst.ok()) return inst.status().code() == Code::kNotFound ? Status::Ok() : inst.status();
@@ -508,7 +275,7 @@ Status TenantSteps::ForgetInstance(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> left, d_.store.ListLedger(sub));
   if (!left.empty()) {
     std::string names;
-    for (const auto& e : left) names += (names.empty() ? "" : ", ") + e.kind + " " + e.ref;
+    for (const auto& e : left) names += (names.empty() ? "" : ", ") + std::string(ResourceKindName(e.kind)) + " " + e.ref;
     return Internal("resources still recorded for '" + sub + "': " + names);
   }
   MD_RETURN_IF_ERROR(d_.store.PutSetting("initialised:" + sub, ""));

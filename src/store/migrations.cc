@@ -143,6 +143,15 @@ ALTER TABLE instances ADD COLUMN pids       INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE instances ADD COLUMN cpu_weight INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4: the ledger's kinds are a closed set (ResourceKind): rows of the
+// loopback ports apps once had go; and an instance's route is a ledger row,
+// which every instance that is not being deleted has.
+constexpr const char* kSchemaV4 = R"sql(
+DELETE FROM ledger WHERE kind = 'port';
+INSERT OR IGNORE INTO ledger (subdomain, kind, ref, created_ms)
+  SELECT subdomain, 'route', subdomain, updated_ms FROM instances WHERE status <> 'deleting';
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -193,6 +202,7 @@ const std::vector<Migration>& StoreMigrations() {
       {1, kSchemaV1},
       {2, kSchemaV2},
       {3, kSchemaV3},
+      {4, kSchemaV4},
   };
   return kMigrations;
 }

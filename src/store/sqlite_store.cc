@@ -604,18 +604,19 @@ Result<int64_t> SqliteStore::AddLedger(const LedgerEntry& e) {
   return Transact(true, [&]() -> Result<int64_t> {
     {
       MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT id, subdomain FROM ledger WHERE kind = ? AND ref = ?"));
-      st.Text(e.kind).Text(e.ref);
+      st.Text(ResourceKindName(e.kind)).Text(e.ref);
       MD_ASSIGN_OR_RETURN(bool row, st.Step());
       if (row) {
         // Idempotent for its owner; another instance's resource is never handed over.
         if (st.ColText(1) != e.subdomain) {
-          return AlreadyExists("ledger: " + e.kind + " " + e.ref + " belongs to instance " + st.ColText(1));
+          return AlreadyExists(std::string("ledger: ") + ResourceKindName(e.kind) + " " + e.ref +
+                               " belongs to instance " + st.ColText(1));
         }
         return st.ColInt(0);
       }
     }
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO ledger (subdomain, kind, ref, created_ms) VALUES (?,?,?,?)"));
-    MD_RETURN_IF_ERROR(st.Text(e.subdomain).Text(e.kind).Text(e.ref).Int(e.created_ms).Run());
+    MD_RETURN_IF_ERROR(st.Text(e.subdomain).Text(ResourceKindName(e.kind)).Text(e.ref).Int(e.created_ms).Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   });
 }
@@ -634,7 +635,7 @@ Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(const std::string& subd
       LedgerEntry e;
       e.id = st.ColInt(0);
       e.subdomain = st.ColText(1);
-      e.kind = st.ColText(2);
+      if (!ParseResourceKind(st.ColText(2), &e.kind)) return Internal("ledger: unknown kind '" + st.ColText(2) + "'");
       e.ref = st.ColText(3);
       e.created_ms = st.ColInt(4);
       out.push_back(std::move(e));
@@ -643,10 +644,10 @@ Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(const std::string& subd
   });
 }
 
-Status SqliteStore::RemoveLedger(const std::string& kind, const std::string& ref) {
+Status SqliteStore::RemoveLedger(ResourceKind kind, const std::string& ref) {
   return Transact(true, [&]() -> Status {
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM ledger WHERE kind = ? AND ref = ?"));
-    return st.Text(kind).Text(ref).Run();
+    return st.Text(ResourceKindName(kind)).Text(ref).Run();
   });
 }
 

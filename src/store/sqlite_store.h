@@ -52,7 +52,7 @@ class SqliteStore final : public Store {
 
   Result<int64_t> AddLedger(const LedgerEntry& entry) override;
   Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) override;
-  Status RemoveLedger(const std::string& kind, const std::string& ref) override;
+  Status RemoveLedger(ResourceKind kind, const std::string& ref) override;
 
   Result<EnvMap> GetFlags(const std::string& subdomain) override;
   Status SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;

@@ -51,7 +51,7 @@ class Store {
   // Resource ledger. Add is idempotent on (kind, ref) and returns the row id.
   virtual Result<int64_t> AddLedger(const LedgerEntry& entry) = 0;
   virtual Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) = 0;  // "" = all
-  virtual Status RemoveLedger(const std::string& kind, const std::string& ref) = 0;
+  virtual Status RemoveLedger(ResourceKind kind, const std::string& ref) = 0;
 
   // Desired configuration of an instance: flags (.env) and secrets.
   virtual Result<EnvMap> GetFlags(const std::string& subdomain) = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # doctor finds what exists but no instance owns (a tenant-looking Unix user,
-# database, role, service or directory) and ledger rows whose resource is
+# database, role, service, cgroup or directory) and ledger rows whose resource is
 # gone; doctor --fix removes or recreates, and says what it did.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -18,6 +18,17 @@ mkdir -p "$DATA/tenants/ghost-dir/project" "$DATA/secrets/ghost-secrets"
 mkdir -p "$DATA/services/.tmp-ghost" && printf '#!/bin/sh\nexec sleep 1000\n' >"$DATA/services/.tmp-ghost/run" &&
   chmod 0755 "$DATA/services/.tmp-ghost/run" && mv "$DATA/services/.tmp-ghost" "$DATA/services/tenant-ghost-svc" &&
   s6-svscanctl -a "$DATA/services"
+# A group beside the real app's, in each hierarchy (cgroup v1) or the unified one.
+pid=$(jf "$(md status real -o json)" .pid)
+ghost_cgroups=()
+if grep -q '^0::' "/proc/$pid/cgroup" && [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+  ghost_cgroups+=("/sys/fs/cgroup$(dirname "$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")")/tenant-ghost-cg")
+else
+  for c in memory pids cpu; do
+    ghost_cgroups+=("/sys/fs/cgroup/$c$(dirname "$(awk -F: -v c=$c '$2 ~ "(^|,)" c "(,|$)" {print $3}' "/proc/$pid/cgroup")")/tenant-ghost-cg")
+  done
+fi
+mkdir "${ghost_cgroups[@]}"
 sql "create database md_ghost_db" >/dev/null
 sql "create role md_ghost_role" >/dev/null
 pkill -KILL -u md-real || true
@@ -26,7 +37,7 @@ userdel md-real
 step "doctor reports each of them"
 report=$(md doctor -o json)
 for resource in "unix_user md-ghost-user" "directory $DATA/tenants/ghost-dir" "directory $DATA/secrets/ghost-secrets" \
-  "service tenant-ghost-svc" "database local/md_ghost_db" "role local/md_ghost_role"; do
+  "service tenant-ghost-svc" "cgroup tenant-ghost-cg" "pg_database local/md_ghost_db" "pg_role local/md_ghost_role"; do
   assert_eq "$(jq --arg r "$resource" '[.[] | select(.kind=="orphan" and .resource==$r)] | length' <<<"$report")" 1 \
     "orphan $resource reported"
 done
@@ -40,6 +51,7 @@ assert_eq "$(jq '[.[] | select(.fixed | not)] | length' <<<"$fixed")" 0 "everyth
 if getent passwd md-ghost-user >/dev/null; then fail "orphan user left"; fi
 [ ! -e "$DATA/tenants/ghost-dir" ] && [ ! -e "$DATA/secrets/ghost-secrets" ] || fail "orphan dirs left"
 [ ! -e "$DATA/services/tenant-ghost-svc" ] || fail "orphan service left"
+for g in "${ghost_cgroups[@]}"; do [ ! -e "$g" ] || fail "orphan cgroup $g left"; done
 assert_eq "$(sql "select count(*) from pg_database where datname='md_ghost_db'")" 0 "orphan database left"
 assert_eq "$(sql "select count(*) from pg_roles where rolname='md_ghost_role'")" 0 "orphan role left"
 getent passwd md-real >/dev/null || fail "missing user not recreated"

@@ -143,7 +143,8 @@ class PgBackend final : public Backend {
   }
   ~PgBackend() override {
     for (const auto& [role, db] : made_) {
-      Status s = db_.DropDatabase(admin_url(), role, db);
+      Status s = db_.DropDatabase(admin_url(), db);
+      if (s.ok()) s = db_.DropRole(admin_url(), role);
       if (!s.ok()) ADD_FAILURE() << s.message();
     }
     EXPECT_TRUE(RemoveTree(tmp_).ok());
@@ -543,7 +544,7 @@ TEST_F(PgArchiverTest, RestoresADroppedDatabaseOwnedAndReadableByTheTenant) {
   ASSERT_TRUE(pg_->archiver().Create(src, dir).ok());
 
   // Delete, then recreate empty with a fresh password.
-  ASSERT_TRUE(pg_->db().DropDatabase(admin(), role, src.db_name).ok());
+  ASSERT_TRUE(pg_->db().DropDatabase(admin(), src.db_name).ok());
   ASSERT_TRUE(pg_->db().EnsureDatabase(admin(), role, "pw-" + role, src.db_name).ok());
   Status s = pg_->archiver().RestoreDatabase(admin(), src.db_name, role, dir);
   ASSERT_TRUE(s.ok()) << s.message();

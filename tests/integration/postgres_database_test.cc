@@ -183,7 +183,8 @@ class DatabaseContract : public ::testing::Test {
   void TearDown() override {
     if (!backend_) return;
     for (auto it = made_.rbegin(); it != made_.rend(); ++it) {
-      EXPECT_TRUE(db().DropDatabase(url(), it->first, it->second).ok());
+      EXPECT_TRUE(db().DropDatabase(url(), it->second).ok());
+      EXPECT_TRUE(db().DropRole(url(), it->first).ok());
     }
   }
 
@@ -262,14 +263,15 @@ TYPED_TEST(DatabaseContract, DropRemovesDatabaseAndRoleAndIsIdempotent) {
   ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role, "pw", db).ok());
   std::string tenant_url = this->TenantUrlOf(role, "pw", db);
   ASSERT_TRUE(this->backend().AddSchemaWithTable(tenant_url, db, "public", "t").ok());
-  Status dropped = this->db().DropDatabase(this->url(), role, db);
+  Status dropped = this->db().DropDatabase(this->url(), db);
   ASSERT_TRUE(dropped.ok()) << dropped.message();
   EXPECT_FALSE(this->db().DatabaseExists(this->url(), db));
   EXPECT_FALSE(this->db().RoleExists(this->url(), role));
   EXPECT_FALSE(this->backend().Connect(tenant_url).ok());
   EXPECT_TRUE(this->db().ListDatabases(this->url(), this->prefix_)->empty());
   EXPECT_TRUE(this->db().ListRoles(this->url(), this->prefix_)->empty());
-  EXPECT_TRUE(this->db().DropDatabase(this->url(), role, db).ok());
+  EXPECT_TRUE(this->db().DropDatabase(this->url(), db).ok());
+  EXPECT_TRUE(this->db().DropRole(this->url(), role).ok());
 }
 
 TYPED_TEST(DatabaseContract, DropKeepsARoleThatStillOwnsAnotherDatabase) {
@@ -277,7 +279,8 @@ TYPED_TEST(DatabaseContract, DropKeepsARoleThatStillOwnsAnotherDatabase) {
   auto [same_role, db2] = this->Tenant("r", "d2");
   ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role, "pw", db1).ok());
   ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role, "pw", db2).ok());
-  Status s = this->db().DropDatabase(this->url(), role, db1);
+  ASSERT_TRUE(this->db().DropDatabase(this->url(), db1).ok());
+  Status s = this->db().DropRole(this->url(), role);
   EXPECT_EQ(s.code(), Code::kInternal) << s.message();
   EXPECT_FALSE(this->db().DatabaseExists(this->url(), db1));
   EXPECT_TRUE(this->db().RoleExists(this->url(), role));
@@ -285,7 +288,8 @@ TYPED_TEST(DatabaseContract, DropKeepsARoleThatStillOwnsAnotherDatabase) {
 }
 
 TYPED_TEST(DatabaseContract, DropOfWhatNeverExistedIsSuccess) {
-  EXPECT_TRUE(this->db().DropDatabase(this->url(), this->prefix_ + "nor", this->prefix_ + "nod").ok());
+  EXPECT_TRUE(this->db().DropDatabase(this->url(), this->prefix_ + "nod").ok());
+  EXPECT_TRUE(this->db().DropRole(this->url(), this->prefix_ + "nor").ok());
 }
 
 TYPED_TEST(DatabaseContract, WipeDropsOtherSchemasAndKeepsPublicTables) {
@@ -346,7 +350,8 @@ TYPED_TEST(DatabaseContract, HostileNamesAndPasswordsAreData) {
   EXPECT_TRUE(login.ok()) << login.message();
   std::string tenant_url = this->TenantUrlOf(role, password, db);
   EXPECT_EQ(tenant_url.find(password), std::string::npos);  // percent-encoded
-  ASSERT_TRUE(this->db().DropDatabase(this->url(), role, db).ok());
+  ASSERT_TRUE(this->db().DropDatabase(this->url(), db).ok());
+  ASSERT_TRUE(this->db().DropRole(this->url(), role).ok());
   EXPECT_FALSE(this->db().RoleExists(this->url(), role));
   EXPECT_FALSE(this->db().DatabaseExists(this->url(), db));
   EXPECT_TRUE(this->db().RoleExists(this->url(), "postgres"));
@@ -462,7 +467,8 @@ TEST(PostgresDatabase, StoresAScramVerifierNeverThePlainPassword) {
   EXPECT_EQ(verifier[0].rfind("SCRAM-SHA-256$", 0), 0u);
   Names owner = Column(c.get(), "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", {role});
   EXPECT_EQ(owner, Names{role});
-  EXPECT_TRUE(db.DropDatabase(pg->admin_url(), role, role).ok());
+  EXPECT_TRUE(db.DropDatabase(pg->admin_url(), role).ok());
+  EXPECT_TRUE(db.DropRole(pg->admin_url(), role).ok());
 }
 
 // A throwaway tenant (role = database) on the shared test cluster, with
@@ -481,7 +487,8 @@ class PostgresTenant : public ::testing::Test {
   }
   void TearDown() override {
     if (pg_ != nullptr) {
-      EXPECT_TRUE(db_.DropDatabase(admin_url(), role_, role_).ok());
+      EXPECT_TRUE(db_.DropDatabase(admin_url(), role_).ok());
+      EXPECT_TRUE(db_.DropRole(admin_url(), role_).ok());
     }
   }
   const std::string& admin_url() { return pg_->admin_url(); }
@@ -589,9 +596,10 @@ TEST(PostgresDatabase, DropDisconnectsOpenSessions) {
   ASSERT_TRUE(url.ok());
   PgConn session = ConnectUrl(*url);
   ASSERT_EQ(PQstatus(session.get()), CONNECTION_OK);
-  Status dropped = db.DropDatabase(pg->admin_url(), role, role);
+  Status dropped = db.DropDatabase(pg->admin_url(), role);
   EXPECT_TRUE(dropped.ok()) << dropped.message();
   EXPECT_FALSE(db.DatabaseExists(pg->admin_url(), role));
+  EXPECT_TRUE(db.DropRole(pg->admin_url(), role).ok());
 }
 
 // ---------------------------------------------------------------------------

@@ -72,8 +72,9 @@ class ControllerTest : public ::testing::Test {
                                                       .layout = Layout(dir_.string()),
                                                       .libexec_dir = (dir_ / "libexec").string(),
                                                       .health_timeout_ms = 300});
-    steps_ = std::make_unique<TenantSteps>(*deps_);
-    backups_ = std::make_unique<BackupSteps>(*deps_, *steps_);
+    context_ = std::make_unique<InstanceContext>(*deps_);
+    steps_ = std::make_unique<TenantSteps>(*deps_, *context_);
+    backups_ = std::make_unique<BackupSteps>(*deps_, *context_);
     local_ca_ = std::make_unique<LocalCa>((dir_ / "ca").string());
     budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
     door_ = std::make_unique<FrontDoor>(*store_, proxy_,
@@ -81,14 +82,15 @@ class ControllerTest : public ::testing::Test {
     certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, *budget_,
                                            CertManagerSettings{.domain = "example.test",
                                                                .certs_dir = (dir_ / "certs").string()});
-    front_steps_ = std::make_unique<FrontDoorSteps>(*store_, *door_, *certs_, &dns_, PublicAddresses{.ipv4 = "192.0.2.1"});
-    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *front_steps_);
+    resources_ = std::make_unique<Resources>(*deps_, *context_,
+                                             FrontDoorResources{*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1"}});
+    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *resources_, *certs_);
     RunnerOptions options;
     options.first_backoff = 1ms;
     options.max_backoff = 2ms;
     options.max_attempts = 5;
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
-    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_,
+    controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_, *resources_,
                                                    FrontDoorParts{*door_, *certs_, *local_ca_, https_probe_, ""},
                                                    *runner_, ControllerOptions{});
     ASSERT_TRUE(runner_->Start().ok());
@@ -141,6 +143,7 @@ class ControllerTest : public ::testing::Test {
   ProfileCatalog profiles_;
   ScriptedProbe probe_;
   std::unique_ptr<ServiceDeps> deps_;
+  std::unique_ptr<InstanceContext> context_;
   std::unique_ptr<TenantSteps> steps_;
   std::unique_ptr<BackupSteps> backups_;
   FakeFrontProxy proxy_;
@@ -151,7 +154,7 @@ class ControllerTest : public ::testing::Test {
   std::unique_ptr<CertBudget> budget_;
   std::unique_ptr<FrontDoor> door_;
   std::unique_ptr<CertManager> certs_;
-  std::unique_ptr<FrontDoorSteps> front_steps_;
+  std::unique_ptr<Resources> resources_;
   std::unique_ptr<TenantPlans> plans_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<ControllerImpl> controller_;
@@ -191,7 +194,7 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  EXPECT_EQ(ledger->size(), 9u);  // role, database, user, 3 directories, cgroup, service, DNS record
+  EXPECT_EQ(ledger->size(), 10u);  // role, database, user, 3 directories, cgroup, service, DNS record, route
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
@@ -201,11 +204,11 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
 }
 
 TEST_F(ControllerTest, PublishesAnAaaaRecordWhenAnIpv6AddressIsSet) {
-  FrontDoorSteps with_v6(*store_, *door_, *certs_, &dns_, PublicAddresses{.ipv4 = "192.0.2.1", .ipv6 = "2001:db8::1"});
+  auto with_v6 = NewDnsRecordsType(*store_, {*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1", .ipv6 = "2001:db8::1"}});
   CreateAndWait("acme");
-  ASSERT_TRUE(with_v6.PublishDns("acme").ok());
+  ASSERT_TRUE(with_v6->Ensure("acme").ok());
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "AAAA"), std::vector<std::string>{"2001:db8::1"});
-  ASSERT_TRUE(with_v6.RemoveDns("acme").ok());
+  ASSERT_TRUE(resources_->RemoveRecorded(*with_v6, "acme").ok());
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "AAAA")->empty());
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
 }
@@ -671,8 +674,16 @@ TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
   ASSERT_TRUE(database_.EnsureDatabase("postgresql://a:pw@big:5432/postgres", "md_beta", "x", "md_beta").ok());
   Operation beta = CreateAndWait("beta");
   EXPECT_EQ(beta.state, OperationState::kFailed);
-  EXPECT_NE(beta.error.find("database md_beta already exists"), std::string::npos) << beta.error;
+  EXPECT_NE(beta.error.find("role md_beta already exists"), std::string::npos) << beta.error;
   EXPECT_TRUE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", "md_beta")) << "not ours: kept";
+  EXPECT_TRUE(database_.RoleExists("postgresql://a:pw@big:5432/postgres", "md_beta")) << "not ours: kept";
+
+  // A database of that name alone is refused too.
+  ASSERT_TRUE(database_.EnsureDatabase("postgresql://a:pw@big:5432/postgres", "md_other", "x", "md_gamma").ok());
+  Operation gamma = CreateAndWait("gamma");
+  EXPECT_EQ(gamma.state, OperationState::kFailed);
+  EXPECT_NE(gamma.error.find("database md_gamma already exists"), std::string::npos) << gamma.error;
+  EXPECT_TRUE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", "md_gamma")) << "not ours: kept";
 }
 
 }  // namespace

@@ -50,9 +50,10 @@ TEST(FakeDatabase, EachHostPortIsItsOwnCluster) {
 TEST(FakeDatabase, RecordsCallsButNeverPasswords) {
   FakeDatabase db;
   ASSERT_TRUE(db.EnsureDatabase(kA, "r", "tenant-secret", "d").ok());
-  ASSERT_TRUE(db.DropDatabase(kA, "r", "d").ok());
+  ASSERT_TRUE(db.DropDatabase(kA, "d").ok());
+  ASSERT_TRUE(db.DropRole(kA, "r").ok());
   std::vector<std::string> calls = db.Calls();
-  EXPECT_EQ(calls, (std::vector<std::string>{"EnsureDatabase r d", "DropDatabase r d"}));
+  EXPECT_EQ(calls, (std::vector<std::string>{"EnsureDatabase r d", "DropDatabase d", "DropRole r"}));
   for (const auto& c : calls) {
     EXPECT_EQ(c.find("secret"), std::string::npos) << c;
   }

@@ -289,7 +289,7 @@ TEST(SqliteStoreTest, DeleteInstanceRemovesFlagsSecretsAndLedgerButKeepsOperatio
     ASSERT_TRUE(store->InsertInstance(SampleInstance(s)).ok());
     ASSERT_TRUE(store->SetFlags(s, {{"FF_A", "1"}}, {}).ok());
     ASSERT_TRUE(store->SetSecrets(s, {{"TOKEN", "t"}}, {}).ok());
-    ASSERT_TRUE(store->AddLedger({0, s, "pg_database", std::string("db_") + s, 1}).ok());
+    ASSERT_TRUE(store->AddLedger({0, s, ResourceKind::kPgDatabase, std::string("db_") + s, 1}).ok());
   }
   auto op_id = store->InsertOperation(SampleOperation("acme"));
   ASSERT_TRUE(op_id.ok());
@@ -580,12 +580,12 @@ TEST(SqliteStoreTest, OperationIdsAreNeverReused) {
 
 TEST(SqliteStoreTest, AddLedgerIsIdempotentOnKindAndRef) {
   auto store = OpenOrDie(":memory:");
-  auto first = store->AddLedger({0, "acme", "pg_database", "pg-1/md_acme", 10});
+  auto first = store->AddLedger({0, "acme", ResourceKind::kPgDatabase, "pg-1/md_acme", 10});
   ASSERT_TRUE(first.ok());
-  auto again = store->AddLedger({0, "acme", "pg_database", "pg-1/md_acme", 20});
+  auto again = store->AddLedger({0, "acme", ResourceKind::kPgDatabase, "pg-1/md_acme", 20});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *first);
-  auto role = store->AddLedger({0, "acme", "pg_role", "pg-1/md_acme", 30});  // same ref, other kind
+  auto role = store->AddLedger({0, "acme", ResourceKind::kPgRole, "pg-1/md_acme", 30});  // same ref, other kind
   ASSERT_TRUE(role.ok());
   EXPECT_NE(*role, *first);
 
@@ -594,15 +594,15 @@ TEST(SqliteStoreTest, AddLedgerIsIdempotentOnKindAndRef) {
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].id, *first);
   EXPECT_EQ((*list)[0].subdomain, "acme");
-  EXPECT_EQ((*list)[0].kind, "pg_database");
+  EXPECT_EQ((*list)[0].kind, ResourceKind::kPgDatabase);
   EXPECT_EQ((*list)[0].ref, "pg-1/md_acme");
   EXPECT_EQ((*list)[0].created_ms, 10);  // the first write wins
 }
 
 TEST(SqliteStoreTest, AddLedgerRefusesAnotherInstancesResource) {
   auto store = OpenOrDie(":memory:");
-  ASSERT_TRUE(store->AddLedger({0, "acme", "unix_user", "md-shared", 1}).ok());
-  auto clash = store->AddLedger({0, "beta", "unix_user", "md-shared", 2});
+  ASSERT_TRUE(store->AddLedger({0, "acme", ResourceKind::kUnixUser, "md-shared", 1}).ok());
+  auto clash = store->AddLedger({0, "beta", ResourceKind::kUnixUser, "md-shared", 2});
   EXPECT_EQ(clash.status().code(), Code::kAlreadyExists);
   EXPECT_NE(clash.status().message().find("acme"), std::string::npos);
   EXPECT_TRUE(store->ListLedger("beta")->empty());
@@ -611,8 +611,8 @@ TEST(SqliteStoreTest, AddLedgerRefusesAnotherInstancesResource) {
 TEST(SqliteStoreTest, ListLedgerAllIsOrderedByIdAndRemoveToleratesAbsent) {
   auto store = OpenOrDie(":memory:");
   std::vector<int64_t> ids;
-  for (const auto& [sub, kind, ref] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"zed", "directory", "/srv/zed"}, {"acme", "port", "41000"}, {"zed", "service", "md-zed"}}) {
+  for (const auto& [sub, kind, ref] : std::vector<std::tuple<std::string, ResourceKind, std::string>>{
+           {"zed", ResourceKind::kDirectory, "/srv/zed"}, {"acme", ResourceKind::kCgroup, "tenant-acme"}, {"zed", ResourceKind::kService, "md-zed"}}) {
     auto id = store->AddLedger({0, sub, kind, ref, 1});
     ASSERT_TRUE(id.ok());
     ids.push_back(*id);
@@ -623,14 +623,14 @@ TEST(SqliteStoreTest, ListLedgerAllIsOrderedByIdAndRemoveToleratesAbsent) {
   for (size_t n = 0; n < 3; ++n) EXPECT_EQ((*all)[n].id, ids[n]);
   EXPECT_EQ(store->ListLedger("zed")->size(), 2u);
 
-  ASSERT_TRUE(store->RemoveLedger("port", "41000").ok());
-  ASSERT_TRUE(store->RemoveLedger("port", "41000").ok());     // absent is fine
-  ASSERT_TRUE(store->RemoveLedger("directory", "/nope").ok());  // never there
+  ASSERT_TRUE(store->RemoveLedger(ResourceKind::kCgroup, "tenant-acme").ok());
+  ASSERT_TRUE(store->RemoveLedger(ResourceKind::kCgroup, "tenant-acme").ok());     // absent is fine
+  ASSERT_TRUE(store->RemoveLedger(ResourceKind::kDirectory, "/nope").ok());  // never there
   EXPECT_TRUE(store->ListLedger("acme")->empty());
   EXPECT_EQ(store->ListLedger("")->size(), 2u);
 
   // Re-adding after removal makes a new row with a new id.
-  auto readd = store->AddLedger({0, "acme", "port", "41000", 2});
+  auto readd = store->AddLedger({0, "acme", ResourceKind::kCgroup, "tenant-acme", 2});
   ASSERT_TRUE(readd.ok());
   EXPECT_GT(*readd, ids[2]);
 }
@@ -838,7 +838,7 @@ TEST(SqliteStoreTest, TwoStoresOnOneFileWaitForEachOther) {
       auto id = store->InsertOperation(op);
       if (!id.ok() || !store->UpdateStep(*id, Step("mid", StepState::kDone)).ok()) ++failures;
       // Reads before it writes: needs the write lock taken at BEGIN, not mid-transaction.
-      if (!store->AddLedger({0, prefix, "port", prefix + std::to_string(n), 1}).ok()) ++failures;
+      if (!store->AddLedger({0, prefix, ResourceKind::kCgroup, prefix + std::to_string(n), 1}).ok()) ++failures;
     }
   };
   std::thread ta(writer, a.get(), "a");
@@ -865,7 +865,7 @@ TEST(SqliteStoreTest, WriterWaitsForAnotherConnectionsWriteLock) {
     sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
   });
   // AddLedger reads before it writes; it must wait for the lock, not fail on a stale snapshot.
-  auto id = store->AddLedger({0, "acme", "port", "41000", 1});
+  auto id = store->AddLedger({0, "acme", ResourceKind::kCgroup, "tenant-acme", 1});
   release.join();
   sqlite3_close(other);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
@@ -1149,12 +1149,23 @@ TEST(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsData) {
   RawExec(path,
           "INSERT INTO instances VALUES ('acme','Ada','ada@example.com','meltano','2.19.1','running','pg-1',"
           "'md_acme','md_acme_role','md-acme',41234,1,2)");
+  RawExec(path,
+          "INSERT INTO instances VALUES ('gone','Bo','bo@example.com','meltano','2.19.1','deleting','pg-1',"
+          "'md_gone','md_gone','md-gone',41235,1,2)");
+  RawExec(path, "INSERT INTO ledger (subdomain, kind, ref, created_ms) VALUES ('acme','port','41234',1)");
   ASSERT_EQ(RawQueryText(path, "PRAGMA user_version"), "1");
   auto store = OpenOrDie(path);
   EXPECT_EQ(RawQueryText(path, "PRAGMA user_version"), std::to_string(LatestStoreSchemaVersion()));
   ASSERT_TRUE(store->GetInstance("acme").ok());
   EXPECT_EQ(store->GetInstance("acme")->uid, 0) << "not allocated yet";
   EXPECT_EQ(store->GetInstance("acme")->limits.memory_mb, 0) << "the profile's";
+  // The port's row is gone; each instance not being deleted keeps its route.
+  auto ledger = store->ListLedger("");
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  ASSERT_EQ(ledger->size(), 1u);
+  EXPECT_EQ(ledger->at(0).subdomain, "acme");
+  EXPECT_EQ(ledger->at(0).kind, ResourceKind::kRoute);
+  EXPECT_EQ(ledger->at(0).ref, "acme");
   EXPECT_TRUE(store->AddCustomDomain({"acme", "shop.acme.com", 1}).ok());
   EXPECT_TRUE(store->UpsertCertificate(SampleCert("shop.acme.com")).ok());
   EXPECT_TRUE(store->AddAcmeEvent({0, "order", "shop.acme.com", "", false, 1}).ok());

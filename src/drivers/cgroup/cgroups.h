@@ -35,6 +35,8 @@ class Cgroups {
   virtual Status Remove(const std::string& name) = 0;
   // NotFound if the group is absent.
   virtual Result<CgroupUsage> Usage(const std::string& name) = 0;
+  // The names of the groups there are, sorted (v1: in any hierarchy).
+  virtual Result<std::vector<std::string>> List() = 0;
   // The files a process writes its pid to to join the group (one per
   // hierarchy: cgroup v1 has one per controller).
   virtual std::vector<std::string> ProcsFiles(const std::string& name) const = 0;

@@ -40,6 +40,13 @@ Result<CgroupUsage> FakeCgroups::Usage(const std::string& name) {
   return CgroupUsage{g.memory_bytes, g.limits.memory_bytes, g.pids, g.limits.pids, g.limits.cpu_weight};
 }
 
+Result<std::vector<std::string>> FakeCgroups::List() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, group] : groups_) names.push_back(name);
+  return names;
+}
+
 std::vector<std::string> FakeCgroups::ProcsFiles(const std::string& name) const {
   return {"/fake-cgroup/" + name + "/cgroup.procs"};
 }

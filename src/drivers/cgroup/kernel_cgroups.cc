@@ -1,5 +1,6 @@
 #include "drivers/cgroup/kernel_cgroups.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -124,6 +126,22 @@ std::vector<std::string> KernelCgroups::Dirs(const std::string& name) const {
   std::vector<std::string> dirs;
   for (const char* c : kV1Controllers) dirs.push_back(Dir(c, name));
   return dirs;
+}
+
+Result<std::vector<std::string>> KernelCgroups::List() {
+  std::set<std::string> names;
+  for (const std::string& parent : Dirs("")) {
+    DIR* dir = opendir(parent.c_str());
+    if (dir == nullptr) {
+      if (errno == ENOENT) continue;
+      return Internal("cannot list " + parent + ": " + strerror(errno));
+    }
+    while (struct dirent* e = readdir(dir)) {
+      if (e->d_type == DT_DIR && ValidateCgroupName(e->d_name).ok()) names.insert(e->d_name);
+    }
+    closedir(dir);
+  }
+  return std::vector<std::string>(names.begin(), names.end());
 }
 
 std::vector<std::string> KernelCgroups::ProcsFiles(const std::string& name) const {

@@ -27,6 +27,7 @@ class KernelCgroups final : public Cgroups {
   Status Ensure(const std::string& name, const CgroupLimits& limits) override;
   Status Remove(const std::string& name) override;
   Result<CgroupUsage> Usage(const std::string& name) override;
+  Result<std::vector<std::string>> List() override;
   std::vector<std::string> ProcsFiles(const std::string& name) const override;
 
   bool unified() const { return unified_; }

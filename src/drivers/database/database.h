@@ -25,8 +25,10 @@ class Database {
   // or bypassrls, no memberships, the backend's connection limit. Tenants
   // lose CONNECT on the cluster's postgres and template databases.
   virtual Status EnsureRole(const std::string& admin_url, const std::string& role, const std::string& password) = 0;
-  // Drops the database (disconnecting its sessions) and the role; gone is success.
-  virtual Status DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) = 0;
+  // Drops the database, disconnecting its sessions; gone is success.
+  virtual Status DropDatabase(const std::string& admin_url, const std::string& db) = 0;
+  // Drops the role (its database must be gone first); gone is success.
+  virtual Status DropRole(const std::string& admin_url, const std::string& role) = 0;
   // Drops every schema of `db` except public, information_schema and pg_*,
   // logged in as `role` (first reset by EnsureRole): nothing the tenant
   // defined in its database runs with more than its own rights.

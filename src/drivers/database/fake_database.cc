@@ -109,12 +109,18 @@ Status FakeDatabase::EnsureRoleIn(Cluster& c, const std::string& role, const std
   return Status::Ok();
 }
 
-Status FakeDatabase::DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) {
+Status FakeDatabase::DropDatabase(const std::string& admin_url, const std::string& db) {
+  std::lock_guard lock(mu_);
+  MD_RETURN_IF_ERROR(CheckName("database", db));
+  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "DropDatabase " + db));
+  c->dbs.erase(db);
+  return Status::Ok();
+}
+
+Status FakeDatabase::DropRole(const std::string& admin_url, const std::string& role) {
   std::lock_guard lock(mu_);
   MD_RETURN_IF_ERROR(CheckName("role", role));
-  MD_RETURN_IF_ERROR(CheckName("database", db));
-  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "DropDatabase " + role + " " + db));
-  c->dbs.erase(db);
+  MD_ASSIGN_OR_RETURN(Cluster * c, Enter(admin_url, "DropRole " + role));
   if (!c->roles.count(role)) return Status::Ok();
   for (const auto& [name, d] : c->dbs) {
     if (d.owner == role || d.connect.count(role)) {

@@ -21,7 +21,8 @@ class FakeDatabase final : public Database {
   Status Ping(const std::string& admin_url) override;
   Status EnsureDatabase(const std::string& admin_url, const std::string& role, const std::string& password,
                         const std::string& db) override;
-  Status DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) override;
+  Status DropDatabase(const std::string& admin_url, const std::string& db) override;
+  Status DropRole(const std::string& admin_url, const std::string& role) override;
   Status EnsureRole(const std::string& admin_url, const std::string& role, const std::string& password) override;
   Result<std::vector<std::string>> DropSchemasExceptPublic(const std::string& admin_url, const std::string& role,
                                                            const std::string& password,

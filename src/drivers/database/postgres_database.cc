@@ -307,15 +307,18 @@ Status PostgresDatabase::EnsureRole(const std::string& admin_url, const std::str
   return EnsureTenantRole(s, role, password, options_.role_connection_limit);
 }
 
-Status PostgresDatabase::DropDatabase(const std::string& admin_url, const std::string& role, const std::string& db) {
-  MD_RETURN_IF_ERROR(CheckName("role", role));
+Status PostgresDatabase::DropDatabase(const std::string& admin_url, const std::string& db) {
   MD_RETURN_IF_ERROR(CheckName("database", db));
   MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
-  MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
   MD_ASSIGN_OR_RETURN(std::string db_id, s.Ident(db));
-  MD_RETURN_IF_ERROR(s.Exec("drop database " + db, "DROP DATABASE IF EXISTS " + db_id + " WITH (FORCE)"));
-  MD_RETURN_IF_ERROR(s.Exec("drop role " + role, "DROP ROLE IF EXISTS " + role_id));
-  return Status::Ok();
+  return s.Exec("drop database " + db, "DROP DATABASE IF EXISTS " + db_id + " WITH (FORCE)");
+}
+
+Status PostgresDatabase::DropRole(const std::string& admin_url, const std::string& role) {
+  MD_RETURN_IF_ERROR(CheckName("role", role));
+  MD_ASSIGN_OR_RETURN(Session s, OpenAdmin(admin_url, options_));
+  MD_ASSIGN_OR_RETURN(std::string role_id, s.Ident(role));
+  return s.Exec("drop role " + role, "DROP ROLE IF EXISTS " + role_id);
 }
 
 Result<std::vector<std::string>> PostgresDatabase::DropSchemasExceptPublic(const std::string& admin_url,
