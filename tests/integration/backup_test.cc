@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,6 +84,19 @@ void ExpectNoStaging(const std::string& dir) {
   for (auto& e : fs::directory_iterator(dir)) {
     EXPECT_EQ(e.path().filename().string().rfind(".md-restore", 0), std::string::npos) << e.path();
   }
+}
+
+// Rewrites the manifest of backup `m` so that it matches the archive now in
+// its folder: a forged backup that only the archive's contents can betray.
+void MatchManifestToArchive(BackupManifest m) {
+  const std::string archive = m.dir + "/" + kBackupArchiveFile;
+  auto sum = RunChecked({"sha256sum", archive});
+  ASSERT_TRUE(sum.ok()) << sum.status().message();
+  for (auto& f : m.files) {
+    if (f.name == kBackupArchiveFile) f = BackupFile{f.name, static_cast<int64_t>(fs::file_size(archive)),
+                                                     sum->substr(0, 64)};
+  }
+  ASSERT_TRUE(WriteFileAtomic(m.dir + "/" + kBackupManifestFile, ManifestToJson(m), 0600).ok());
 }
 
 void FlipByte(const std::string& path, size_t at) {
@@ -783,14 +797,7 @@ TEST_F(PgArchiverTest, RefusesAnArchiveWithMembersOutsideTheFolder) {
     auto made = RunChecked({"tar", "--create", "--gzip", "--absolute-names", "--file=" + archive, "fine", member},
                            in_work);
     ASSERT_TRUE(made.ok()) << made.status().message();
-    auto sum = RunChecked({"sha256sum", archive});
-    ASSERT_TRUE(sum.ok());
-    BackupManifest forged = *m;
-    for (auto& f : forged.files) {
-      if (f.name == kBackupArchiveFile) f = BackupFile{f.name, static_cast<int64_t>(fs::file_size(archive)),
-                                                       sum->substr(0, 64)};
-    }
-    ASSERT_TRUE(WriteFileAtomic(dir + "/" + kBackupManifestFile, ManifestToJson(forged), 0600).ok());
+    MatchManifestToArchive(*m);
 
     const std::string target = tmp_ + "/victim/project";
     ASSERT_TRUE(EnsureDirectory(target, 0755).ok());
@@ -821,6 +828,180 @@ TEST_F(PgArchiverTest, ConcurrentBackupsOfOneDatabaseAreIndependent) {
   auto list = pg_->archiver().List(pg_->root(), "acme");
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 3u);
+}
+
+// ---------------------------------------------------------------------------
+// A hostile tenant: a real user, with links and folders planted in its project.
+
+// A system user and group for one test, removed after it, as the controller
+// makes tenants.
+class ThrowawayUser {
+ public:
+  ThrowawayUser() : name_("mdbk" + RandomHex(6)) {
+    auto made = RunChecked({"useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                            name_});
+    if (!made.ok()) throw std::runtime_error(made.status().message());
+    passwd* pw = getpwnam(name_.c_str());
+    if (pw == nullptr) throw std::runtime_error("useradd made no " + name_);
+    owner_ = Owner{pw->pw_uid, pw->pw_gid};
+  }
+  ~ThrowawayUser() { EXPECT_TRUE(RunChecked({"userdel", name_}).ok()) << name_; }
+  ThrowawayUser(const ThrowawayUser&) = delete;
+  ThrowawayUser& operator=(const ThrowawayUser&) = delete;
+
+  Owner owner() const { return owner_; }
+
+ private:
+  std::string name_;
+  Owner owner_;
+};
+
+class HostileTenantTest : public PgArchiverTest {
+ protected:
+  void SetUp() override {
+    PgArchiverTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    try {
+      user_ = std::make_unique<ThrowawayUser>();
+    } catch (const std::exception& e) {
+      FAIL() << e.what();
+    }
+    tenant_ = user_->owner();
+    // Root's secrets: a 0600 file, and a root-only folder inside the project.
+    rootonly_ = tmp_ + "/rootonly";
+    ASSERT_TRUE(EnsureDirectory(rootonly_, 0755).ok());
+    ASSERT_TRUE(WriteFileAtomic(rootonly_ + "/secret", kRootSecret, 0600).ok());
+    // DATA/tenants/SUB/project: the parent root's 0755, the project the tenant's 0750.
+    ASSERT_TRUE(EnsureDirectory(tmp_ + "/tenants/acme", 0755).ok());
+    project_ = tmp_ + "/tenants/acme/project";
+    ASSERT_TRUE(EnsureDirectory(project_, 0750, tenant_).ok());
+    ASSERT_TRUE(WriteFileAtomic(project_ + "/notes.txt", "mine\n", 0640, tenant_).ok());
+    Plant("leak", rootonly_ + "/secret");
+    Plant("leakdir", rootonly_);
+    ASSERT_TRUE(EnsureDirectory(project_ + "/locked", 0700).ok());
+    ASSERT_TRUE(WriteFileAtomic(project_ + "/locked/inside", kLockedSecret, 0600).ok());
+  }
+
+  // A symlink `rel` in the project, made by the tenant.
+  void Plant(const std::string& rel, const std::string& target) {
+    const std::string link = project_ + "/" + rel;
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0) << link;
+    ASSERT_EQ(lchown(link.c_str(), tenant_.uid, tenant_.gid), 0) << link;
+  }
+
+  // A backup of the project, as the tenant's.
+  std::string Backup() {
+    BackupSource src = pg_->Source(false);
+    src.project_dir = project_;
+    src.tenant = tenant_;
+    const std::string dir = pg_->root() + "/acme/b" + std::to_string(++backups_);
+    auto m = pg_->archiver().Create(src, dir);
+    EXPECT_TRUE(m.ok()) << m.status().message();
+    return dir;
+  }
+
+  // Root's file is as it was made, and nothing was added beside it.
+  void ExpectRootsFilesUntouched() {
+    struct stat st;
+    ASSERT_EQ(lstat((rootonly_ + "/secret").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0u);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    EXPECT_EQ(*ReadFile(rootonly_ + "/secret"), kRootSecret);
+    EXPECT_EQ(Snapshot(rootonly_).size(), 2u);  // "." and secret
+  }
+
+  const std::string kRootSecret = "root-only-" + RandomHex(8);
+  const std::string kLockedSecret = "locked-away-" + RandomHex(8);
+  std::unique_ptr<ThrowawayUser> user_;
+  Owner tenant_;
+  std::string rootonly_;
+  std::string project_;
+  int backups_ = 0;
+};
+
+TEST_F(HostileTenantTest, ArchivesOnlyWhatTheTenantCanReadAndLinksAsLinks) {
+  const std::string dir = Backup();
+  const std::string archive = dir + "/" + kBackupArchiveFile;
+  auto listing = RunChecked({"tar", "--list", "--verbose", "--gzip", "--file=" + archive});
+  ASSERT_TRUE(listing.ok()) << listing.status().message();
+  EXPECT_NE(listing->find("./notes.txt"), std::string::npos) << *listing;
+  EXPECT_NE(listing->find("./leak -> " + rootonly_ + "/secret"), std::string::npos) << *listing;
+  EXPECT_NE(listing->find("./leakdir -> " + rootonly_), std::string::npos) << *listing;
+  EXPECT_EQ(listing->find("locked/inside"), std::string::npos) << *listing;
+  // Neither secret is anywhere in the archive's bytes.
+  auto raw = RunProcess({"gzip", "--decompress", "--stdout", archive});
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->exit_code, 0);
+  EXPECT_NE(raw->output.find("mine\n"), std::string::npos);
+  EXPECT_EQ(raw->output.find(kRootSecret), std::string::npos);
+  EXPECT_EQ(raw->output.find(kLockedSecret), std::string::npos);
+}
+
+TEST_F(HostileTenantTest, RestoreGivesEverythingToTheTenantAndFollowsNoLinkItPlanted) {
+  const std::string dir = Backup();
+  // The old tree: root's folder gone (as in a real project), links to root's
+  // files planted where the old tree is removed, and a file of the controller's.
+  ASSERT_TRUE(RemoveTree(project_ + "/locked").ok());
+  Plant("evil", rootonly_);
+  ASSERT_TRUE(EnsureDirectory(project_ + "/sub", 0700, tenant_).ok());
+  Plant("sub/evil", rootonly_ + "/secret");
+  ASSERT_TRUE(WriteFileAtomic(project_ + "/.env", "A=1\n", 0640, Owner{0, tenant_.gid}).ok());
+
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(Owners(project_), std::set<std::string>{OwnerText(tenant_)});
+  EXPECT_EQ(*ReadFile(project_ + "/notes.txt"), "mine\n");
+  EXPECT_EQ(fs::read_symlink(project_ + "/leak"), rootonly_ + "/secret");
+  EXPECT_FALSE(fs::exists(fs::symlink_status(project_ + "/evil")));
+  EXPECT_FALSE(fs::exists(project_ + "/locked"));
+  ExpectRootsFilesUntouched();
+  ExpectNoStaging(tmp_ + "/tenants/acme");
+}
+
+TEST_F(HostileTenantTest, TheOldTreeIsRemovedWithTheTenantsRightsOnly) {
+  const std::string dir = Backup();
+  // Root's folder in the old tree is beyond the tenant's rights: it stays,
+  // and the restore says so, but the restored tree is in place.
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("old files were not removed"), std::string::npos) << s.message();
+  EXPECT_EQ(Owners(project_), std::set<std::string>{OwnerText(tenant_)});
+  EXPECT_EQ(*ReadFile(project_ + "/notes.txt"), "mine\n");
+  int left = 0;
+  for (auto& e : fs::directory_iterator(tmp_ + "/tenants/acme")) {
+    if (e.path().filename().string().rfind(".md-restore", 0) != 0) continue;
+    ++left;
+    EXPECT_EQ(*ReadFile(e.path().string() + "/locked/inside"), kLockedSecret);
+  }
+  EXPECT_EQ(left, 1);
+}
+
+TEST_F(HostileTenantTest, AnArchivedLinkLeadsNoLaterMemberOutOfTheProject) {
+  const std::string dir = Backup();
+  auto m = pg_->archiver().Verify(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  // A hostile archive: a link to root's folder, then a file beneath the link.
+  const std::string work = tmp_ + "/hostile";
+  ASSERT_TRUE(EnsureDirectory(work + "/a", 0755).ok());
+  ASSERT_TRUE(EnsureDirectory(work + "/b/link", 0755).ok());
+  ASSERT_TRUE(WriteFileAtomic(work + "/b/link/planted", "pwned", 0644).ok());
+  ASSERT_EQ(symlink(rootonly_.c_str(), (work + "/a/link").c_str()), 0);
+  const std::string tar = work + "/h.tar";
+  ASSERT_TRUE(RunChecked({"tar", "--create", "--file=" + tar, "--directory=" + work + "/a", "link"}).ok());
+  ASSERT_TRUE(RunChecked({"tar", "--append", "--file=" + tar, "--directory=" + work + "/b", "link/planted"}).ok());
+  ASSERT_TRUE(RunChecked({"gzip", "--force", tar}).ok());
+  ASSERT_TRUE(RunChecked({"mv", tar + ".gz", dir + "/" + kBackupArchiveFile}).ok());
+  MatchManifestToArchive(*m);
+  ASSERT_TRUE(pg_->archiver().Verify(dir).ok());
+  ASSERT_TRUE(RemoveTree(project_ + "/locked").ok());
+  const auto before = Snapshot(project_);
+
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("link/planted"), std::string::npos) << s.message();
+  ExpectRootsFilesUntouched();
+  EXPECT_EQ(Snapshot(project_), before);
+  ExpectNoStaging(tmp_ + "/tenants/acme");
 }
 
 }  // namespace
