@@ -54,6 +54,10 @@ std::string LastLine(const std::string& text) {
 
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) return InvalidArgument("empty command");
+  for (int fd : {options.stdin_fd, options.stdout_fd}) {
+    if (fd != -1 && fd <= 2) return InvalidArgument("a descriptor for stdin or stdout must be above 2");
+  }
+  if (options.stdin_fd != -1 && !options.input.empty()) return InvalidArgument("both stdin_fd and input");
   int out_pipe[2];
   int in_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + strerror(errno));
@@ -86,8 +90,8 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
   pid_t pid = fork();
   if (pid < 0) return Internal(std::string("fork: ") + strerror(errno));
   if (pid == 0) {
-    dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
+    dup2(options.stdin_fd != -1 ? options.stdin_fd : in_pipe[0], 0);
+    dup2(options.stdout_fd != -1 ? options.stdout_fd : out_pipe[1], 1);
     dup2(out_pipe[1], 2);
     setpgid(0, 0);
     // Descriptors of the parent (API sockets, the store) must not leak into

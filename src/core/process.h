@@ -14,11 +14,17 @@ struct ProcessOptions {
   std::vector<std::string> env;       // extra KEY=VALUE entries on top of the current environment
   std::string input;                  // written to stdin, then closed
   int timeout_ms = 120000;            // killed (SIGKILL) past this
+  // Descriptors (above 2) the caller opened and keeps owning, for a child
+  // that must read or write a file it may not open itself (e.g. a tenant
+  // process and a root-only archive). -1: stdin is `input`; stdout is
+  // captured with stderr. With stdout_fd, `output` holds stderr alone.
+  int stdin_fd = -1;                  // excludes `input`
+  int stdout_fd = -1;
 };
 
 struct ProcessResult {
   int exit_code = 0;      // 128+signal when killed by a signal
-  std::string output;     // stdout and stderr, interleaved
+  std::string output;     // stdout (unless redirected) and stderr, interleaved
 };
 
 // Runs argv[0] from PATH. Fails only if it cannot be started or times out;

@@ -2,12 +2,6 @@
 
 #include <time.h>
 
-#include <algorithm>
-#include <filesystem>
-
-#include "core/files.h"
-#include "core/validate.h"
-
 namespace md {
 
 std::string BackupSteps::IdFor(const Operation& op) {
@@ -31,18 +25,16 @@ Status BackupSteps::Take(const std::string& sub, const std::string& id, const st
 Status BackupSteps::Make(const Instance& inst, const std::string& id, const std::string& reason) {
   const std::string& sub = inst.subdomain;
   std::string dir = d_.layout.backup_dir(sub, id);
-  // A resumed operation keeps the complete backup it made, and redoes a partial one.
-  if (PathExists(dir)) {
-    if (d_.archiver.Verify(dir).ok()) return Status::Ok();
-    MD_RETURN_IF_ERROR(d_.archiver.Remove(dir));
-  }
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root(), 0700));
-  MD_RETURN_IF_ERROR(EnsureDirectory(d_.layout.backups_root() + "/" + sub, 0700));
+  // A resumed operation keeps the complete backup it made, and redoes a partial or damaged one.
+  if (d_.archiver.Verify(dir).ok()) return Status::Ok();
+  MD_RETURN_IF_ERROR(d_.archiver.Remove(dir));
   MD_ASSIGN_OR_RETURN(std::string db_url, ctx_.TenantDatabaseUrl(inst));
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
   BackupSource src{.db_url = db_url,
                    .db_name = inst.db_name,
                    .project_dir = d_.layout.project_dir(sub),
+                   .tenant = Owner{user.uid, user.gid},
                    .subdomain = sub,
                    .app = inst.app,
                    .app_version = inst.app_version,
@@ -80,24 +72,7 @@ Status BackupSteps::RestoreFlags(const std::string& sub, const std::string& id) 
 }
 
 Result<std::vector<BackupManifest>> BackupSteps::List(const std::string& sub) {
-  std::vector<std::string> subs;
-  if (!sub.empty()) {
-    subs.push_back(sub);
-  } else {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(d_.layout.backups_root(), ec)) {
-      std::string name = entry.path().filename().string();
-      if (entry.is_directory(ec) && ValidateSubdomain(name).ok()) subs.push_back(name);
-    }
-  }
-  std::vector<BackupManifest> all;
-  for (const auto& s : subs) {
-    MD_ASSIGN_OR_RETURN(std::vector<BackupManifest> some, d_.archiver.List(d_.layout.backups_root(), s));
-    all.insert(all.end(), some.begin(), some.end());
-  }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const BackupManifest& a, const BackupManifest& b) { return a.created_ms > b.created_ms; });
-  return all;
+  return d_.archiver.List(d_.layout.backups_root(), sub);
 }
 
 Result<BackupManifest> BackupSteps::Find(const std::string& sub, const std::string& id) {
@@ -115,9 +90,6 @@ Result<int> BackupSteps::PruneOlderThan(int64_t cutoff_ms) {
     if (m.created_ms >= cutoff_ms) continue;
     MD_RETURN_IF_ERROR(d_.archiver.Remove(m.dir));
     ++removed;
-    // The subdomain's folder goes with its last backup (remove fails on a non-empty one).
-    std::error_code ec;
-    std::filesystem::remove(d_.layout.backups_root() + "/" + m.subdomain, ec);
   }
   return removed;
 }

@@ -1,10 +1,12 @@
 // One contract suite run against PgArchiver (a throwaway real PostgreSQL, GNU
 // tar) and FakeArchiver, so that the fake cannot drift from the real thing;
 // then PgArchiver-only details: files on disk, corruption, restores of the
-// database and of the project folder with modes and owners, hostile archives.
+// database and of the project folder with modes and owners, hostile archives,
+// and a hostile tenant: its project is read and written with its rights only.
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -32,6 +35,7 @@ using Names = std::vector<std::string>;
 
 constexpr uid_t kTenantUid = 12345;  // need not exist: owners are numeric
 constexpr gid_t kTenantGid = 12346;
+constexpr Owner kTenant{kTenantUid, kTenantGid};
 constexpr const char* kDeadPassword = "s3cret-dead";
 
 std::string MakeTempDir() {
@@ -42,16 +46,16 @@ std::string MakeTempDir() {
 
 bool IsRoot() { return geteuid() == 0; }
 
-// Every entry under `root` (root itself as "."): type, mode, owner, and the
-// content of files or the target of symlinks.
+// Every entry under `root` (root itself as "."): type, mode, and the content
+// of files or the target of symlinks.
 std::map<std::string, std::string> Snapshot(const std::string& root) {
   std::map<std::string, std::string> out;
   auto describe = [&](const fs::path& p) {
     struct stat st;
     if (lstat(p.c_str(), &st) != 0) return std::string("missing");
-    char head[64];
-    snprintf(head, sizeof(head), "%o %u:%u ", static_cast<unsigned>(st.st_mode), st.st_uid, st.st_gid);
-    std::string d = head;
+    char mode[16];
+    snprintf(mode, sizeof(mode), "%o ", static_cast<unsigned>(st.st_mode));
+    std::string d = mode;
     if (S_ISLNK(st.st_mode)) d += "-> " + fs::read_symlink(p).string();
     else if (S_ISREG(st.st_mode)) d += *ReadFile(p.string());
     return d;
@@ -59,6 +63,40 @@ std::map<std::string, std::string> Snapshot(const std::string& root) {
   out["."] = describe(root);
   for (auto& e : fs::recursive_directory_iterator(root)) out[fs::relative(e.path(), root).string()] = describe(e.path());
   return out;
+}
+
+// The owners ("uid:gid") of `root` and everything under it, links included.
+std::set<std::string> Owners(const std::string& root) {
+  std::set<std::string> out;
+  auto add = [&](const fs::path& p) {
+    struct stat st;
+    if (lstat(p.c_str(), &st) == 0) out.insert(std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid));
+  };
+  add(root);
+  for (auto& e : fs::recursive_directory_iterator(root)) add(e.path());
+  return out;
+}
+
+std::string OwnerText(Owner o) { return std::to_string(o.uid) + ":" + std::to_string(o.gid); }
+
+// No ".md-restore-…" staging folder is left in `dir`.
+void ExpectNoStaging(const std::string& dir) {
+  for (auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().filename().string().rfind(".md-restore", 0), std::string::npos) << e.path();
+  }
+}
+
+// Rewrites the manifest of backup `m` so that it matches the archive now in
+// its folder: a forged backup that only the archive's contents can betray.
+void MatchManifestToArchive(BackupManifest m) {
+  const std::string archive = m.dir + "/" + kBackupArchiveFile;
+  auto sum = RunChecked({"sha256sum", archive});
+  ASSERT_TRUE(sum.ok()) << sum.status().message();
+  for (auto& f : m.files) {
+    if (f.name == kBackupArchiveFile) f = BackupFile{f.name, static_cast<int64_t>(fs::file_size(archive)),
+                                                     sum->substr(0, 64)};
+  }
+  ASSERT_TRUE(WriteFileAtomic(m.dir + "/" + kBackupManifestFile, ManifestToJson(m), 0600).ok());
 }
 
 void FlipByte(const std::string& path, size_t at) {
@@ -126,6 +164,8 @@ class Backend {
   virtual void BreakCluster(BackupSource* src) = 0;
   // Damages the project archive of a stored backup.
   virtual void CorruptArchive(const std::string& dir) = 0;
+  // Who owns the projects of Source().
+  Owner tenant() { return kTenant; }
   // Where backups go (BACKUPS), and a project folder to restore into.
   virtual std::string root() = 0;
   virtual std::string scratch() = 0;
@@ -139,6 +179,8 @@ class PgBackend final : public Backend {
     fixture_ = test::SharedPostgres(&error);
     if (fixture_ == nullptr) throw std::runtime_error("cannot start PostgreSQL: " + error);
     tmp_ = MakeTempDir();
+    // The controller's folder, open for tenants to reach their projects (as DATA/tenants/SUB).
+    fs::permissions(tmp_, fs::perms(0755));
     prefix_ = "mdbk_" + RandomHex(4) + "_";
   }
   ~PgBackend() override {
@@ -164,10 +206,12 @@ class PgBackend final : public Backend {
                      .app_version = "1.0.0", .name = "Ann Lee", .email = "ann@acme.example",
                      .flags = {{"MELTANO_UI_READONLY", "true"}}};
     src.project_dir = tmp_ + "/project" + std::to_string(n);
+    src.tenant = tenant();
     if (with_project) {
-      EXPECT_TRUE(EnsureDirectory(src.project_dir + "/sub", 0750).ok());
-      EXPECT_TRUE(WriteFileAtomic(src.project_dir + "/meltano.yml", "version: 1\n", 0644).ok());
-      EXPECT_TRUE(WriteFileAtomic(src.project_dir + "/sub/x.txt", "x\n", 0600).ok());
+      EXPECT_TRUE(EnsureDirectory(src.project_dir, 0750, tenant()).ok());
+      EXPECT_TRUE(EnsureDirectory(src.project_dir + "/sub", 0750, tenant()).ok());
+      EXPECT_TRUE(WriteFileAtomic(src.project_dir + "/meltano.yml", "version: 1\n", 0644, tenant()).ok());
+      EXPECT_TRUE(WriteFileAtomic(src.project_dir + "/sub/x.txt", "x\n", 0600, tenant()).ok());
     }
     return src;
   }
@@ -204,12 +248,13 @@ class FakeBackend final : public Backend {
                      .app_version = "1.0.0", .name = "Ann Lee", .email = "ann@acme.example",
                      .flags = {{"MELTANO_UI_READONLY", "true"}}};
     src.project_dir = "/fake/project" + std::to_string(n);
+    src.tenant = tenant();
     fake_.SetProjectAbsent(src.project_dir, !with_project);
     return src;
   }
   void BreakCluster(BackupSource* src) override {
     src->db_url = std::string("postgresql://postgres:") + kDeadPassword + "@127.0.0.1:1/postgres";
-    fake_.FailNext(Unavailable("pg_dump: exited with 1: connection to server failed"));
+    fake_.FailNextCreate(Unavailable("pg_dump: exited with 1: connection to server failed"));
   }
   void CorruptArchive(const std::string& dir) override { fake_.Corrupt(dir); }
   std::string root() override { return "/fake/backups"; }
@@ -293,7 +338,7 @@ TYPED_TEST(ArchiverContract, WithoutAProjectFolderThereIsNoArchive) {
   EXPECT_FALSE(m->has_archive());
   ASSERT_EQ(m->files.size(), 1u);
   EXPECT_TRUE(this->a().Verify(dir).ok());
-  Status s = this->a().RestoreFiles(dir, this->b().scratch());
+  Status s = this->a().RestoreFiles(dir, this->b().scratch(), this->b().tenant());
   EXPECT_EQ(s.code(), Code::kNotFound) << s.message();
 }
 
@@ -323,7 +368,8 @@ TYPED_TEST(ArchiverContract, FailedCreateLeavesNothingAndHidesThePassword) {
 
 TYPED_TEST(ArchiverContract, VerifyOfAMissingBackupIsNotFound) {
   EXPECT_EQ(this->a().Verify(this->Dir("acme", "nope")).status().code(), Code::kNotFound);
-  EXPECT_EQ(this->a().RestoreFiles(this->Dir("acme", "nope"), this->b().scratch()).code(), Code::kNotFound);
+  EXPECT_EQ(this->a().RestoreFiles(this->Dir("acme", "nope"), this->b().scratch(), this->b().tenant()).code(),
+            Code::kNotFound);
 }
 
 TYPED_TEST(ArchiverContract, ACorruptArchiveFailsVerifyAndEveryRestore) {
@@ -334,7 +380,7 @@ TYPED_TEST(ArchiverContract, ACorruptArchiveFailsVerifyAndEveryRestore) {
   auto v = this->a().Verify(dir);
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.status().message().find(kBackupArchiveFile), std::string::npos) << v.status().message();
-  Status files = this->a().RestoreFiles(dir, this->b().scratch());
+  Status files = this->a().RestoreFiles(dir, this->b().scratch(), this->b().tenant());
   EXPECT_FALSE(files.ok());
   EXPECT_NE(files.message().find(kBackupArchiveFile), std::string::npos) << files.message();
   Status db = this->a().RestoreDatabase(this->b().admin_url(), src.db_name, "nobody", dir);
@@ -366,10 +412,33 @@ TYPED_TEST(ArchiverContract, ListsNewestFirstPerSubdomainAndRemoves) {
   EXPECT_EQ(this->a().Verify(d2).status().code(), Code::kNotFound);
 }
 
+TYPED_TEST(ArchiverContract, ListWithoutASubdomainListsEveryOneNewestFirst) {
+  EXPECT_TRUE(this->a().List(this->b().root(), "")->empty());
+  ASSERT_TRUE(this->a().Create(this->b().Source(false), this->Dir("acme", "1")).ok());
+  ASSERT_TRUE(this->a().Create(this->b().Source(false), this->Dir("other", "2")).ok());
+  ASSERT_TRUE(this->a().Create(this->b().Source(false), this->Dir("acme", "3")).ok());
+  auto list = this->a().List(this->b().root(), "");
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  Names ids;
+  for (const auto& m : *list) ids.push_back(m.id);
+  EXPECT_EQ(ids, (Names{"3", "2", "1"}));
+}
+
 TYPED_TEST(ArchiverContract, ListRefusesAPathAsSubdomain) {
   EXPECT_EQ(this->a().List(this->b().root(), "../etc").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(this->a().List(this->b().root(), "..").status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(this->a().List(this->b().root(), "").status().code(), Code::kInvalidArgument);
+}
+
+TYPED_TEST(ArchiverContract, NeverHandlesTheTenantsFilesAsRoot) {
+  BackupSource src = this->b().Source(true);
+  src.tenant = Owner{0, 0};
+  auto m = this->a().Create(src, this->Dir("acme", "1"));
+  EXPECT_EQ(m.status().code(), Code::kInvalidArgument) << m.status().message();
+  EXPECT_EQ(this->a().Verify(this->Dir("acme", "1")).status().code(), Code::kNotFound);
+  src.tenant = this->b().tenant();
+  ASSERT_TRUE(this->a().Create(src, this->Dir("acme", "2")).ok());
+  Status s = this->a().RestoreFiles(this->Dir("acme", "2"), this->b().scratch(), Owner{0, 0});
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.message();
 }
 
 // ---------------------------------------------------------------------------
@@ -453,8 +522,7 @@ TEST_F(PgArchiverTest, WritesPrivateFilesAndAParsableManifest) {
   EXPECT_EQ(text.find("pw-"), std::string::npos);
   auto parsed = ManifestFromJson(text, dir);
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-  EXPECT_EQ(parsed->project_owner.uid, kTenantUid);
-  EXPECT_EQ(parsed->project_owner.gid, kTenantGid);
+  EXPECT_EQ(parsed->total_bytes, m->total_bytes);
 
   // The recorded hash is the file's, as another tool computes it.
   auto sum = RunChecked({"sha256sum", dir + "/" + kBackupDumpFile});
@@ -623,7 +691,7 @@ TEST_F(PgArchiverTest, RestoreIntoAMissingDatabaseFails) {
   EXPECT_EQ(s.message().find(pg_->admin_password()), std::string::npos);
 }
 
-TEST_F(PgArchiverTest, RestoresFilesWithModesAndNumericOwnersIntoAnEmptyFolder) {
+TEST_F(PgArchiverTest, RestoresFilesWithTheirModesAllOwnedByTheTenantIntoAnEmptyFolder) {
   std::string role;
   BackupSource src = RichSource(&role);
   const auto before = Snapshot(src.project_dir);
@@ -631,14 +699,13 @@ TEST_F(PgArchiverTest, RestoresFilesWithModesAndNumericOwnersIntoAnEmptyFolder) 
   ASSERT_TRUE(pg_->archiver().Create(src, dir).ok());
 
   const std::string target = tmp_ + "/restored";
-  ASSERT_TRUE(EnsureDirectory(target, 0755).ok());
-  Status s = pg_->archiver().RestoreFiles(dir, target);
+  ASSERT_TRUE(EnsureDirectory(target, 0755, kTenant).ok());
+  Status s = pg_->archiver().RestoreFiles(dir, target, kTenant);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(Snapshot(target), before);
-  // No staging folder is left beside it.
-  for (auto& e : fs::directory_iterator(tmp_)) {
-    EXPECT_EQ(e.path().filename().string().rfind(".md-restore", 0), std::string::npos) << e.path();
-  }
+  // Root's files in the project (.env, meltano.yml, sub) come back as the tenant's.
+  EXPECT_EQ(Owners(target), std::set<std::string>{OwnerText(kTenant)});
+  ExpectNoStaging(tmp_);
 }
 
 TEST_F(PgArchiverTest, RestoreFilesReplacesWhatIsThereOrCreatesTheFolder) {
@@ -652,18 +719,20 @@ TEST_F(PgArchiverTest, RestoreFilesReplacesWhatIsThereOrCreatesTheFolder) {
   ASSERT_TRUE(WriteFileAtomic(src.project_dir + "/meltano.yml", "broken", 0666).ok());
   ASSERT_TRUE(WriteFileAtomic(src.project_dir + "/stray", "new file", 0644).ok());
   ASSERT_TRUE(RemoveTree(src.project_dir + "/sub").ok());
-  Status s = pg_->archiver().RestoreFiles(dir, src.project_dir);
+  Status s = pg_->archiver().RestoreFiles(dir, src.project_dir, kTenant);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(Snapshot(src.project_dir), before);
+  ExpectNoStaging(tmp_);
 
   // After a delete: the folder is gone.
   ASSERT_TRUE(RemoveTree(src.project_dir).ok());
-  s = pg_->archiver().RestoreFiles(dir, src.project_dir);
+  s = pg_->archiver().RestoreFiles(dir, src.project_dir, kTenant);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(Snapshot(src.project_dir), before);
+  EXPECT_EQ(Owners(src.project_dir), std::set<std::string>{OwnerText(kTenant)});
 }
 
-TEST_F(PgArchiverTest, RestoreFilesCanGiveTheTenantsFilesToANewUid) {
+TEST_F(PgArchiverTest, RestoreFilesGivesEverythingToATenantRecreatedWithANewUid) {
   std::string role;
   BackupSource src = RichSource(&role);
   const std::string dir = pg_->root() + "/acme/b1";
@@ -671,22 +740,45 @@ TEST_F(PgArchiverTest, RestoreFilesCanGiveTheTenantsFilesToANewUid) {
   const std::string target = tmp_ + "/restored";
   Status s = pg_->archiver().RestoreFiles(dir, target, Owner{22222, 22223});
   ASSERT_TRUE(s.ok()) << s.message();
-  auto owner = [&](const std::string& rel) {
+  auto mode = [&](const std::string& rel) {
     struct stat st;
     if (lstat((target + "/" + rel).c_str(), &st) != 0) return std::string("missing");
-    char buf[64];
-    snprintf(buf, sizeof(buf), "%o %u:%u", static_cast<unsigned>(st.st_mode & 07777), st.st_uid, st.st_gid);
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%o", static_cast<unsigned>(st.st_mode & 07777));
     return std::string(buf);
   };
-  EXPECT_EQ(owner("."), "750 22222:22223");
-  EXPECT_EQ(owner("sub/deeper/secret.txt"), "600 22222:22223");
-  EXPECT_EQ(owner("sub"), "755 0:22223");        // root's, group the tenant's
-  EXPECT_EQ(owner(".env"), "640 0:22223");
-  EXPECT_EQ(owner("meltano.yml"), "644 0:0");    // root's stays root's
-  struct stat st;
-  ASSERT_EQ(lstat((target + "/link").c_str(), &st), 0);
-  EXPECT_TRUE(S_ISLNK(st.st_mode));
-  EXPECT_EQ(st.st_uid, 22222u);
+  EXPECT_EQ(mode("."), "750");
+  EXPECT_EQ(mode("sub/deeper/secret.txt"), "600");
+  EXPECT_EQ(mode("sub"), "755");
+  EXPECT_EQ(mode(".env"), "640");
+  EXPECT_EQ(mode("meltano.yml"), "644");
+  EXPECT_EQ(Owners(target), std::set<std::string>{"22222:22223"});
+  EXPECT_TRUE(fs::is_symlink(target + "/link"));
+}
+
+TEST_F(PgArchiverTest, RestoreRefusesAParentTheTenantCouldWrite) {
+  const std::string dir = pg_->root() + "/acme/b1";
+  ASSERT_TRUE(pg_->archiver().Create(pg_->Source(true), dir).ok());
+  const std::string open_parent = tmp_ + "/open";
+  ASSERT_TRUE(EnsureDirectory(open_parent, 01777).ok());
+  Status s = pg_->archiver().RestoreFiles(dir, open_parent + "/project", kTenant);
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition) << s.message();
+  EXPECT_TRUE(fs::is_empty(open_parent));
+}
+
+TEST(Manifest, AnOldManifestWithAProjectOwnerStillParses) {
+  const std::string text = R"({"version": 1, "id": "b1", "created_at": "2024-05-01T12:00:00.000Z",
+    "created_ms": 1714564800000, "subdomain": "acme", "app": "demo", "app_version": "1.0.0",
+    "name": "Ann", "email": "ann@acme.example", "reason": "before delete", "flags": {"A": "1"},
+    "project_owner": {"uid": 1001, "gid": 1001},
+    "files": [{"name": "db.dump", "size": 3, "sha256": ")" + std::string(64, 'a') + R"("}],
+    "total_bytes": 3})";
+  auto m = ManifestFromJson(text, "/backups/acme/b1");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->id, "b1");
+  EXPECT_EQ(m->reason, "before delete");
+  EXPECT_EQ(m->total_bytes, 3);
+  EXPECT_FALSE(m->has_archive());
 }
 
 TEST_F(PgArchiverTest, RefusesAnArchiveWithMembersOutsideTheFolder) {
@@ -706,19 +798,12 @@ TEST_F(PgArchiverTest, RefusesAnArchiveWithMembersOutsideTheFolder) {
     auto made = RunChecked({"tar", "--create", "--gzip", "--absolute-names", "--file=" + archive, "fine", member},
                            in_work);
     ASSERT_TRUE(made.ok()) << made.status().message();
-    auto sum = RunChecked({"sha256sum", archive});
-    ASSERT_TRUE(sum.ok());
-    BackupManifest forged = *m;
-    for (auto& f : forged.files) {
-      if (f.name == kBackupArchiveFile) f = BackupFile{f.name, static_cast<int64_t>(fs::file_size(archive)),
-                                                       sum->substr(0, 64)};
-    }
-    ASSERT_TRUE(WriteFileAtomic(dir + "/" + kBackupManifestFile, ManifestToJson(forged), 0600).ok());
+    MatchManifestToArchive(*m);
 
     const std::string target = tmp_ + "/victim/project";
     ASSERT_TRUE(EnsureDirectory(target, 0755).ok());
     ASSERT_TRUE(RemoveTree(tmp_ + "/hostile/evil").ok());
-    Status s = pg_->archiver().RestoreFiles(dir, target);
+    Status s = pg_->archiver().RestoreFiles(dir, target, kTenant);
     ASSERT_FALSE(s.ok());
     EXPECT_NE(s.message().find(kBackupArchiveFile), std::string::npos) << s.message();
     EXPECT_NE(s.message().find("evil"), std::string::npos) << s.message();
@@ -744,6 +829,180 @@ TEST_F(PgArchiverTest, ConcurrentBackupsOfOneDatabaseAreIndependent) {
   auto list = pg_->archiver().List(pg_->root(), "acme");
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 3u);
+}
+
+// ---------------------------------------------------------------------------
+// A hostile tenant: a real user, with links and folders planted in its project.
+
+// A system user and group for one test, removed after it, as the controller
+// makes tenants.
+class ThrowawayUser {
+ public:
+  ThrowawayUser() : name_("mdbk" + RandomHex(6)) {
+    auto made = RunChecked({"useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                            name_});
+    if (!made.ok()) throw std::runtime_error(made.status().message());
+    passwd* pw = getpwnam(name_.c_str());
+    if (pw == nullptr) throw std::runtime_error("useradd made no " + name_);
+    owner_ = Owner{pw->pw_uid, pw->pw_gid};
+  }
+  ~ThrowawayUser() { EXPECT_TRUE(RunChecked({"userdel", name_}).ok()) << name_; }
+  ThrowawayUser(const ThrowawayUser&) = delete;
+  ThrowawayUser& operator=(const ThrowawayUser&) = delete;
+
+  Owner owner() const { return owner_; }
+
+ private:
+  std::string name_;
+  Owner owner_;
+};
+
+class HostileTenantTest : public PgArchiverTest {
+ protected:
+  void SetUp() override {
+    PgArchiverTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    try {
+      user_ = std::make_unique<ThrowawayUser>();
+    } catch (const std::exception& e) {
+      FAIL() << e.what();
+    }
+    tenant_ = user_->owner();
+    // Root's secrets: a 0600 file, and a root-only folder inside the project.
+    rootonly_ = tmp_ + "/rootonly";
+    ASSERT_TRUE(EnsureDirectory(rootonly_, 0755).ok());
+    ASSERT_TRUE(WriteFileAtomic(rootonly_ + "/secret", kRootSecret, 0600).ok());
+    // DATA/tenants/SUB/project: the parent root's 0755, the project the tenant's 0750.
+    ASSERT_TRUE(EnsureDirectory(tmp_ + "/tenants/acme", 0755).ok());
+    project_ = tmp_ + "/tenants/acme/project";
+    ASSERT_TRUE(EnsureDirectory(project_, 0750, tenant_).ok());
+    ASSERT_TRUE(WriteFileAtomic(project_ + "/notes.txt", "mine\n", 0640, tenant_).ok());
+    Plant("leak", rootonly_ + "/secret");
+    Plant("leakdir", rootonly_);
+    ASSERT_TRUE(EnsureDirectory(project_ + "/locked", 0700).ok());
+    ASSERT_TRUE(WriteFileAtomic(project_ + "/locked/inside", kLockedSecret, 0600).ok());
+  }
+
+  // A symlink `rel` in the project, made by the tenant.
+  void Plant(const std::string& rel, const std::string& target) {
+    const std::string link = project_ + "/" + rel;
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0) << link;
+    ASSERT_EQ(lchown(link.c_str(), tenant_.uid, tenant_.gid), 0) << link;
+  }
+
+  // A backup of the project, as the tenant's.
+  std::string Backup() {
+    BackupSource src = pg_->Source(false);
+    src.project_dir = project_;
+    src.tenant = tenant_;
+    const std::string dir = pg_->root() + "/acme/b" + std::to_string(++backups_);
+    auto m = pg_->archiver().Create(src, dir);
+    EXPECT_TRUE(m.ok()) << m.status().message();
+    return dir;
+  }
+
+  // Root's file is as it was made, and nothing was added beside it.
+  void ExpectRootsFilesUntouched() {
+    struct stat st;
+    ASSERT_EQ(lstat((rootonly_ + "/secret").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0u);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    EXPECT_EQ(*ReadFile(rootonly_ + "/secret"), kRootSecret);
+    EXPECT_EQ(Snapshot(rootonly_).size(), 2u);  // "." and secret
+  }
+
+  const std::string kRootSecret = "root-only-" + RandomHex(8);
+  const std::string kLockedSecret = "locked-away-" + RandomHex(8);
+  std::unique_ptr<ThrowawayUser> user_;
+  Owner tenant_;
+  std::string rootonly_;
+  std::string project_;
+  int backups_ = 0;
+};
+
+TEST_F(HostileTenantTest, ArchivesOnlyWhatTheTenantCanReadAndLinksAsLinks) {
+  const std::string dir = Backup();
+  const std::string archive = dir + "/" + kBackupArchiveFile;
+  auto listing = RunChecked({"tar", "--list", "--verbose", "--gzip", "--file=" + archive});
+  ASSERT_TRUE(listing.ok()) << listing.status().message();
+  EXPECT_NE(listing->find("./notes.txt"), std::string::npos) << *listing;
+  EXPECT_NE(listing->find("./leak -> " + rootonly_ + "/secret"), std::string::npos) << *listing;
+  EXPECT_NE(listing->find("./leakdir -> " + rootonly_), std::string::npos) << *listing;
+  EXPECT_EQ(listing->find("locked/inside"), std::string::npos) << *listing;
+  // Neither secret is anywhere in the archive's bytes.
+  auto raw = RunProcess({"gzip", "--decompress", "--stdout", archive});
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->exit_code, 0);
+  EXPECT_NE(raw->output.find("mine\n"), std::string::npos);
+  EXPECT_EQ(raw->output.find(kRootSecret), std::string::npos);
+  EXPECT_EQ(raw->output.find(kLockedSecret), std::string::npos);
+}
+
+TEST_F(HostileTenantTest, RestoreGivesEverythingToTheTenantAndFollowsNoLinkItPlanted) {
+  const std::string dir = Backup();
+  // The old tree: root's folder gone (as in a real project), links to root's
+  // files planted where the old tree is removed, and a file of the controller's.
+  ASSERT_TRUE(RemoveTree(project_ + "/locked").ok());
+  Plant("evil", rootonly_);
+  ASSERT_TRUE(EnsureDirectory(project_ + "/sub", 0700, tenant_).ok());
+  Plant("sub/evil", rootonly_ + "/secret");
+  ASSERT_TRUE(WriteFileAtomic(project_ + "/.env", "A=1\n", 0640, Owner{0, tenant_.gid}).ok());
+
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(Owners(project_), std::set<std::string>{OwnerText(tenant_)});
+  EXPECT_EQ(*ReadFile(project_ + "/notes.txt"), "mine\n");
+  EXPECT_EQ(fs::read_symlink(project_ + "/leak"), rootonly_ + "/secret");
+  EXPECT_FALSE(fs::exists(fs::symlink_status(project_ + "/evil")));
+  EXPECT_FALSE(fs::exists(project_ + "/locked"));
+  ExpectRootsFilesUntouched();
+  ExpectNoStaging(tmp_ + "/tenants/acme");
+}
+
+TEST_F(HostileTenantTest, TheOldTreeIsRemovedWithTheTenantsRightsOnly) {
+  const std::string dir = Backup();
+  // Root's folder in the old tree is beyond the tenant's rights: it stays,
+  // and the restore says so, but the restored tree is in place.
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("old files were not removed"), std::string::npos) << s.message();
+  EXPECT_EQ(Owners(project_), std::set<std::string>{OwnerText(tenant_)});
+  EXPECT_EQ(*ReadFile(project_ + "/notes.txt"), "mine\n");
+  int left = 0;
+  for (auto& e : fs::directory_iterator(tmp_ + "/tenants/acme")) {
+    if (e.path().filename().string().rfind(".md-restore", 0) != 0) continue;
+    ++left;
+    EXPECT_EQ(*ReadFile(e.path().string() + "/locked/inside"), kLockedSecret);
+  }
+  EXPECT_EQ(left, 1);
+}
+
+TEST_F(HostileTenantTest, AnArchivedLinkLeadsNoLaterMemberOutOfTheProject) {
+  const std::string dir = Backup();
+  auto m = pg_->archiver().Verify(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  // A hostile archive: a link to root's folder, then a file beneath the link.
+  const std::string work = tmp_ + "/hostile";
+  ASSERT_TRUE(EnsureDirectory(work + "/a", 0755).ok());
+  ASSERT_TRUE(EnsureDirectory(work + "/b/link", 0755).ok());
+  ASSERT_TRUE(WriteFileAtomic(work + "/b/link/planted", "pwned", 0644).ok());
+  ASSERT_EQ(symlink(rootonly_.c_str(), (work + "/a/link").c_str()), 0);
+  const std::string tar = work + "/h.tar";
+  ASSERT_TRUE(RunChecked({"tar", "--create", "--file=" + tar, "--directory=" + work + "/a", "link"}).ok());
+  ASSERT_TRUE(RunChecked({"tar", "--append", "--file=" + tar, "--directory=" + work + "/b", "link/planted"}).ok());
+  ASSERT_TRUE(RunChecked({"gzip", "--force", tar}).ok());
+  ASSERT_TRUE(RunChecked({"mv", tar + ".gz", dir + "/" + kBackupArchiveFile}).ok());
+  MatchManifestToArchive(*m);
+  ASSERT_TRUE(pg_->archiver().Verify(dir).ok());
+  ASSERT_TRUE(RemoveTree(project_ + "/locked").ok());
+  const auto before = Snapshot(project_);
+
+  Status s = pg_->archiver().RestoreFiles(dir, project_, tenant_);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("link/planted"), std::string::npos) << s.message();
+  ExpectRootsFilesUntouched();
+  EXPECT_EQ(Snapshot(project_), before);
+  ExpectNoStaging(tmp_ + "/tenants/acme");
 }
 
 }  // namespace

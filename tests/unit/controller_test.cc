@@ -513,7 +513,7 @@ TEST_F(ControllerTest, DeleteTakesACheckedBackupFirst) {
 
 TEST_F(ControllerTest, FailedBackupBlocksTheDeleteAndTheInstanceServesAgain) {
   CreateAndWait("acme");
-  archiver_.FailNext(Internal("pg_dump: disk full"));
+  archiver_.FailNextCreate(Internal("pg_dump: disk full"));
   Operation op = Wait(*controller_->DeleteInstance("acme", true));
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("disk full"), std::string::npos) << op.error;
@@ -535,7 +535,7 @@ TEST_F(ControllerTest, DeleteWithoutBackupTakesNone) {
 
 TEST_F(ControllerTest, FailedBackupBlocksTheWipe) {
   CreateAndWait("acme");
-  archiver_.FailNext(Internal("verify: db.dump: SHA-256 does not match the manifest"));
+  archiver_.FailNextCreate(Internal("verify: db.dump: SHA-256 does not match the manifest"));
   Operation op = Wait(*controller_->WipeDatabase("acme"));
   EXPECT_EQ(op.state, OperationState::kFailed);
   EXPECT_NE(op.error.find("nothing was changed"), std::string::npos) << op.error;

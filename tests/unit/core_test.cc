@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -250,6 +251,37 @@ TEST(RunProcess, CapturesOutputAndExitCode) {
   EXPECT_EQ(r->exit_code, 3);
   EXPECT_NE(r->output.find("out"), std::string::npos);
   EXPECT_NE(r->output.find("err"), std::string::npos);
+}
+
+TEST(RunProcess, ReadsAndWritesDescriptorsOfTheCallerAndStillCapturesStderr) {
+  const std::string dir = (std::filesystem::temp_directory_path() / ("md-process-" + RandomHex(4))).string();
+  std::filesystem::create_directory(dir);
+  {
+    FILE* in = fopen((dir + "/in").c_str(), "w");
+    ASSERT_NE(in, nullptr);
+    fputs("from a file\n", in);
+    fclose(in);
+  }
+  int in_fd = open((dir + "/in").c_str(), O_RDONLY | O_CLOEXEC);
+  int out_fd = open((dir + "/out").c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  ASSERT_GE(in_fd, 3);
+  ASSERT_GE(out_fd, 3);
+  ProcessOptions options;
+  options.stdin_fd = in_fd;
+  options.stdout_fd = out_fd;
+  auto r = RunProcess({"sh", "-c", "tr a-z A-Z; echo oops >&2; exit 1"}, options);
+  close(in_fd);
+  close(out_fd);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->exit_code, 1);
+  EXPECT_EQ(r->output, "oops\n");
+  auto out = RunChecked({"cat", dir + "/out"});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "FROM A FILE\n");
+  std::filesystem::remove_all(dir);
+
+  options.stdin_fd = 1;
+  EXPECT_EQ(RunProcess({"true"}, options).status().code(), Code::kInvalidArgument);
 }
 
 TEST(RunChecked, NamesTheProgramAndItsLastLineOnFailure) {

@@ -19,9 +19,9 @@
 
 #include "core/clock.h"
 #include "core/process.h"
-#include "core/random.h"
 #include "core/secret_scrubber.h"
 #include "core/strings.h"
+#include "core/validate.h"
 #include "drivers/database/connect_error.h"
 #include "drivers/database/pg_bin_dir.h"
 
@@ -106,23 +106,6 @@ std::string ToolErrorLine(const std::string& output) {
     if (end == std::string::npos) end = output.size();
     std::string line = Trim(std::string_view(output).substr(start, end - start));
     if (line.find("error:") != std::string::npos || line.find("FATAL:") != std::string::npos) return line;
-    start = end + 1;
-  }
-  return LastLine(output);
-}
-
-// The line of GNU tar's output that says what went wrong (e.g. gzip's "No
-// space left on device"), not its closing lines that only say it stopped.
-std::string TarErrorLine(const std::string& output) {
-  size_t start = 0;
-  while (start < output.size()) {
-    size_t end = output.find('\n', start);
-    if (end == std::string::npos) end = output.size();
-    std::string line = Trim(std::string_view(output).substr(start, end - start));
-    bool generic = line.find("Child returned status") != std::string::npos ||
-                   line.find("Error is not recoverable") != std::string::npos ||
-                   line.find("Exiting with failure status") != std::string::npos;
-    if (!line.empty() && !generic) return line;
     start = end + 1;
   }
   return LastLine(output);
@@ -219,29 +202,39 @@ Status CheckMemberNames(const std::string& listing) {
   return Status::Ok();
 }
 
-// Gives whatever `from` owns (uid, and gid separately) under `root`, root
-// included, to `to`; symlinks are changed themselves, never followed. Modes
-// are set again after chown, which clears set-id bits.
-Status RemapOwners(const std::string& root, Owner from, Owner to) {
-  auto fix = [&](const fs::path& p) -> Status {
+// Creates the missing folders above `dir` (BACKUPS, BACKUPS/SUB), 0700 for the controller.
+Status MakeMissingParents(const std::string& dir) {
+  std::vector<fs::path> missing;
+  for (fs::path p = fs::path(dir).lexically_normal().parent_path(); !p.empty() && p != p.root_path();
+       p = p.parent_path()) {
     struct stat st;
-    if (lstat(p.c_str(), &st) != 0) return ErrnoStatus("cannot stat " + p.string());
-    uid_t uid = st.st_uid == from.uid ? to.uid : st.st_uid;
-    gid_t gid = st.st_gid == from.gid ? to.gid : st.st_gid;
-    if (uid == st.st_uid && gid == st.st_gid) return Status::Ok();
-    if (lchown(p.c_str(), uid, gid) != 0) return ErrnoStatus("cannot chown " + p.string());
-    if (!S_ISLNK(st.st_mode) && chmod(p.c_str(), st.st_mode & 07777) != 0) {
-      return ErrnoStatus("cannot chmod " + p.string());
-    }
-    return Status::Ok();
-  };
-  MD_RETURN_IF_ERROR(fix(root));
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    MD_RETURN_IF_ERROR(fix(it->path()));
+    if (lstat(p.c_str(), &st) == 0) break;
+    if (errno != ENOENT) return ErrnoStatus("cannot stat " + p.string());
+    missing.push_back(p);
   }
-  if (ec) return Internal("cannot walk " + root + ": " + ec.message());
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) return ErrnoStatus("cannot create " + it->string());
+  }
+  return Status::Ok();
+}
+
+bool NewestFirst(const BackupManifest& a, const BackupManifest& b) {
+  return a.created_ms != b.created_ms ? a.created_ms > b.created_ms : a.id > b.id;
+}
+
+// Adds the manifests of the backups in `folder` (one subdomain's) to `out`;
+// an absent folder has none.
+Status ListInto(const fs::path& folder, std::vector<BackupManifest>* out) {
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) return Status::Ok();
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
+    auto text = ReadFile((it->path() / kBackupManifestFile).string());
+    if (!text.ok()) continue;
+    auto m = ManifestFromJson(*text, it->path().string());
+    if (m.ok()) out->push_back(std::move(m).value());
+  }
+  if (ec) return Internal("cannot list " + folder.string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -287,7 +280,6 @@ std::string ManifestToJson(const BackupManifest& m) {
       {"email", m.email},
       {"reason", m.reason},
       {"flags", m.flags},
-      {"project_owner", {{"uid", m.project_owner.uid}, {"gid", m.project_owner.gid}}},
       {"files", files},
       {"total_bytes", m.total_bytes},
   };
@@ -314,10 +306,6 @@ Result<BackupManifest> ManifestFromJson(const std::string& text, const std::stri
     m.email = j.value("email", "");
     m.reason = j.value("reason", "");
     if (j.contains("flags")) m.flags = j.at("flags").get<EnvMap>();
-    if (j.contains("project_owner")) {
-      m.project_owner.uid = j.at("project_owner").at("uid").get<uid_t>();
-      m.project_owner.gid = j.at("project_owner").at("gid").get<gid_t>();
-    }
     for (const auto& f : j.at("files")) {
       BackupFile file{f.at("name").get<std::string>(), f.at("size").get<int64_t>(), f.at("sha256").get<std::string>()};
       if (!IsKnownFile(file.name)) return Internal("manifest lists an unknown file " + file.name);
@@ -335,7 +323,8 @@ Result<BackupManifest> ManifestFromJson(const std::string& text, const std::stri
 // ---------------------------------------------------------------------------
 // PgArchiver
 
-PgArchiver::PgArchiver(PgArchiverOptions options) : options_(std::move(options)) {}
+PgArchiver::PgArchiver(PgArchiverOptions options)
+    : options_(std::move(options)), project_files_(options_.tar, options_.timeout_ms) {}
 
 Result<std::string> PgArchiver::BinDir() {
   std::lock_guard lock(mu_);
@@ -363,6 +352,7 @@ Result<BackupManifest> PgArchiver::Create(const BackupSource& src, const std::st
 
 Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::string& dir) {
   MD_ASSIGN_OR_RETURN(std::string bin, BinDir());
+  MD_RETURN_IF_ERROR(MakeMissingParents(dir));
   MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, Owner{geteuid(), getegid()}));
 
   BackupManifest m = ManifestFor(src, dir, NowMs());
@@ -384,7 +374,6 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
     struct stat st;
     if (lstat(src.project_dir.c_str(), &st) == 0) {
       if (!S_ISDIR(st.st_mode)) return FailedPrecondition("tar: " + src.project_dir + " is not a folder");
-      m.project_owner = Owner{st.st_uid, st.st_gid};
       with_archive = true;
     } else if (errno != ENOENT) {
       return ErrnoStatus("tar: cannot stat " + src.project_dir);
@@ -392,22 +381,13 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
   }
   const std::string archive = Join(dir, kBackupArchiveFile);
   if (with_archive) {
-    ProcessOptions opts;
-    opts.timeout_ms = options_.timeout_ms;
-    auto r = RunProcess({options_.tar, "--create", "--gzip", "--numeric-owner", "--file=" + archive,
-                         "--directory=" + src.project_dir, "."},
-                        opts);
-    if (!r.ok()) return r.status().WithContext("tar");
-    // 1 ("file changed as we read it"): the copy may be torn; a live app
-    // writing its files makes this transient, so the caller may try again.
-    if (r->exit_code == 1) {
-      return Unavailable("tar: files changed while they were archived: " + LastLine(r->output));
-    }
-    if (r->exit_code != 0) {
-      return Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + TarErrorLine(r->output));
-    }
-    if (chmod(archive.c_str(), 0600) != 0) return ErrnoStatus("tar: cannot chmod " + archive);
-    MD_RETURN_IF_ERROR(FsyncPath(archive, false).WithContext("tar"));
+    // Opened by the controller, written by the tenant's tar: the tenant never opens it.
+    int fd = open(archive.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return ErrnoStatus("tar: cannot create " + archive);
+    Status s = project_files_.Archive(src.project_dir, src.tenant, fd);
+    if (s.ok() && fsync(fd) != 0) s = ErrnoStatus("tar: cannot fsync " + archive);
+    close(fd);
+    MD_RETURN_IF_ERROR(s);
   }
 
   // 3. The manifest, last: a folder with a manifest holds a complete backup.
@@ -493,83 +473,50 @@ Status PgArchiver::RestoreDatabase(const std::string& db_url, const std::string&
                    target, options_.timeout_ms);
 }
 
-Status PgArchiver::RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) {
+Status PgArchiver::RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) {
   if (project_dir.empty()) return InvalidArgument("no project folder");
   auto verified = Verify(dir);
   if (!verified.ok()) return verified.status().WithContext("backup " + dir);
-  const BackupManifest& m = *verified;
-  if (!m.has_archive()) return NotFound("backup " + dir + " has no project archive");
-
-  fs::path target = fs::path(project_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
-  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  // Private (0700, the controller's) staging beside the project folder, so the
-  // swap is a rename on one file system and nobody sees a half-extracted tree.
-  const std::string staging = (parent / (".md-restore-" + target.filename().string() + "-" + RandomHex(4))).string();
-  if (mkdir(staging.c_str(), 0700) != 0) return ErrnoStatus("cannot create " + staging);
-  auto cleanup = [&](Status s) {
-    Status removed = RemoveTree(staging);
-    if (s.ok() && !removed.ok()) return removed;
-    return s;
-  };
-  if (chmod(staging.c_str(), 0700) != 0) return cleanup(ErrnoStatus("cannot chmod " + staging));
-  const std::string tree = staging + "/p";
-  if (mkdir(tree.c_str(), 0700) != 0) return cleanup(ErrnoStatus("cannot create " + tree));
-
-  ProcessOptions opts;
-  opts.timeout_ms = options_.timeout_ms;
-  std::vector<std::string> argv = {options_.tar, "--extract", "--gzip", "--numeric-owner", "--preserve-permissions",
-                                   "--file=" + Join(dir, kBackupArchiveFile), "--directory=" + tree};
-  argv.push_back(geteuid() == 0 ? "--same-owner" : "--no-same-owner");
-  auto r = RunProcess(argv, opts);
-  if (!r.ok()) return cleanup(r.status().WithContext("tar"));
-  if (r->exit_code != 0) {
-    return cleanup(Internal("tar: exited with " + std::to_string(r->exit_code) + ": " + TarErrorLine(r->output)));
-  }
-  if (tenant) {
-    Status s = RemapOwners(tree, m.project_owner, *tenant);
-    if (!s.ok()) return cleanup(s);
-  }
-  struct stat st;
-  if (lstat(target.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) return cleanup(FailedPrecondition(target.string() + " is not a folder"));
-    if (renameat2(AT_FDCWD, tree.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
-      return cleanup(ErrnoStatus("cannot swap in " + target.string()));
-    }
-  } else if (errno == ENOENT) {
-    if (rename(tree.c_str(), target.c_str()) != 0) return cleanup(ErrnoStatus("cannot move in " + target.string()));
-  } else {
-    return cleanup(ErrnoStatus("cannot stat " + target.string()));
-  }
-  // `tree` now holds the old contents, if any.
-  return cleanup(FsyncPath(parent.string(), true));
+  if (!verified->has_archive()) return NotFound("backup " + dir + " has no project archive");
+  const std::string archive = Join(dir, kBackupArchiveFile);
+  int fd = open(archive.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open " + archive);
+  Status s = project_files_.Replace(fd, project_dir, tenant);
+  close(fd);
+  return s;
 }
 
 Result<std::vector<BackupManifest>> PgArchiver::List(const std::string& backups_root, const std::string& subdomain) {
-  if (subdomain.empty() || subdomain == "." || subdomain == ".." || subdomain.find('/') != std::string::npos) {
-    return InvalidArgument("bad subdomain");
+  std::vector<std::string> subs;
+  if (!subdomain.empty()) {
+    if (subdomain == "." || subdomain == ".." || subdomain.find('/') != std::string::npos) {
+      return InvalidArgument("bad subdomain");
+    }
+    subs.push_back(subdomain);
+  } else {
+    std::error_code ec;
+    for (fs::directory_iterator it(backups_root, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (it->is_directory(ec) && !it->is_symlink(ec) && ValidateSubdomain(name).ok()) subs.push_back(name);
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      return Internal("cannot list " + backups_root + ": " + ec.message());
+    }
   }
   std::vector<BackupManifest> out;
-  const fs::path root = fs::path(backups_root) / subdomain;
-  std::error_code ec;
-  if (!fs::exists(root, ec)) return out;
-  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
-    auto text = ReadFile((it->path() / kBackupManifestFile).string());
-    if (!text.ok()) continue;
-    auto m = ManifestFromJson(*text, it->path().string());
-    if (m.ok()) out.push_back(std::move(m).value());
-  }
-  if (ec) return Internal("cannot list " + root.string() + ": " + ec.message());
-  std::sort(out.begin(), out.end(), [](const BackupManifest& a, const BackupManifest& b) {
-    return a.created_ms != b.created_ms ? a.created_ms > b.created_ms : a.id > b.id;
-  });
+  for (const auto& sub : subs) MD_RETURN_IF_ERROR(ListInto(fs::path(backups_root) / sub, &out));
+  std::sort(out.begin(), out.end(), NewestFirst);
   return out;
 }
 
 Status PgArchiver::Remove(const std::string& dir) {
   if (dir.empty()) return InvalidArgument("no backup folder");
-  return RemoveTree(dir);
+  MD_RETURN_IF_ERROR(RemoveTree(dir));
+  // The subdomain's folder goes with its last backup; rmdir leaves a non-empty one (or a mount point) alone.
+  fs::path parent = fs::path(dir).lexically_normal();
+  if (parent.filename().empty()) parent = parent.parent_path();
+  rmdir(parent.parent_path().c_str());
+  return Status::Ok();
 }
 
 }  // namespace md

@@ -8,13 +8,13 @@
 
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/files.h"
 #include "core/status.h"
 #include "core/types.h"
+#include "drivers/backup/project_files.h"
 
 namespace md {
 
@@ -31,6 +31,7 @@ struct BackupSource {
   std::string db_url;
   std::string db_name;
   std::string project_dir;  // empty or absent on disk: the backup has no archive
+  Owner tenant;             // the project's owner: tar reads it with these ids, never as root
   // Metadata, recorded as given.
   std::string subdomain;
   std::string app;
@@ -58,8 +59,6 @@ struct BackupManifest {
   std::string email;
   std::string reason;
   EnvMap flags;
-  // Owner of the project folder when it was archived (meaningful only with an archive).
-  Owner project_owner;
   std::vector<BackupFile> files;
   int64_t total_bytes = 0;  // sum of the files' sizes
 
@@ -73,27 +72,31 @@ struct BackupManifest {
 BackupManifest ManifestFor(const BackupSource& src, const std::string& dir, int64_t created_ms);
 
 // manifest.json: {"version":1,"id","created_at" (ISO 8601 UTC),"created_ms",
-// the metadata,"flags":{},"project_owner":{"uid","gid"},"files":[{"name","size","sha256"}],"total_bytes"}.
+// the metadata,"flags":{},"files":[{"name","size","sha256"}],"total_bytes"}.
 std::string ManifestToJson(const BackupManifest& m);
 // Parses manifest.json text; `dir` fills `dir` and `id` (its last component).
-// Checks the version and that every file name is a known one.
+// Checks the version and that every file name is a known one. Members it
+// does not know are ignored (older manifests have a "project_owner").
 Result<BackupManifest> ManifestFromJson(const std::string& text, const std::string& dir);
 
 class Archiver {
  public:
   virtual ~Archiver() = default;
 
-  // Writes a backup of `src` into `dir` (created 0700 for the controller;
-  // FailedPrecondition if it exists and is not empty), then verifies it as
-  // Verify does. On any failure `dir` is removed and the error names the step
-  // ("pg_dump: …", "tar: …", "verify: …"); Unavailable if the cluster did not
-  // answer or files changed while they were archived (a live app).
+  // Writes a backup of `src` into `dir` (created 0700 for the controller, as
+  // are its missing parents; FailedPrecondition if it exists and is not
+  // empty), then verifies it as Verify does. The project folder is read as
+  // `src.tenant`: what the tenant cannot read is left out. On any failure
+  // `dir` is removed and the error names the step ("pg_dump: …", "tar: …",
+  // "verify: …"); Unavailable if the cluster did not answer or files changed
+  // while they were archived (a live app).
   virtual Result<BackupManifest> Create(const BackupSource& src, const std::string& dir) = 0;
 
   // Re-checks a stored backup: the manifest is present and parses, every file
   // has its recorded size and SHA-256, `pg_restore --list` reads the dump and
-  // `tar` reads the archive. NotFound if there is no manifest; otherwise the
-  // error names the file that does not match.
+  // `tar` reads the archive. NotFound if there is no manifest (no complete
+  // backup: the folder is absent or partial); otherwise the error names the
+  // file that does not match.
   virtual Result<BackupManifest> Verify(const std::string& dir) = 0;
 
   // Verifies the backup, then restores its dump into the existing database
@@ -103,25 +106,21 @@ class Archiver {
   virtual Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                                  const std::string& dir) = 0;
 
-  // Verifies the backup, then replaces the contents of `project_dir` (created
-  // if absent) by its archive, with the recorded modes and numeric owners.
-  // With `tenant`, whatever belonged to the archived project folder's owner
-  // (uid, and gid separately) is given to `tenant` instead — for a tenant user
-  // recreated with another uid. Extraction happens in a private folder beside
-  // `project_dir`, then swaps in atomically; members with an absolute path or
-  // `..` are refused. NotFound if the backup has no archive.
-  virtual Status RestoreFiles(const std::string& dir, const std::string& project_dir,
-                              std::optional<Owner> tenant) = 0;
-  Status RestoreFiles(const std::string& dir, const std::string& project_dir) {
-    return RestoreFiles(dir, project_dir, std::nullopt);
-  }
+  // Verifies the backup, then replaces `project_dir` (created if absent) by
+  // its archive, as ProjectFiles::Replace does: extracted and owned by
+  // `tenant` (a tenant user recreated with another uid gets its files), with
+  // the recorded modes, swapped in atomically. Members with an absolute path
+  // or `..` are refused. NotFound if the backup has no archive.
+  virtual Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) = 0;
 
-  // The backups of `subdomain` under `backups_root` (BACKUPS/SUB/ID/), newest
-  // first; folders without a readable manifest are skipped (incomplete). An
-  // absent folder is an empty list. Manifests are read, not verified.
+  // The backups of `subdomain` under `backups_root` (BACKUPS/SUB/ID/), or of
+  // every subdomain when it is empty; newest first. Folders without a
+  // readable manifest are skipped (incomplete). An absent folder is an empty
+  // list. Manifests are read, not verified.
   virtual Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) = 0;
 
-  // Removes the backup folder; absent is success.
+  // Removes the backup folder, and its parent (the subdomain's) if that is
+  // left empty; absent is success.
   virtual Status Remove(const std::string& dir) = 0;
 };
 
@@ -145,8 +144,7 @@ class PgArchiver final : public Archiver {
   Result<BackupManifest> Verify(const std::string& dir) override;
   Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
-  using Archiver::RestoreFiles;
-  Status RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) override;
+  Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) override;
   Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) override;
   Status Remove(const std::string& dir) override;
 
@@ -155,6 +153,7 @@ class PgArchiver final : public Archiver {
   Result<BackupManifest> CreateIn(const BackupSource& src, const std::string& dir);
 
   PgArchiverOptions options_;
+  const ProjectFiles project_files_;
   std::mutex mu_;
   std::string bin_dir_;  // resolved; guarded by mu_
 };

@@ -30,26 +30,28 @@ std::string Normal(const std::string& dir) {
   return p.string();
 }
 
+// As PgArchiver, which never runs tar as root for a tenant.
+constexpr const char* kRootRefusal = "the tenant's files are never handled as root";
+bool IsRoot(Owner o) { return o.uid == 0 || o.gid == 0; }
+
 BackupFile FakeFile(const std::string& name, const std::string& content) {
   return BackupFile{name, static_cast<int64_t>(content.size()), Sha256Hex(content)};
 }
 
 }  // namespace
 
-Status FakeArchiver::Enter(const std::string& call) {
-  calls_.push_back(call);
-  if (fail_next_) {
-    Status s = *fail_next_;
-    fail_next_.reset();
-    return s;
-  }
-  return Status::Ok();
-}
+void FakeArchiver::Enter(const std::string& call) { calls_.push_back(call); }
 
 Result<BackupManifest> FakeArchiver::Create(const BackupSource& src, const std::string& dir) {
   std::lock_guard lock(mu_);
   const std::string key = Normal(dir);
-  MD_RETURN_IF_ERROR(Enter("Create " + src.db_name + " " + src.project_dir + " " + key));
+  Enter("Create " + src.db_name + " " + src.project_dir + " " + key + " " + std::to_string(src.tenant.uid) + ":" +
+        std::to_string(src.tenant.gid));
+  if (fail_next_create_) {
+    Status s = *fail_next_create_;
+    fail_next_create_.reset();
+    return s;
+  }
   if (dir.empty()) return InvalidArgument("no backup folder");
   if (src.db_name.empty()) return InvalidArgument("no database to back up");
   if (backups_.count(key)) return FailedPrecondition("backup folder " + key + " already exists and is not empty");
@@ -57,6 +59,7 @@ Result<BackupManifest> FakeArchiver::Create(const BackupSource& src, const std::
   last_created_ms_ = m.created_ms;
   m.files.push_back(FakeFile(kBackupDumpFile, "dump of " + src.db_name));
   if (!src.project_dir.empty() && !absent_projects_.count(src.project_dir)) {
+    if (IsRoot(src.tenant)) return InvalidArgument(kRootRefusal);
     m.files.push_back(FakeFile(kBackupArchiveFile, "archive of " + src.project_dir));
   }
   for (const auto& f : m.files) m.total_bytes += f.size;
@@ -76,42 +79,45 @@ Result<BackupManifest> FakeArchiver::VerifyLocked(const std::string& dir) {
 
 Result<BackupManifest> FakeArchiver::Verify(const std::string& dir) {
   std::lock_guard lock(mu_);
-  MD_RETURN_IF_ERROR(Enter("Verify " + Normal(dir)));
+  Enter("Verify " + Normal(dir));
   return VerifyLocked(dir);
 }
 
 Status FakeArchiver::RestoreDatabase(const std::string&, const std::string& db_name, const std::string& role,
                                      const std::string& dir) {
   std::lock_guard lock(mu_);
-  MD_RETURN_IF_ERROR(Enter("RestoreDatabase " + db_name + " " + role + " " + Normal(dir)));
+  Enter("RestoreDatabase " + db_name + " " + role + " " + Normal(dir));
   if (role.empty()) return InvalidArgument("no role to restore as");
   auto m = VerifyLocked(dir);
   if (!m.ok()) return m.status().WithContext("backup " + dir);
   return Status::Ok();
 }
 
-Status FakeArchiver::RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) {
+Status FakeArchiver::RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) {
   std::lock_guard lock(mu_);
-  std::string call = "RestoreFiles " + Normal(dir) + " " + project_dir;
-  if (tenant) call += " " + std::to_string(tenant->uid) + ":" + std::to_string(tenant->gid);
-  MD_RETURN_IF_ERROR(Enter(call));
+  Enter("RestoreFiles " + Normal(dir) + " " + project_dir + " " + std::to_string(tenant.uid) + ":" +
+        std::to_string(tenant.gid));
   if (project_dir.empty()) return InvalidArgument("no project folder");
   auto m = VerifyLocked(dir);
   if (!m.ok()) return m.status().WithContext("backup " + dir);
   if (!m->has_archive()) return NotFound("backup " + dir + " has no project archive");
+  if (IsRoot(tenant)) return InvalidArgument(kRootRefusal);
   return Status::Ok();
 }
 
 Result<std::vector<BackupManifest>> FakeArchiver::List(const std::string& backups_root, const std::string& subdomain) {
   std::lock_guard lock(mu_);
-  MD_RETURN_IF_ERROR(Enter("List " + subdomain));
-  if (subdomain.empty() || subdomain == "." || subdomain == ".." || subdomain.find('/') != std::string::npos) {
+  Enter("List " + subdomain);
+  if (subdomain == "." || subdomain == ".." || subdomain.find('/') != std::string::npos) {
     return InvalidArgument("bad subdomain");
   }
-  const std::string parent = Normal((fs::path(backups_root) / subdomain).string());
+  const std::string root = Normal(backups_root);
   std::vector<BackupManifest> out;
   for (const auto& [key, b] : backups_) {
-    if (fs::path(key).parent_path().string() == parent) out.push_back(b.manifest);
+    fs::path parent = fs::path(key).parent_path();
+    if (parent.parent_path().string() == root && (subdomain.empty() || parent.filename() == subdomain)) {
+      out.push_back(b.manifest);
+    }
   }
   std::sort(out.begin(), out.end(), [](const BackupManifest& a, const BackupManifest& b) {
     return a.created_ms != b.created_ms ? a.created_ms > b.created_ms : a.id > b.id;
@@ -121,16 +127,16 @@ Result<std::vector<BackupManifest>> FakeArchiver::List(const std::string& backup
 
 Status FakeArchiver::Remove(const std::string& dir) {
   std::lock_guard lock(mu_);
-  MD_RETURN_IF_ERROR(Enter("Remove " + Normal(dir)));
+  Enter("Remove " + Normal(dir));
   if (dir.empty()) return InvalidArgument("no backup folder");
   backups_.erase(Normal(dir));
   corrupt_.erase(Normal(dir));
   return Status::Ok();
 }
 
-void FakeArchiver::FailNext(Status status) {
+void FakeArchiver::FailNextCreate(Status status) {
   std::lock_guard lock(mu_);
-  fail_next_ = std::move(status);
+  fail_next_create_ = std::move(status);
 }
 
 void FakeArchiver::Corrupt(const std::string& dir) {

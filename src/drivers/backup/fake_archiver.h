@@ -22,14 +22,13 @@ class FakeArchiver final : public Archiver {
   Result<BackupManifest> Verify(const std::string& dir) override;
   Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
-  using Archiver::RestoreFiles;
-  Status RestoreFiles(const std::string& dir, const std::string& project_dir, std::optional<Owner> tenant) override;
+  Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) override;
   Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) override;
   Status Remove(const std::string& dir) override;
 
   // --- Test controls ---
-  // The next call (any method) fails with `status`; a failed Create leaves no backup.
-  void FailNext(Status status);
+  // The next Create fails with `status` and leaves no backup.
+  void FailNextCreate(Status status);
   // From now on, Verify (and so the restores) of `dir` fails as if a file did not match.
   void Corrupt(const std::string& dir);
   // Create of a source whose project_dir is in this set makes no archive (as if absent on disk).
@@ -45,15 +44,15 @@ class FakeArchiver final : public Archiver {
     std::string db_name;
     std::string project_dir;
   };
-  // Records the call and applies FailNext.
-  Status Enter(const std::string& call);
+  // Records the call.
+  void Enter(const std::string& call);
   Result<BackupManifest> VerifyLocked(const std::string& dir);
 
   std::mutex mu_;
   std::map<std::string, Backup> backups_;  // by folder
   std::set<std::string> corrupt_;
   std::set<std::string> absent_projects_;
-  std::optional<Status> fail_next_;
+  std::optional<Status> fail_next_create_;
   std::vector<std::string> calls_;
   int64_t last_created_ms_ = 0;
 };
