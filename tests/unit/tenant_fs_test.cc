@@ -224,6 +224,25 @@ TEST_P(TenantFsContract, EnsureDirectoryRefusesASymlinkAndFixesTheMode) {
   EXPECT_EQ(fs().EnsureDirectory(root_, "file", 0700, Me()).message(), "file is a regular file, not a directory");
 }
 
+TEST_P(TenantFsContract, ANewEntryKeepsItsCreatorsOwnerByDefault) {
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0750, {}).ok());
+  ASSERT_TRUE(fs().WriteFile(root_, "d/f", "x", 0600, {}).ok());
+  for (const char* rel : {"d", "d/f"}) {
+    EXPECT_EQ(fs().Stat(root_, rel)->uid, geteuid()) << rel;
+    EXPECT_EQ(fs().Stat(root_, rel)->gid, getegid()) << rel;
+  }
+}
+
+TEST_P(TenantFsContract, EnsureDirectoryKeepsTheOwnerItIsNotGiven) {
+  if (geteuid() != 0) GTEST_SKIP() << "chown to another user needs root";
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0750, {54321, 54321}).ok());
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0700, {}).ok());
+  EXPECT_EQ(fs().Stat(root_, "d")->uid, 54321u);
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0700, {.gid = 54322}).ok());
+  EXPECT_EQ(fs().Stat(root_, "d")->uid, 54321u);
+  EXPECT_EQ(fs().Stat(root_, "d")->gid, 54322u);
+}
+
 TEST_P(TenantFsContract, RemoveTreeRemovesLinksButNotWhatTheyPointAt) {
   backend_->PlantDir(base_ + "/elsewhere");
   backend_->PlantFile(base_ + "/elsewhere/keep", "keep");

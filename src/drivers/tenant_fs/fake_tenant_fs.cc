@@ -1,5 +1,7 @@
 #include "drivers/tenant_fs/fake_tenant_fs.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace md {
@@ -9,6 +11,16 @@ Status Refuse(const std::string& shown, FileType type, const char* wanted) {
   if (type == FileType::kSymlink) return FailedPrecondition(shown + " is a symlink; not followed");
   return FailedPrecondition(shown + " is a " + FileTypeName(type) + ", not a " + wanted);
 }
+
+// chown(2)'s rule: a field of `wanted` left at -1 keeps `current`'s.
+Owner Chowned(Owner current, Owner wanted) {
+  if (wanted.uid != static_cast<uid_t>(-1)) current.uid = wanted.uid;
+  if (wanted.gid != static_cast<gid_t>(-1)) current.gid = wanted.gid;
+  return current;
+}
+
+// Who a new entry belongs to before it is chowned: this process, as on disk.
+Owner Creator() { return {geteuid(), getegid()}; }
 
 bool IsBeneath(const std::string& path, const std::string& dir) {
   return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
@@ -120,7 +132,7 @@ Status FakeTenantFs::WriteFile(const std::string& root, const std::string& rel, 
   if (it != entries_.end() && it->second.type == FileType::kDirectory) {
     return FailedPrecondition(rel + " is a directory; not replaced");
   }
-  entries_[path] = Entry{FileType::kRegular, content, mode, owner, 1, next_ino_++};
+  entries_[path] = Entry{FileType::kRegular, content, mode, Chowned(Creator(), owner), 1, next_ino_++};
   return Status::Ok();
 }
 
@@ -132,12 +144,12 @@ Status FakeTenantFs::EnsureDirectory(const std::string& root, const std::string&
   if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
   auto it = entries_.find(path);
   if (it == entries_.end()) {
-    entries_[path] = Entry{FileType::kDirectory, "", mode, owner, 1, next_ino_++};
+    entries_[path] = Entry{FileType::kDirectory, "", mode, Chowned(Creator(), owner), 1, next_ino_++};
     return Status::Ok();
   }
   if (it->second.type != FileType::kDirectory) return Refuse(rel, it->second.type, "directory");
   it->second.mode = mode;
-  it->second.owner = owner;
+  it->second.owner = Chowned(it->second.owner, owner);
   return Status::Ok();
 }
 

@@ -75,6 +75,7 @@ class TenantFs {
                            Owner owner) = 0;
   // Makes `rel` a directory of `mode` and `owner`, creating it if missing
   // (its parent must exist). Anything else there (a symlink …) is refused.
+  // An owner field left at -1 keeps what is there (new: the controller's).
   virtual Status EnsureDirectory(const std::string& root, const std::string& rel, mode_t mode, Owner owner) = 0;
   // Removes `rel` (a file, symlink or whole directory tree) without following
   // any link in it and without crossing into another file system; missing is success.
