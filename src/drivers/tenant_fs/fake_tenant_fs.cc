@@ -35,6 +35,20 @@ std::optional<Status> FakeTenantFs::Begin(const std::string& call) {
   return failure;
 }
 
+Status FakeTenantFs::ParentExists(const std::string& root, const std::string& path, const std::string& rel) const {
+  std::string parent = path.substr(0, path.rfind('/'));
+  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
+  return Status::Ok();
+}
+
+Status FakeTenantFs::NotADirectory(const std::string& path, const std::string& rel) const {
+  auto it = entries_.find(path);
+  if (it != entries_.end() && it->second.type == FileType::kDirectory) {
+    return FailedPrecondition(rel + " is a directory; not replaced");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> FakeTenantFs::Resolve(const std::string& root, const std::string& rel, bool allow_root) const {
   MD_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitRelativePath(rel, allow_root));
   std::string path = root;
@@ -126,12 +140,8 @@ Status FakeTenantFs::WriteFile(const std::string& root, const std::string& rel, 
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto f = Begin("WriteFile " + rel)) return *f;
   MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
-  std::string parent = path.substr(0, path.rfind('/'));
-  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
-  auto it = entries_.find(path);
-  if (it != entries_.end() && it->second.type == FileType::kDirectory) {
-    return FailedPrecondition(rel + " is a directory; not replaced");
-  }
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
+  MD_RETURN_IF_ERROR(NotADirectory(path, rel));
   entries_[path] = Entry{FileType::kRegular, content, mode, Chowned(Creator(), owner), 1, next_ino_++};
   return Status::Ok();
 }
@@ -140,8 +150,7 @@ Status FakeTenantFs::EnsureDirectory(const std::string& root, const std::string&
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto f = Begin("EnsureDirectory " + rel)) return *f;
   MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
-  std::string parent = path.substr(0, path.rfind('/'));
-  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
   auto it = entries_.find(path);
   if (it == entries_.end()) {
     entries_[path] = Entry{FileType::kDirectory, "", mode, Chowned(Creator(), owner), 1, next_ino_++};
@@ -150,6 +159,17 @@ Status FakeTenantFs::EnsureDirectory(const std::string& root, const std::string&
   if (it->second.type != FileType::kDirectory) return Refuse(rel, it->second.type, "directory");
   it->second.mode = mode;
   it->second.owner = Chowned(it->second.owner, owner);
+  return Status::Ok();
+}
+
+Status FakeTenantFs::ReplaceSymlink(const std::string& root, const std::string& rel, const std::string& target) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto f = Begin("ReplaceSymlink " + rel + " -> " + target)) return *f;
+  if (target.empty()) return InvalidArgument("no target for the symlink " + rel);
+  MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
+  MD_RETURN_IF_ERROR(NotADirectory(path, rel));
+  entries_[path] = Entry{FileType::kSymlink, target, 0777, Creator(), 1, next_ino_++};
   return Status::Ok();
 }
 
