@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/controller.h"
 #include "core/status.h"
 #include "core/types.h"
-#include "service/controller.h"
 
 namespace md {
 

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "api/controller.h"
 #include "api/json_codec.h"
 #include "core/status.h"
-#include "service/controller.h"
 
 namespace md {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "api/controller.h"
 #include "core/status.h"
-#include "service/controller.h"
 
 namespace httplib {
 class Server;

@@ -12,16 +12,20 @@
 
 namespace md {
 
+// Who a file belongs to. A field left at -1 is kept, as with chown(2): a new
+// file stays its creator's (the controller's: root when run as root), so the
+// default works for a controller that is not root.
 struct Owner {
-  uid_t uid = 0;
-  gid_t gid = 0;
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
 };
 
 // Writes `content` to a temporary file beside `path`, sets owner and mode,
 // fsyncs, and renames it over `path`: readers see the old or the new file.
 Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode, Owner owner = {});
 Result<std::string> ReadFile(const std::string& path);
-// Creates `path` (and missing parents, root-owned 0755) and sets its owner and mode.
+// Creates `path` (and missing parents, the controller's, 0777 less the umask)
+// and sets its owner and mode.
 Status EnsureDirectory(const std::string& path, mode_t mode, Owner owner = {});
 // Removes `path` recursively; a missing path is success.
 Status RemoveTree(const std::string& path);

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "service/controller.h"
+#include "api/controller.h"
 
 namespace md {
 

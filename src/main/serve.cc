@@ -19,6 +19,7 @@
 #include "drivers/cgroup/kernel_cgroups.h"
 #include "drivers/database/embedded_cluster.h"
 #include "drivers/database/postgres_database.h"
+#include "drivers/exec/local_command_runner.h"
 #include "drivers/host/linux_host.h"
 #include "drivers/supervisor/s6_supervisor.h"
 #include "drivers/tenant_fs/linux_tenant_fs.h"
@@ -149,6 +150,7 @@ int RunServe(int argc, char** argv) {
   LinuxHost host;
   PgArchiver archiver;
   LinuxTenantFs tenant_fs;
+  LocalCommandRunner commands;
   ProfileCatalog profiles(config.profiles_dir);
   UnixHealthProbe probe;
   ServiceDeps deps{.store = **store,
@@ -158,6 +160,7 @@ int RunServe(int argc, char** argv) {
                    .cgroups = **cgroups,
                    .archiver = archiver,
                    .tenant_fs = tenant_fs,
+                   .commands = commands,
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),

@@ -7,7 +7,7 @@
 
 #include <mutex>
 
-#include "service/controller.h"
+#include "api/controller.h"
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
 #include "service/deps.h"

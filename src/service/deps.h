@@ -8,6 +8,7 @@
 #include "drivers/backup/archiver.h"
 #include "drivers/cgroup/cgroups.h"
 #include "drivers/database/database.h"
+#include "drivers/exec/command_runner.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
 #include "drivers/tenant_fs/tenant_fs.h"
@@ -26,6 +27,7 @@ struct ServiceDeps {
   Cgroups& cgroups;
   Archiver& archiver;
   TenantFs& tenant_fs;  // every file beneath a directory a tenant can write
+  CommandRunner& commands;  // every program the steps start (installs, work as a tenant)
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;

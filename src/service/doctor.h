@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "service/controller.h"
+#include "api/controller.h"
 #include "service/deps.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"

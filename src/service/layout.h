@@ -26,15 +26,18 @@ class Layout {
   std::vector<std::string> per_tenant_roots() const { return {tenants_root(), secrets_root(), sockets_root()}; }
   std::string tenant_dir(const std::string& sub) const { return tenants_root() + "/" + sub; }
   std::string project_dir(const std::string& sub) const { return tenant_dir(sub) + "/project"; }
-  std::string apps_dir(const std::string& sub) const { return tenant_dir(sub) + "/app"; }
   std::string app_dir(const std::string& sub, const std::string& version) const {
-    return apps_dir(sub) + "/" + version;
+    return tenants_root() + "/" + AppDirRel(sub, version);
   }
-  std::string current_link(const std::string& sub) const { return apps_dir(sub) + "/current"; }
   std::string logs_dir(const std::string& sub) const { return tenant_dir(sub) + "/logs"; }
   std::string secrets_dir(const std::string& sub) const { return secrets_root() + "/" + sub; }
   // The project's .env, beneath tenants_root().
   static std::string EnvFileRel(const std::string& sub) { return sub + "/project/.env"; }
+  // A version's install dir and the link to the one that runs, beneath tenants_root().
+  static std::string AppDirRel(const std::string& sub, const std::string& version) {
+    return sub + "/app/" + version;
+  }
+  static std::string CurrentLinkRel(const std::string& sub) { return sub + "/app/current"; }
   // The app listens on a unix socket in a directory of its own that only its
   // tenant and the proxy can enter: no other local user can reach or squat it.
   std::string socket_dir(const std::string& sub) const { return sockets_root() + "/" + sub; }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "api/controller.h"
 #include "core/status.h"
 #include "drivers/tenant_fs/tenant_fs.h"
-#include "service/controller.h"
 
 namespace md {
 

@@ -10,8 +10,6 @@
 #include <thread>
 
 #include "core/clock.h"
-#include "core/files.h"
-#include "core/process.h"
 #include "service/log_reader.h"
 #include "service/tenant_files.h"
 
@@ -32,27 +30,30 @@ constexpr int kInstallTimeoutMs = 30 * 60 * 1000;
 
 Status TenantSteps::InstallVersion(const std::string& sub, const std::string& version) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
-  std::string app_dir = d_.layout.app_dir(sub, version);
-  if (PathExists(app_dir + "/" + kInstalledMarker)) return Status::Ok();
+  // The app dir is root's, but beneath the tenant's dir: reached through TenantFs.
+  const std::string root = d_.layout.tenants_root();
+  const std::string app_rel = Layout::AppDirRel(sub, version);
+  const std::string marker_rel = app_rel + "/" + kInstalledMarker;
+  auto marker = d_.tenant_fs.Stat(root, marker_rel);
+  if (marker.ok()) return Status::Ok();
+  if (marker.status().code() != Code::kNotFound) return marker.status();
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
   MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, version));
   // A half-made install from an interrupted run is removed and redone.
-  MD_RETURN_IF_ERROR(RemoveTree(app_dir));
-  MD_RETURN_IF_ERROR(EnsureDirectory(app_dir, kRootDir));
-  ProcessOptions options;
-  options.timeout_ms = kInstallTimeoutMs;
+  MD_RETURN_IF_ERROR(d_.tenant_fs.RemoveTree(root, app_rel));
+  MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(root, app_rel, kRootDir, {}));
   for (const Argv& cmd : profile.install) {
     MD_ASSIGN_OR_RETURN(Argv argv, RenderArgv(cmd, vars));
-    Status s = RunChecked(argv, options).status();
+    Status s = d_.commands.RunAsController(argv, d_.layout.app_dir(sub, version), kInstallTimeoutMs);
     // A timed-out install (e.g. pip on a slow network) is not retried.
     if (s.code() == Code::kUnavailable) s = Internal(s.message());
     MD_RETURN_IF_ERROR(s.WithContext("installing " + inst.app + " " + version));
   }
-  return WriteFileAtomic(app_dir + "/" + kInstalledMarker, version + "\n", 0644);
+  return d_.tenant_fs.WriteFile(root, marker_rel, version + "\n", 0644, {});
 }
 
 Status TenantSteps::SwitchVersion(const std::string& sub, const std::string& version) {
-  return ReplaceSymlink(version, d_.layout.current_link(sub));
+  return d_.tenant_fs.ReplaceSymlink(d_.layout.tenants_root(), Layout::CurrentLinkRel(sub), version);
 }
 
 Status TenantSteps::EnsureCurrentVersion(const std::string& sub) {
@@ -63,14 +64,11 @@ Status TenantSteps::EnsureCurrentVersion(const std::string& sub) {
 
 Status TenantSteps::RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env) {
   MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
-  Argv full = {"setpriv", "--reuid=" + std::to_string(user.uid), "--regid=" + std::to_string(user.gid),
-               "--clear-groups", "--"};
-  full.insert(full.end(), argv.begin(), argv.end());
-  ProcessOptions options;
-  options.cwd = d_.layout.project_dir(inst.subdomain);
-  options.env = {"HOME=" + options.cwd};
-  for (const auto& [key, value] : env) options.env.push_back(key + "=" + value);
-  return RunChecked(full, options).status();
+  TenantCommand command{.uid = user.uid, .gid = user.gid, .argv = argv,
+                        .cwd = d_.layout.project_dir(inst.subdomain), .env = env};
+  // The project dir is the tenant's home, unless the profile says otherwise.
+  command.env.try_emplace("HOME", command.cwd);
+  return d_.commands.RunAsTenant(command);
 }
 
 Status TenantSteps::InitProject(const std::string& sub) {
@@ -162,7 +160,8 @@ Status TenantSteps::ReloadService(const std::string& sub) {
   if (pid <= 1) return Unavailable("no pid in " + pid_path + " yet");
   // The pid file is the tenant's: signal as the tenant, so the kernel refuses
   // any process that is not theirs.
-  return RunAsTenant(inst, {"kill", "-HUP", std::to_string(pid)}, {});
+  MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
+  return d_.commands.SignalAsTenant(user.uid, user.gid, pid, SIGHUP);
 }
 Status TenantSteps::RestartService(const std::string& sub) { return d_.supervisor.Restart(Layout::ServiceName(sub)); }
 Status TenantSteps::StartService(const std::string& sub) { return d_.supervisor.Start(Layout::ServiceName(sub)); }

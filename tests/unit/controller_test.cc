@@ -9,11 +9,11 @@
 #include <functional>
 
 #include "core/clock.h"
-#include "core/files.h"
 #include "core/random.h"
 #include "drivers/backup/fake_archiver.h"
 #include "drivers/database/fake_database.h"
 #include "drivers/dns/fake_dns_updater.h"
+#include "drivers/exec/fake_command_runner.h"
 #include "drivers/proxy/fake_front_proxy.h"
 #include "drivers/cgroup/fake_cgroups.h"
 #include "drivers/host/fake_host.h"
@@ -55,8 +55,7 @@ class ControllerTest : public ::testing::Test {
   void SetUp() override {
     // Short: the apps' socket paths beneath it must fit in a sockaddr_un.
     dir_ = std::filesystem::temp_directory_path() / ("md-ct-" + RandomHex(6));
-    std::filesystem::create_directories(dir_ / "libexec");
-    ASSERT_TRUE(WriteFileAtomic(dir_ / "libexec/meltanodata-demo", "#!/bin/sh\n", 0755).ok());
+    std::filesystem::create_directories(dir_);
     store_ = std::move(*SqliteStore::Open(":memory:"));
     ASSERT_TRUE(store_->InsertCluster({.name = "small", .admin_url = "postgresql://a:pw@small:5432/postgres", .capacity = 1}).ok());
     ASSERT_TRUE(store_->InsertCluster({.name = "big", .admin_url = "postgresql://a:pw@big:5432/postgres", .capacity = 2}).ok());
@@ -67,6 +66,7 @@ class ControllerTest : public ::testing::Test {
                                                       .cgroups = cgroups_,
                                                       .archiver = archiver_,
                                                       .tenant_fs = tenant_fs_,
+                                                      .commands = commands_,
                                                       .profiles = profiles_,
                                                       .probe = probe_,
                                                       .layout = Layout(dir_.string()),
@@ -140,6 +140,7 @@ class ControllerTest : public ::testing::Test {
   FakeCgroups cgroups_;
   FakeArchiver archiver_;
   FakeTenantFs tenant_fs_;
+  FakeCommandRunner commands_;
   ProfileCatalog profiles_;
   ScriptedProbe probe_;
   std::unique_ptr<ServiceDeps> deps_;
@@ -190,7 +191,15 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_EQ(limits->memory_bytes, 512 * 1024 * 1024);
   EXPECT_EQ(limits->pids, 256);
   EXPECT_EQ(limits->cpu_weight, 100);
-  EXPECT_TRUE(PathExists(dir_.string() + "/tenants/acme/app/1.0.0/bin/meltanodata-demo"));
+  const std::string app_dir = dir_.string() + "/tenants/acme/app/1.0.0";
+  EXPECT_EQ(commands_.calls(), std::vector<std::string>{"RunAsController install -D -m 0755 " + dir_.string() +
+                                                        "/libexec/meltanodata-demo " + app_dir +
+                                                        "/bin/meltanodata-demo (in " + app_dir + ")"});
+  EXPECT_EQ(TenantFile("tenants/acme/app/1.0.0/.installed")->content, "1.0.0\n");
+  auto current = TenantFile("tenants/acme/app/current");
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->type, FileType::kSymlink);
+  EXPECT_EQ(current->content, "1.0.0");
   EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
@@ -406,7 +415,7 @@ TEST_F(ControllerTest, SecretsListShowsNamesOnly) {
 
 TEST_F(ControllerTest, FailedUpgradeSwitchesBackToTheOldVersion) {
   CreateAndWait("acme");
-  auto current = [&] { return std::filesystem::read_symlink(dir_ / "tenants/acme/app/current").string(); };
+  auto current = [&] { return TenantFile("tenants/acme/app/current")->content; };
   probe_.answer = [&](const std::string&) { return current().find("unhealthy") == std::string::npos ? 200 : 503; };
   auto ops = controller_->Upgrade({"acme"}, false, "2.0-unhealthy");
   ASSERT_TRUE(ops.ok());
@@ -661,6 +670,40 @@ TEST_F(ControllerTest, LogsSayInOneLineWhyAPlantedLogIsNotShown) {
   auto next = controller_->ReadLogs("acme", 10, logs->cursor);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->text, "started\nmore\n") << "a new file (inode) is read from its start";
+}
+
+TEST_F(ControllerTest, InstallsAVersionOnceAndRedoesAFailedInstall) {
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  ASSERT_TRUE(steps_->EnsureCurrentVersion("acme").ok());
+  EXPECT_EQ(commands_.calls().size(), 1u) << "the .installed marker says it is done";
+
+  commands_.FailNext(Internal("install: cannot stat"));
+  Status failed = steps_->InstallVersion("acme", "1.1.0");
+  EXPECT_NE(failed.message().find("installing demo 1.1.0"), std::string::npos) << failed.message();
+  EXPECT_FALSE(TenantFile("tenants/acme/app/1.1.0/.installed"));
+  ASSERT_TRUE(steps_->InstallVersion("acme", "1.1.0").ok());
+  EXPECT_EQ(TenantFile("tenants/acme/app/1.1.0/.installed")->content, "1.1.0\n");
+  EXPECT_EQ(commands_.calls().size(), 3u);
+  EXPECT_EQ(TenantFile("tenants/acme/app/current")->content, "1.0.0") << "installing does not switch";
+}
+
+TEST_F(ControllerTest, InitAndReloadRunAsTheTenant) {
+  auto op = controller_->CreateInstance({.subdomain = "acme", .email = "a@example.com", .name = "acme", .app = "meltano"});
+  ASSERT_TRUE(op.ok()) << op.status().message();
+  ASSERT_EQ(Wait(*op).state, OperationState::kSucceeded) << Wait(*op).error;
+  const std::string ids = std::to_string(store_->GetInstance("acme")->uid) + ":" +
+                          std::to_string(host_.LookupUser("md-acme")->gid);
+  const std::string project = dir_.string() + "/tenants/acme/project";
+  auto calls = commands_.calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), "RunAsTenant " + ids + " rm -rf .meltano-init (in " + project + ")"),
+            calls.end());
+
+  Plant("tenants/acme/project/.meltano", {.type = FileType::kDirectory});
+  Plant("tenants/acme/project/.meltano/run", {.type = FileType::kDirectory});
+  EXPECT_EQ(steps_->ReloadService("acme").code(), Code::kNotFound) << "no pid file yet";
+  Plant("tenants/acme/project/.meltano/run/gunicorn.pid", {.content = "4242\n"});
+  ASSERT_TRUE(steps_->ReloadService("acme").ok());
+  EXPECT_EQ(commands_.calls().back(), "SignalAsTenant " + ids + " 1 -> 4242");
 }
 
 TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {

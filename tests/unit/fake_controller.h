@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "service/controller.h"
+#include "api/controller.h"
 
 namespace md {
 

@@ -39,6 +39,8 @@ class Backend {
   virtual void PlantHardLink(const std::string& path, const std::string& existing) = 0;
   // A regular file's content, as the kernel (or the fake) holds it.
   virtual std::optional<std::string> Content(const std::string& path) = 0;
+  // A symlink's target.
+  virtual std::optional<std::string> LinkTarget(const std::string& path) = 0;
 };
 
 class RealBackend final : public Backend {
@@ -61,6 +63,10 @@ class RealBackend final : public Backend {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+  }
+  std::optional<std::string> LinkTarget(const std::string& path) override {
+    if (!fs::is_symlink(fs::symlink_status(path))) return std::nullopt;
+    return fs::read_symlink(path).string();
   }
 
  private:
@@ -88,6 +94,11 @@ class FakeBackend final : public Backend {
   std::optional<std::string> Content(const std::string& path) override {
     auto entry = fs_.Get(path);
     if (!entry || entry->type != FileType::kRegular) return std::nullopt;
+    return entry->content;
+  }
+  std::optional<std::string> LinkTarget(const std::string& path) override {
+    auto entry = fs_.Get(path);
+    if (!entry || entry->type != FileType::kSymlink) return std::nullopt;
     return entry->content;
   }
 
@@ -222,6 +233,57 @@ TEST_P(TenantFsContract, EnsureDirectoryRefusesASymlinkAndFixesTheMode) {
   EXPECT_EQ(fs().Stat(root_, "d")->mode, 0750u);
   backend_->PlantFile(At("file"), "x");
   EXPECT_EQ(fs().EnsureDirectory(root_, "file", 0700, Me()).message(), "file is a regular file, not a directory");
+}
+
+TEST_P(TenantFsContract, ANewEntryKeepsItsCreatorsOwnerByDefault) {
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0750, {}).ok());
+  ASSERT_TRUE(fs().WriteFile(root_, "d/f", "x", 0600, {}).ok());
+  for (const char* rel : {"d", "d/f"}) {
+    EXPECT_EQ(fs().Stat(root_, rel)->uid, geteuid()) << rel;
+    EXPECT_EQ(fs().Stat(root_, rel)->gid, getegid()) << rel;
+  }
+}
+
+TEST_P(TenantFsContract, EnsureDirectoryKeepsTheOwnerItIsNotGiven) {
+  if (geteuid() != 0) GTEST_SKIP() << "chown to another user needs root";
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0750, {54321, 54321}).ok());
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0700, {}).ok());
+  EXPECT_EQ(fs().Stat(root_, "d")->uid, 54321u);
+  ASSERT_TRUE(fs().EnsureDirectory(root_, "d", 0700, {.gid = 54322}).ok());
+  EXPECT_EQ(fs().Stat(root_, "d")->uid, 54321u);
+  EXPECT_EQ(fs().Stat(root_, "d")->gid, 54322u);
+}
+
+TEST_P(TenantFsContract, ReplaceSymlinkPointsTheLinkAnewEachTime) {
+  ASSERT_TRUE(fs().ReplaceSymlink(root_, "current", "1.0.0").ok());
+  EXPECT_EQ(fs().Stat(root_, "current")->type, FileType::kSymlink);
+  EXPECT_EQ(backend_->LinkTarget(At("current")), "1.0.0");
+  ASSERT_TRUE(fs().ReplaceSymlink(root_, "current", "1.1.0").ok());
+  EXPECT_EQ(backend_->LinkTarget(At("current")), "1.1.0");
+  EXPECT_EQ(fs().ListDirectory(root_, "")->size(), 1u) << "no temporary link is left behind";
+}
+
+TEST_P(TenantFsContract, ReplaceSymlinkReplacesWhatATenantPlantedWithoutFollowingIt) {
+  backend_->PlantDir(base_ + "/elsewhere");
+  backend_->PlantSymlink(At("current"), base_ + "/elsewhere");
+  ASSERT_TRUE(fs().ReplaceSymlink(root_, "current", "1.0.0").ok());
+  EXPECT_EQ(backend_->LinkTarget(At("current")), "1.0.0");
+  EXPECT_EQ(fs().ListDirectory(base_, "elsewhere")->size(), 0u);
+  backend_->PlantFile(At("file"), "x");
+  ASSERT_TRUE(fs().ReplaceSymlink(root_, "file", "1.0.0").ok());
+  EXPECT_EQ(backend_->LinkTarget(At("file")), "1.0.0");
+}
+
+TEST_P(TenantFsContract, ReplaceSymlinkRefusesADirectoryAndALinkOnTheWay) {
+  backend_->PlantDir(At("current"));
+  Status s = fs().ReplaceSymlink(root_, "current", "1.0.0");
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "current is a directory; not replaced");
+  backend_->PlantDir(base_ + "/elsewhere");
+  backend_->PlantSymlink(At("app"), base_ + "/elsewhere");
+  EXPECT_EQ(fs().ReplaceSymlink(root_, "app/current", "1.0.0").message(), "app is a symlink; not followed");
+  EXPECT_EQ(fs().ListDirectory(base_, "elsewhere")->size(), 0u);
+  EXPECT_EQ(fs().ReplaceSymlink(root_, "link", "").code(), Code::kInvalidArgument);
 }
 
 TEST_P(TenantFsContract, RemoveTreeRemovesLinksButNotWhatTheyPointAt) {

@@ -1,6 +1,7 @@
 #include "drivers/proxy/caddy_proxy.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <memory>
 #include <mutex>
@@ -49,11 +50,14 @@ Status WriteIfChanged(const CaddySettings& s, const std::string& content) {
 Status WriteInitialConfig(const CaddySettings& settings) {
   MD_ASSIGN_OR_RETURN(std::string config, RenderCaddyConfig(settings, {}));
   const std::optional<Owner>& caddy = settings.run_as;
+  // Without a user of its own, Caddy runs as the controller: its dirs are
+  // taken back from a user it ran as before.
+  const Owner controller{geteuid(), getegid()};
   MD_RETURN_IF_ERROR(caddy ? EnsureDirectory(settings.state_dir, 0750, {0, caddy->gid})
-                           : EnsureDirectory(settings.state_dir, 0700));
+                           : EnsureDirectory(settings.state_dir, 0700, controller));
   for (const std::string& dir : {settings.own_dir(), settings.storage_dir(), settings.home_dir(), settings.data_dir(),
                                  settings.config_dir()}) {
-    MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, caddy.value_or(Owner{})));
+    MD_RETURN_IF_ERROR(EnsureDirectory(dir, 0700, caddy.value_or(controller)));
   }
   return WriteConfigFile(settings, config);
 }

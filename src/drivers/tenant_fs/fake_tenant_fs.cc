@@ -1,5 +1,7 @@
 #include "drivers/tenant_fs/fake_tenant_fs.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace md {
@@ -9,6 +11,16 @@ Status Refuse(const std::string& shown, FileType type, const char* wanted) {
   if (type == FileType::kSymlink) return FailedPrecondition(shown + " is a symlink; not followed");
   return FailedPrecondition(shown + " is a " + FileTypeName(type) + ", not a " + wanted);
 }
+
+// chown(2)'s rule: a field of `wanted` left at -1 keeps `current`'s.
+Owner Chowned(Owner current, Owner wanted) {
+  if (wanted.uid != static_cast<uid_t>(-1)) current.uid = wanted.uid;
+  if (wanted.gid != static_cast<gid_t>(-1)) current.gid = wanted.gid;
+  return current;
+}
+
+// Who a new entry belongs to before it is chowned: this process, as on disk.
+Owner Creator() { return {geteuid(), getegid()}; }
 
 bool IsBeneath(const std::string& path, const std::string& dir) {
   return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
@@ -21,6 +33,20 @@ std::optional<Status> FakeTenantFs::Begin(const std::string& call) {
   std::optional<Status> failure;
   failure.swap(fail_next_);
   return failure;
+}
+
+Status FakeTenantFs::ParentExists(const std::string& root, const std::string& path, const std::string& rel) const {
+  std::string parent = path.substr(0, path.rfind('/'));
+  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
+  return Status::Ok();
+}
+
+Status FakeTenantFs::NotADirectory(const std::string& path, const std::string& rel) const {
+  auto it = entries_.find(path);
+  if (it != entries_.end() && it->second.type == FileType::kDirectory) {
+    return FailedPrecondition(rel + " is a directory; not replaced");
+  }
+  return Status::Ok();
 }
 
 Result<std::string> FakeTenantFs::Resolve(const std::string& root, const std::string& rel, bool allow_root) const {
@@ -114,13 +140,9 @@ Status FakeTenantFs::WriteFile(const std::string& root, const std::string& rel, 
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto f = Begin("WriteFile " + rel)) return *f;
   MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
-  std::string parent = path.substr(0, path.rfind('/'));
-  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
-  auto it = entries_.find(path);
-  if (it != entries_.end() && it->second.type == FileType::kDirectory) {
-    return FailedPrecondition(rel + " is a directory; not replaced");
-  }
-  entries_[path] = Entry{FileType::kRegular, content, mode, owner, 1, next_ino_++};
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
+  MD_RETURN_IF_ERROR(NotADirectory(path, rel));
+  entries_[path] = Entry{FileType::kRegular, content, mode, Chowned(Creator(), owner), 1, next_ino_++};
   return Status::Ok();
 }
 
@@ -128,16 +150,26 @@ Status FakeTenantFs::EnsureDirectory(const std::string& root, const std::string&
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto f = Begin("EnsureDirectory " + rel)) return *f;
   MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
-  std::string parent = path.substr(0, path.rfind('/'));
-  if (parent != root && !entries_.count(parent)) return NotFound(rel + ": its directory does not exist");
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
   auto it = entries_.find(path);
   if (it == entries_.end()) {
-    entries_[path] = Entry{FileType::kDirectory, "", mode, owner, 1, next_ino_++};
+    entries_[path] = Entry{FileType::kDirectory, "", mode, Chowned(Creator(), owner), 1, next_ino_++};
     return Status::Ok();
   }
   if (it->second.type != FileType::kDirectory) return Refuse(rel, it->second.type, "directory");
   it->second.mode = mode;
-  it->second.owner = owner;
+  it->second.owner = Chowned(it->second.owner, owner);
+  return Status::Ok();
+}
+
+Status FakeTenantFs::ReplaceSymlink(const std::string& root, const std::string& rel, const std::string& target) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto f = Begin("ReplaceSymlink " + rel + " -> " + target)) return *f;
+  if (target.empty()) return InvalidArgument("no target for the symlink " + rel);
+  MD_ASSIGN_OR_RETURN(std::string path, Resolve(root, rel));
+  MD_RETURN_IF_ERROR(ParentExists(root, path, rel));
+  MD_RETURN_IF_ERROR(NotADirectory(path, rel));
+  entries_[path] = Entry{FileType::kSymlink, target, 0777, Creator(), 1, next_ino_++};
   return Status::Ok();
 }
 

@@ -34,6 +34,7 @@ class FakeTenantFs final : public TenantFs {
   Status WriteFile(const std::string& root, const std::string& rel, const std::string& content, mode_t mode,
                    Owner owner) override;
   Status EnsureDirectory(const std::string& root, const std::string& rel, mode_t mode, Owner owner) override;
+  Status ReplaceSymlink(const std::string& root, const std::string& rel, const std::string& target) override;
   Status RemoveTree(const std::string& root, const std::string& rel) override;
 
   // Puts `entry` at absolute `path` as a tenant would (no checks, no call recorded).
@@ -52,6 +53,10 @@ class FakeTenantFs final : public TenantFs {
   // a real directory (not a symlink …). Called with mutex_ held.
   Result<std::string> Resolve(const std::string& root, const std::string& rel, bool allow_root = false) const;
   Result<const Entry*> Readable(const std::string& path, const std::string& rel) const;
+  // NotFound unless the directory holding `path` exists (a root always does).
+  Status ParentExists(const std::string& root, const std::string& path, const std::string& rel) const;
+  // Refuses a directory at `path`: a write or a link never replaces one.
+  Status NotADirectory(const std::string& path, const std::string& rel) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;

@@ -86,6 +86,32 @@ Status WriteAll(int fd, const std::string& content, const std::string& shown) {
   return Status::Ok();
 }
 
+// A fresh name for a file made beside its final name, in the same directory.
+std::string TempName() { return ".md-tmp-" + RandomHex(8); }
+
+// Replacing never takes a directory's place.
+Status RefuseDirectory(int dir, const std::string& name, const std::string& rel) {
+  auto existing = StatAt(dir, name, rel);
+  if (existing.ok() && S_ISDIR(existing->st_mode)) return FailedPrecondition(rel + " is a directory; not replaced");
+  return Status::Ok();
+}
+
+// Renames `tmp`, made in `dir` (`made` says whether that went well), over
+// `name`; rename replaces a symlink at `name` itself, never what it points
+// at. On failure `tmp` is removed.
+Status PutInPlace(int dir, const std::string& tmp, const std::string& name, const std::string& rel, Status made) {
+  if (made.ok() && renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
+    made = errno == EISDIR ? FailedPrecondition(rel + " is a directory; not replaced")
+                           : ErrnoStatus("cannot replace " + rel);
+  }
+  if (!made.ok()) {
+    unlinkat(dir, tmp.c_str(), 0);
+    return made;
+  }
+  fsync(dir);
+  return Status::Ok();
+}
+
 Status Unlink(int dir, const std::string& name, int flags, const std::string& shown) {
   if (unlinkat(dir, name.c_str(), flags) == 0 || errno == ENOENT) return Status::Ok();
   return ErrnoStatus("cannot remove " + shown);
@@ -174,10 +200,9 @@ Status LinuxTenantFs::WriteFile(const std::string& root, const std::string& rel,
                                 mode_t mode, Owner owner) {
   MD_ASSIGN_OR_RETURN(OpenedParent parent, OpenParent(root, rel));
   int dir = parent.dir.get();
-  auto existing = StatAt(dir, parent.name, rel);
-  if (existing.ok() && S_ISDIR(existing->st_mode)) return FailedPrecondition(rel + " is a directory; not replaced");
+  MD_RETURN_IF_ERROR(RefuseDirectory(dir, parent.name, rel));
   // Made fresh in the opened parent: O_EXCL | O_NOFOLLOW never opens what a tenant planted.
-  std::string tmp = ".md-tmp-" + RandomHex(8);
+  std::string tmp = TempName();
   Fd fd(openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) return ErrnoStatus("cannot create a temporary file beside " + rel);
   Status s = WriteAll(fd.get(), content, rel);
@@ -185,16 +210,7 @@ Status LinuxTenantFs::WriteFile(const std::string& root, const std::string& rel,
     s = ErrnoStatus("cannot set owner and mode of " + rel);
   }
   if (s.ok() && fsync(fd.get()) != 0) s = ErrnoStatus("cannot sync " + rel);
-  // rename replaces a symlink at `rel` itself, never what it points at.
-  if (s.ok() && renameat(dir, tmp.c_str(), dir, parent.name.c_str()) != 0) {
-    s = errno == EISDIR ? FailedPrecondition(rel + " is a directory; not replaced") : ErrnoStatus("cannot replace " + rel);
-  }
-  if (!s.ok()) {
-    unlinkat(dir, tmp.c_str(), 0);
-    return s;
-  }
-  fsync(dir);
-  return Status::Ok();
+  return PutInPlace(dir, tmp, parent.name, rel, s);
 }
 
 Status LinuxTenantFs::EnsureDirectory(const std::string& root, const std::string& rel, mode_t mode, Owner owner) {
@@ -207,6 +223,16 @@ Status LinuxTenantFs::EnsureDirectory(const std::string& root, const std::string
   if (fchown(dir.get(), owner.uid, owner.gid) != 0) return ErrnoStatus("cannot set the owner of " + rel);
   if (fchmod(dir.get(), mode) != 0) return ErrnoStatus("cannot set the mode of " + rel);
   return Status::Ok();
+}
+
+Status LinuxTenantFs::ReplaceSymlink(const std::string& root, const std::string& rel, const std::string& target) {
+  if (target.empty()) return InvalidArgument("no target for the symlink " + rel);
+  MD_ASSIGN_OR_RETURN(OpenedParent parent, OpenParent(root, rel));
+  int dir = parent.dir.get();
+  MD_RETURN_IF_ERROR(RefuseDirectory(dir, parent.name, rel));
+  std::string tmp = TempName();
+  if (symlinkat(target.c_str(), dir, tmp.c_str()) != 0) return ErrnoStatus("cannot create a symlink beside " + rel);
+  return PutInPlace(dir, tmp, parent.name, rel, Status::Ok());
 }
 
 Status LinuxTenantFs::RemoveTree(const std::string& root, const std::string& rel) {

@@ -18,6 +18,7 @@ class LinuxTenantFs final : public TenantFs {
   Status WriteFile(const std::string& root, const std::string& rel, const std::string& content, mode_t mode,
                    Owner owner) override;
   Status EnsureDirectory(const std::string& root, const std::string& rel, mode_t mode, Owner owner) override;
+  Status ReplaceSymlink(const std::string& root, const std::string& rel, const std::string& target) override;
   Status RemoveTree(const std::string& root, const std::string& rel) override;
 };
 
