@@ -164,4 +164,11 @@ Result<std::string> RunChecked(const std::vector<std::string>& argv, const Proce
   return std::move(r.output);
 }
 
+std::vector<std::string> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv) {
+  std::vector<std::string> full = {"setpriv", "--reuid=" + std::to_string(uid), "--regid=" + std::to_string(gid),
+                                   "--clear-groups", "--no-new-privs", "--"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  return full;
+}
+
 }  // namespace md

@@ -2,6 +2,8 @@
 // Runs a program (no shell) and captures its output. Used by the drivers that
 // talk to command-line tools (useradd, s6-svc, initdb, app install steps).
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -34,6 +36,10 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
 // Like RunProcess, but a non-zero exit is an Internal error naming the
 // program and the last line of its output.
 Result<std::string> RunChecked(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// `argv` run as uid:gid through setpriv: no supplementary groups, and no
+// new privileges (a set-user-ID program does not raise them).
+std::vector<std::string> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv);
 
 // The last non-empty line of `text`, trimmed; for error messages.
 std::string LastLine(const std::string& text);

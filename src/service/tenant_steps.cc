@@ -65,7 +65,8 @@ Status TenantSteps::EnsureCurrentVersion(const std::string& sub) {
 Status TenantSteps::RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env) {
   MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   TenantCommand command{.uid = user.uid, .gid = user.gid, .argv = argv,
-                        .cwd = d_.layout.project_dir(inst.subdomain), .env = env};
+                        .cwd = d_.layout.project_dir(inst.subdomain), .env = env,
+                        .cgroup_procs = d_.cgroups.ProcsFiles(Layout::CgroupName(inst.subdomain))};
   // The project dir is the tenant's home, unless the profile says otherwise.
   command.env.try_emplace("HOME", command.cwd);
   return d_.commands.RunAsTenant(command);

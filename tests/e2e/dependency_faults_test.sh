@@ -43,14 +43,14 @@ sleep 2
 pg_up
 assert_eq "$(wait_op late)" succeeded "create after the cluster came back"
 attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late")][0].id')" -o json |
-  jq '.steps[] | select(.name=="create_database") | .attempts')
-[ "$attempts" -gt 1 ] || fail "create_database was not retried ($attempts attempt)"
+  jq '.steps[] | select(.name=="create_role") | .attempts')
+[ "$attempts" -gt 1 ] || fail "create_role, the first step on the cluster, was not retried ($attempts attempt)"
 assert_eq "$(app_code "$(jf "$(md show late -o json)" .subdomain)" "/healthz")" 200
 
 step "cluster down past the retry budget: the create fails, says why, leaves nothing"
 pg_down
 expect_exit 1 create --subdomain gone --email a@example.com --name A
-assert_contains "$(cat "$DATA/last.err")" "create_database"
+assert_contains "$(cat "$DATA/last.err")" "create_role"
 assert_contains "$(cat "$DATA/last.err")" "removed"
 pg_up
 nothing_left gone

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,9 +15,11 @@
 #include <memory>
 #include <string>
 
+#include "core/files.h"
 #include "core/random.h"
 #include "drivers/cgroup/fake_cgroups.h"
 #include "drivers/cgroup/kernel_cgroups.h"
+#include "drivers/exec/local_command_runner.h"
 
 namespace md {
 namespace {
@@ -203,6 +206,40 @@ TEST_F(KernelCgroupsTest, AForkBombStopsAtPidsMaxAndRemoveEndsIt) {
   ASSERT_EQ(waitpid(bomb, &status, 0), bomb);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(cgroups_->Usage("g").status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace md
+
+namespace md {
+namespace {
+
+// A tenant command (LocalCommandRunner) runs in the tenant's cgroup, as the
+// tenant, unable to gain privileges: what a project's init gets.
+TEST_F(KernelCgroupsTest, ATenantCommandRunsInItsCgroupAsTheTenantWithNoNewPrivs) {
+  ASSERT_TRUE(cgroups_->Ensure("g", {.memory_bytes = 64 * kMiB, .pids = 16, .cpu_weight = 100}).ok());
+  char dir[] = "/tmp/md-exec-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  ASSERT_EQ(chmod(dir, 0777), 0);
+  const std::string out = std::string(dir) + "/out";
+  LocalCommandRunner runner;
+  Status ran = runner.RunAsTenant({.uid = 65534,
+                                   .gid = 65534,
+                                   .argv = {"sh", "-c", "{ id -u; cat /proc/self/cgroup; grep NoNewPrivs /proc/self/status; } > " + out},
+                                   .cwd = dir,
+                                   .cgroup_procs = cgroups_->ProcsFiles("g")});
+  ASSERT_TRUE(ran.ok()) << ran.message();
+  auto text = ReadFile(out);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->substr(0, text->find('\n')), "65534");
+  EXPECT_NE(text->find(":/" + parent_ + "/g\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("NoNewPrivs:\t1"), std::string::npos) << *text;
+  // A procs file that cannot be written stops the command before it starts.
+  Status refused = runner.RunAsTenant({.uid = 65534, .gid = 65534, .argv = {"touch", out + ".ran"}, .cwd = dir,
+                                       .cgroup_procs = {"/nonexistent/cgroup.procs"}});
+  EXPECT_FALSE(refused.ok());
+  EXPECT_FALSE(PathExists(out + ".ran"));
+  EXPECT_TRUE(RemoveTree(dir).ok());
 }
 
 }  // namespace

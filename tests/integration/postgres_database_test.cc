@@ -258,7 +258,7 @@ TYPED_TEST(DatabaseContract, PublicCannotConnectToATenantDatabase) {
   EXPECT_FALSE(this->backend().Connect(this->TenantUrlOf(role_a, "pw-a", db_b)).ok());
 }
 
-TYPED_TEST(DatabaseContract, DropRemovesDatabaseAndRoleAndIsIdempotent) {
+TYPED_TEST(DatabaseContract, DropsDatabaseThenRoleAndIsIdempotent) {
   auto [role, db] = this->Tenant("r", "d");
   ASSERT_TRUE(this->db().EnsureDatabase(this->url(), role, "pw", db).ok());
   std::string tenant_url = this->TenantUrlOf(role, "pw", db);
@@ -266,6 +266,9 @@ TYPED_TEST(DatabaseContract, DropRemovesDatabaseAndRoleAndIsIdempotent) {
   Status dropped = this->db().DropDatabase(this->url(), db);
   ASSERT_TRUE(dropped.ok()) << dropped.message();
   EXPECT_FALSE(this->db().DatabaseExists(this->url(), db));
+  EXPECT_TRUE(this->db().RoleExists(this->url(), role)) << "the role is dropped on its own";
+  dropped = this->db().DropRole(this->url(), role);
+  ASSERT_TRUE(dropped.ok()) << dropped.message();
   EXPECT_FALSE(this->db().RoleExists(this->url(), role));
   EXPECT_FALSE(this->backend().Connect(tenant_url).ok());
   EXPECT_TRUE(this->db().ListDatabases(this->url(), this->prefix_)->empty());

@@ -695,8 +695,12 @@ TEST_F(ControllerTest, InitAndReloadRunAsTheTenant) {
                           std::to_string(host_.LookupUser("md-acme")->gid);
   const std::string project = dir_.string() + "/tenants/acme/project";
   auto calls = commands_.calls();
-  EXPECT_NE(std::find(calls.begin(), calls.end(), "RunAsTenant " + ids + " rm -rf .meltano-init (in " + project + ")"),
+  // In its cgroup, made before the project's init.
+  EXPECT_NE(std::find(calls.begin(), calls.end(),
+                      "RunAsTenant " + ids + " rm -rf .meltano-init (in " + project +
+                          ") [cgroup /fake-cgroup/tenant-acme/cgroup.procs]"),
             calls.end());
+  EXPECT_TRUE(cgroups_.LimitsOf("tenant-acme").has_value());
 
   Plant("tenants/acme/project/.meltano", {.type = FileType::kDirectory});
   Plant("tenants/acme/project/.meltano/run", {.type = FileType::kDirectory});

@@ -30,10 +30,7 @@ Status CheckTenant(Owner tenant) {
 // already has those ids (tests run unprivileged).
 Argv AsTenant(Owner tenant, const Argv& argv) {
   if (tenant.uid == geteuid() && tenant.gid == getegid()) return argv;
-  Argv full = {"setpriv", "--reuid=" + std::to_string(tenant.uid), "--regid=" + std::to_string(tenant.gid),
-               "--clear-groups", "--no-new-privs", "--"};
-  full.insert(full.end(), argv.begin(), argv.end());
-  return full;
+  return AsUser(tenant.uid, tenant.gid, argv);
 }
 
 // A tenant process starts in "/": the controller's own folder may be closed to it.

@@ -21,6 +21,9 @@ struct TenantCommand {
   std::vector<std::string> argv;
   std::string cwd;
   EnvMap env;                // on top of the minimal environment every child gets (PATH)
+  // The cgroup to run in (one procs file per hierarchy), joined before the
+  // drop to uid:gid; none: the controller's.
+  std::vector<std::string> cgroup_procs;
   int timeout_ms = 120000;   // killed (SIGKILL) past this
 };
 

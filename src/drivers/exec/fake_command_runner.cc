@@ -27,7 +27,9 @@ Status FakeCommandRunner::RunAsController(const std::vector<std::string>& argv, 
 
 Status FakeCommandRunner::RunAsTenant(const TenantCommand& command) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Begin("RunAsTenant " + Ids(command.uid, command.gid) + " " + Joined(command.argv) + " (in " + command.cwd + ")");
+  std::string cgroup = command.cgroup_procs.empty() ? "" : " [cgroup " + Joined(command.cgroup_procs) + "]";
+  return Begin("RunAsTenant " + Ids(command.uid, command.gid) + " " + Joined(command.argv) + " (in " + command.cwd + ")" +
+               cgroup);
 }
 
 Status FakeCommandRunner::SignalAsTenant(uid_t uid, gid_t gid, int pid, int signal) {

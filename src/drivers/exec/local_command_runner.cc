@@ -7,10 +7,14 @@ namespace {
 
 using Argv = std::vector<std::string>;
 
-// `argv` as uid:gid with no supplementary groups and no new privileges.
-Argv AsUser(uid_t uid, gid_t gid, const Argv& argv) {
-  Argv full = {"setpriv", "--reuid=" + std::to_string(uid), "--regid=" + std::to_string(gid),
-               "--clear-groups", "--no-new-privs", "--"};
+// `argv` started by a shell that first writes its own pid (which the exec
+// keeps) to each of `procs_files`: the command runs inside that cgroup.
+Argv InCgroup(const std::vector<std::string>& procs_files, const Argv& argv) {
+  Argv full = {"/bin/sh", "-c",
+               "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n - 1)); done; "
+               "exec \"$@\"",
+               "sh", std::to_string(procs_files.size())};
+  full.insert(full.end(), procs_files.begin(), procs_files.end());
   full.insert(full.end(), argv.begin(), argv.end());
   return full;
 }
@@ -24,7 +28,9 @@ Status LocalCommandRunner::RunAsController(const Argv& argv, const std::string& 
 Status LocalCommandRunner::RunAsTenant(const TenantCommand& command) {
   ProcessOptions options{.cwd = command.cwd, .timeout_ms = command.timeout_ms};
   for (const auto& [key, value] : command.env) options.env.push_back(key + "=" + value);
-  return RunChecked(AsUser(command.uid, command.gid, command.argv), options).status();
+  Argv argv = AsUser(command.uid, command.gid, command.argv);
+  if (!command.cgroup_procs.empty()) argv = InCgroup(command.cgroup_procs, argv);
+  return RunChecked(argv, options).status();
 }
 
 Status LocalCommandRunner::SignalAsTenant(uid_t uid, gid_t gid, int pid, int signal) {

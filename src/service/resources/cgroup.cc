@@ -1,5 +1,5 @@
 // A tenant's cgroup (ref: its name): the kernel-enforced memory, process and
-// CPU limits of everything its app runs, changed live.
+// CPU limits of everything it runs (its app, and its project's init), changed live.
 
 #include "service/resources/resource_types.h"
 
@@ -14,7 +14,7 @@ class CgroupType final : public ResourceType {
   CgroupType(ServiceDeps deps, InstanceContext& ctx) : d_(deps), ctx_(ctx) {}
 
   const ResourceTraits& traits() const override {
-    static const ResourceTraits kTraits{ResourceKind::kCgroup, ResourcePhase::kServe, "apply_limits", "remove_cgroup"};
+    static const ResourceTraits kTraits{ResourceKind::kCgroup, ResourcePhase::kProvision, "apply_limits", "remove_cgroup"};
     return kTraits;
   }
 

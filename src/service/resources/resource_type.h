@@ -15,8 +15,8 @@ namespace md {
 
 // When create makes a kind of resource.
 enum class ResourcePhase {
-  kProvision,  // before the app is installed: database, user, directories
-  kServe,      // once the app's configuration is written: its cgroup and service
+  kProvision,  // before the app is installed: database, user, directories, cgroup
+  kServe,      // once the app's configuration is written: its service
   kPublish,    // once the app is healthy: its DNS records and route
 };
 
