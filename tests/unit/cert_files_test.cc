@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const CertPem kPem{.cert_pem = "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n",
+const PemPair kPem{.cert_pem = "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n",
                    .key_pem = "-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n"};
 
 // Each test gets base/certs (the certificates' folder) and base/victim, a
@@ -49,7 +49,7 @@ class CertFilesContract : public ::testing::TestWithParam<std::string> {
       fs::remove(path);
     }
   }
-  CertPem Other() { return {.cert_pem = "other cert", .key_pem = "other key"}; }
+  PemPair Other() { return {.cert_pem = "other cert", .key_pem = "other key"}; }
 
   std::string base_, certs_dir_, victim_;
   std::unique_ptr<CertFiles> files_;
@@ -198,6 +198,19 @@ TEST_F(DiskCertFilesTest, AVersionHoldsItsTwoFilesAndNoTemporaryOnes) {
     names.insert(entry.path().filename().string());
   }
   EXPECT_EQ(names, (std::set<std::string>{"cert.pem", "key.pem"}));
+}
+
+TEST_F(DiskCertFilesTest, ASaveNeverWritesIntoAVersionThatExists) {
+  // Saves within one millisecond, with a version of that millisecond there already.
+  const std::string folder = base_ + "/certs/a.example.org";
+  fs::create_directories(folder + "/1000");
+  DiskCertFiles files(base_ + "/certs", [] { return int64_t{1000}; });
+  auto first = files.Save("a.example.org", kPem);
+  auto second = files.Save("a.example.org", kPem);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->cert_path, folder + "/1001/cert.pem");
+  EXPECT_EQ(second->cert_path, folder + "/1002/cert.pem");
+  EXPECT_TRUE(fs::is_empty(folder + "/1000"));
 }
 
 TEST_F(DiskCertFilesTest, RemovingAVersionOrFolderRemovesItFromTheDisk) {

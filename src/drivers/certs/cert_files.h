@@ -16,7 +16,7 @@ struct CertPaths {
   std::string key_path;
 };
 
-struct CertPem {
+struct PemPair {
   std::string cert_pem;
   std::string key_pem;  // a secret, never logged
 };
@@ -27,9 +27,9 @@ class CertFiles {
   // Writes `pem` to a new version of `folder` (one path component), never
   // into one that exists: the folders 0700, key.pem and cert.pem 0600, each
   // written whole or not at all.
-  virtual Result<CertPaths> Save(const std::string& folder, const CertPem& pem) = 0;
+  virtual Result<CertPaths> Save(const std::string& folder, const PemPair& pem) = 0;
   // NotFound if either file is gone.
-  virtual Result<CertPem> Load(const CertPaths& paths) = 0;
+  virtual Result<PemPair> Load(const CertPaths& paths) = 0;
   virtual bool Exists(const CertPaths& paths) = 0;
   // Removes the version folder holding `paths` if it is one of `folder`'s;
   // anything else is left alone. Absent is success.

@@ -1,16 +1,15 @@
 #include "drivers/certs/disk_cert_files.h"
 
-#include "core/clock.h"
 #include "core/files.h"
 
 namespace md {
 
-Result<CertPaths> DiskCertFiles::Save(const std::string& folder, const CertPem& pem) {
+Result<CertPaths> DiskCertFiles::Save(const std::string& folder, const PemPair& pem) {
   MD_RETURN_IF_ERROR(ValidateCertFolder(folder));
   const std::string dir = certs_dir_ + "/" + folder;
   // A new name even within one millisecond: a save never writes into the
   // version a record names.
-  int64_t stamp = NowMs();
+  int64_t stamp = clock_();
   while (PathExists(dir + "/" + std::to_string(stamp))) ++stamp;
   const std::string version = dir + "/" + std::to_string(stamp);
   MD_RETURN_IF_ERROR(EnsureDirectory(certs_dir_, 0700));
@@ -22,8 +21,8 @@ Result<CertPaths> DiskCertFiles::Save(const std::string& folder, const CertPem& 
   return paths;
 }
 
-Result<CertPem> DiskCertFiles::Load(const CertPaths& paths) {
-  CertPem pem;
+Result<PemPair> DiskCertFiles::Load(const CertPaths& paths) {
+  PemPair pem;
   MD_ASSIGN_OR_RETURN(pem.cert_pem, ReadFile(paths.cert_path));
   MD_ASSIGN_OR_RETURN(pem.key_pem, ReadFile(paths.key_path));
   return pem;

@@ -12,7 +12,7 @@ void FakeCertFiles::EraseUnder(const std::string& dir) {
   std::erase_if(files_, [&](const auto& file) { return file.first.rfind(dir + "/", 0) == 0; });
 }
 
-Result<CertPaths> FakeCertFiles::Save(const std::string& folder, const CertPem& pem) {
+Result<CertPaths> FakeCertFiles::Save(const std::string& folder, const PemPair& pem) {
   std::lock_guard lock(mutex_);
   if (auto failure = TakeFailure()) return *failure;
   MD_RETURN_IF_ERROR(ValidateCertFolder(folder));
@@ -23,13 +23,13 @@ Result<CertPaths> FakeCertFiles::Save(const std::string& folder, const CertPem& 
   return paths;
 }
 
-Result<CertPem> FakeCertFiles::Load(const CertPaths& paths) {
+Result<PemPair> FakeCertFiles::Load(const CertPaths& paths) {
   std::lock_guard lock(mutex_);
   auto cert = files_.find(paths.cert_path);
   auto key = files_.find(paths.key_path);
   if (cert == files_.end()) return NotFound("no such file: " + paths.cert_path);
   if (key == files_.end()) return NotFound("no such file: " + paths.key_path);
-  return CertPem{.cert_pem = cert->second, .key_pem = key->second};
+  return PemPair{.cert_pem = cert->second, .key_pem = key->second};
 }
 
 bool FakeCertFiles::Exists(const CertPaths& paths) {

@@ -17,8 +17,8 @@ class FakeCertFiles final : public CertFiles {
  public:
   explicit FakeCertFiles(std::string certs_dir = "/data/certs") : certs_dir_(std::move(certs_dir)) {}
 
-  Result<CertPaths> Save(const std::string& folder, const CertPem& pem) override;
-  Result<CertPem> Load(const CertPaths& paths) override;
+  Result<CertPaths> Save(const std::string& folder, const PemPair& pem) override;
+  Result<PemPair> Load(const CertPaths& paths) override;
   bool Exists(const CertPaths& paths) override;
   Status RemoveVersion(const std::string& folder, const CertPaths& paths) override;
   Status RemoveFolder(const std::string& folder) override;
