@@ -91,7 +91,8 @@ TEST_P(CertFilesContract, AMissingFileIsNotFound) {
   Lose(saved->key_path);
   EXPECT_FALSE(files_->Exists(*saved));
   EXPECT_EQ(files_->Load(*saved).status().code(), Code::kNotFound);
-  EXPECT_FALSE(files_->Exists({.cert_path = certs_dir_ + "/none/1/cert.pem", .key_path = certs_dir_ + "/none/1/key.pem"}));
+  const std::string none = certs_dir_ + "/none/1";
+  EXPECT_FALSE(files_->Exists({.cert_path = none + "/cert.pem", .key_path = none + "/key.pem"}));
 }
 
 TEST_P(CertFilesContract, RemoveVersionRemovesThatVersionOnly) {
