@@ -34,7 +34,7 @@ std::string CaddyBinary() { return PathExists("/usr/bin/caddy") ? "/usr/bin/cadd
 }  // namespace
 
 FrontDoorStack::FrontDoorStack(const ServerConfig& config)
-    : local_ca_(config.data_dir + "/ca/local"), budget_(config.limits, psl_) {}
+    : local_ca_(config.data_dir + "/ca/local"), cert_files_(config.data_dir + "/certs"), budget_(config.limits, psl_) {}
 
 FrontDoorStack::~FrontDoorStack() {
   if (certs_) certs_->Stop();
@@ -89,12 +89,11 @@ Status FrontDoorStack::Init(const ServerConfig& config, Supervisor& supervisor, 
   trusted_roots_ = config.data_dir + "/ca/trusted-roots.pem";
   MD_RETURN_IF_ERROR(WriteFileAtomic(trusted_roots_, roots, 0644));
 
-  door_ = std::make_unique<FrontDoor>(store, *proxy_,
+  door_ = std::make_unique<FrontDoor>(store, *proxy_, cert_files_,
                                       FrontDoorSettings{.domain = config.domain, .https_port = config.https_port,
                                                         .data_dir = config.data_dir});
-  certs_ = std::make_unique<CertManager>(store, local_ca_, acme_.get(), dns_.get(), *door_, budget_,
-                                         CertManagerSettings{.domain = config.domain,
-                                                             .certs_dir = config.data_dir + "/certs"});
+  certs_ = std::make_unique<CertManager>(store, local_ca_, acme_.get(), dns_.get(), *door_, cert_files_, budget_,
+                                         CertManagerSettings{.domain = config.domain});
   addresses_ = {.ipv4 = config.public_ipv4, .ipv6 = config.public_ipv6};
   MD_RETURN_IF_ERROR(certs_->Serve(NowMs()));
   MD_RETURN_IF_ERROR(door_->Sync());

@@ -1,7 +1,8 @@
 #pragma once
 // FrontDoorStack: the HTTPS front door as `serve` runs it — Caddy under the
-// supervisor, the local CA, the ACME client and RFC 2136 updater when
-// configured, the rate-limit budget, and the service objects over them.
+// supervisor, the local CA, the certificates' files, the ACME client and
+// RFC 2136 updater when configured, the rate-limit budget, and the service
+// objects over them.
 // Owns them all; built once by Start, torn down in reverse order.
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "drivers/certs/acme_client.h"
+#include "drivers/certs/disk_cert_files.h"
 #include "drivers/certs/local_ca.h"
 #include "drivers/dns/rfc2136_updater.h"
 #include "drivers/proxy/caddy_proxy.h"
@@ -46,6 +48,7 @@ class FrontDoorStack {
   CaddySettings caddy_;
   std::unique_ptr<CaddyProxy> proxy_;
   LocalCa local_ca_;
+  DiskCertFiles cert_files_;
   PublicSuffixList psl_;
   CertBudget budget_;
   std::unique_ptr<Rfc2136Updater> dns_;

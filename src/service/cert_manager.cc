@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "core/clock.h"
-#include "core/files.h"
 #include "service/challenge_solvers.h"
 
 namespace md {
@@ -23,22 +22,23 @@ std::string HostOf(const std::string& name) { return name.rfind("*.", 0) == 0 ? 
 }  // namespace
 
 CertManager::CertManager(Store& store, LocalCa& local_ca, AcmeIssuer* acme, DnsUpdater* dns, FrontDoor& door,
-                         const CertBudget& budget, CertManagerSettings settings)
+                         CertFiles& files, const CertBudget& budget, CertManagerSettings settings)
     : store_(store),
       local_ca_(local_ca),
       acme_(acme),
       dns_(dns),
       door_(door),
+      files_(files),
       budget_(budget),
       settings_(std::move(settings)) {}
 
 CertManager::~CertManager() { Stop(); }
 
-std::string CertManager::FolderFor(const std::string& names) const {
+std::string CertManager::FolderFor(const std::string& names) {
   std::string folder = names;
   std::replace(folder.begin(), folder.end(), '*', '_');
   std::replace(folder.begin(), folder.end(), ',', '+');
-  return settings_.certs_dir + "/" + folder;
+  return folder;
 }
 
 std::vector<std::string> CertManager::NamesFor(const std::string& domain, const std::string& sub) {
@@ -67,22 +67,18 @@ Status CertManager::Install(const CertificateBundle& bundle, const std::string& 
   // Each certificate gets a new folder, recorded only once complete, so a
   // crash never leaves a record pointing at a half-written pair.
   std::string folder = FolderFor(rec.names);
-  std::string version = folder + "/" + std::to_string(NowMs());
-  MD_RETURN_IF_ERROR(EnsureDirectory(settings_.certs_dir, 0700));
-  MD_RETURN_IF_ERROR(EnsureDirectory(folder, 0700));
-  MD_RETURN_IF_ERROR(EnsureDirectory(version, 0700));
-  MD_RETURN_IF_ERROR(WriteFileAtomic(version + "/key.pem", bundle.key_pem, 0600));
-  MD_RETURN_IF_ERROR(WriteFileAtomic(version + "/cert.pem", bundle.cert_pem, 0600));
-  std::string old = rec.cert_path.empty() ? "" : rec.cert_path.substr(0, rec.cert_path.rfind('/'));
-  rec.cert_path = version + "/cert.pem";
-  rec.key_path = version + "/key.pem";
+  MD_ASSIGN_OR_RETURN(CertPaths saved,
+                      files_.Save(folder, {.cert_pem = bundle.cert_pem, .key_pem = bundle.key_pem}));
+  CertPaths old{.cert_path = rec.cert_path, .key_path = rec.key_path};
+  rec.cert_path = saved.cert_path;
+  rec.key_path = saved.key_path;
   rec.source = source;
   rec.issuer = bundle.issuer;
   rec.not_before_ms = bundle.not_before_ms;
   rec.not_after_ms = bundle.not_after_ms;
   rec.updated_ms = NowMs();
   MD_RETURN_IF_ERROR(store_.UpsertCertificate(rec));
-  if (!old.empty() && old != version && old.rfind(folder + "/", 0) == 0) MD_RETURN_IF_ERROR(RemoveTree(old));
+  if (!old.cert_path.empty() && old.cert_path != saved.cert_path) MD_RETURN_IF_ERROR(files_.RemoveVersion(folder, old));
   return Status::Ok();
 }
 
@@ -141,7 +137,7 @@ Result<CertRecord> CertManager::RecordFor(const Wanted& wanted) {
 
 Result<bool> CertManager::EnsureServable(const Wanted& wanted, int64_t now_ms) {
   MD_ASSIGN_OR_RETURN(CertRecord rec, RecordFor(wanted));
-  bool usable = !rec.cert_path.empty() && PathExists(rec.cert_path) && PathExists(rec.key_path) &&
+  bool usable = !rec.cert_path.empty() && files_.Exists({.cert_path = rec.cert_path, .key_path = rec.key_path}) &&
                 rec.not_after_ms > now_ms;
   bool stand_in_due = rec.source == "local" && now_ms >= RenewAt(rec);
   if (usable && !stand_in_due) return false;
@@ -186,7 +182,7 @@ Status CertManager::Serve(int64_t now_ms) {
     bool still_wanted = std::any_of(wanted.begin(), wanted.end(),
                                     [&](const Wanted& w) { return JoinCertNames(w.names) == rec.names; });
     if (still_wanted) continue;
-    MD_RETURN_IF_ERROR(RemoveTree(FolderFor(rec.names)));
+    MD_RETURN_IF_ERROR(files_.RemoveFolder(FolderFor(rec.names)));
     MD_RETURN_IF_ERROR(store_.DeleteCertificate(rec.names));
     changed = true;
   }

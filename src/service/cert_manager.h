@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "drivers/certs/acme_issuer.h"
+#include "drivers/certs/cert_files.h"
 #include "drivers/certs/local_ca.h"
 #include "drivers/dns/dns_updater.h"
 #include "service/cert_budget.h"
@@ -25,8 +26,7 @@
 namespace md {
 
 struct CertManagerSettings {
-  std::string domain;     // the wildcard's zone
-  std::string certs_dir;  // DATA/certs: one folder per name set, 0700
+  std::string domain;  // the wildcard's zone
   int local_validity_days = 30;
   int64_t retry_after_failure_ms = 15 * 60 * 1000;  // an order that failed for another reason
 };
@@ -34,8 +34,8 @@ struct CertManagerSettings {
 class CertManager {
  public:
   // `acme` null: no trusted CA configured (local CA only). `dns` null: no
-  // DNS-01, so no trusted wildcard.
-  CertManager(Store& store, LocalCa& local_ca, AcmeIssuer* acme, DnsUpdater* dns, FrontDoor& door,
+  // DNS-01, so no trusted wildcard. `files` keeps the certificates' files.
+  CertManager(Store& store, LocalCa& local_ca, AcmeIssuer* acme, DnsUpdater* dns, FrontDoor& door, CertFiles& files,
               const CertBudget& budget, CertManagerSettings settings);
   ~CertManager();  // Stop()s
 
@@ -71,7 +71,8 @@ class CertManager {
   Result<bool> OrderIfDue(const Wanted& wanted, int64_t now_ms);
   Status Order(const Wanted& wanted, CertRecord& rec, int64_t now_ms);
   Status Install(const CertificateBundle& bundle, const std::string& source, CertRecord& rec);
-  std::string FolderFor(const std::string& names) const;
+  // The folder of name set `names` among the CertFiles.
+  static std::string FolderFor(const std::string& names);
   void Loop(int64_t interval_ms);
 
   Store& store_;
@@ -79,6 +80,7 @@ class CertManager {
   AcmeIssuer* acme_;
   DnsUpdater* dns_;
   FrontDoor& door_;
+  CertFiles& files_;
   const CertBudget& budget_;
   const CertManagerSettings settings_;
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/files.h"
 #include "service/layout.h"
 
 namespace md {
@@ -25,8 +24,8 @@ std::string PemBlocks(const std::string& text, const std::string& kind) {
 
 }  // namespace
 
-FrontDoor::FrontDoor(Store& store, FrontProxy& proxy, FrontDoorSettings settings)
-    : store_(store), proxy_(proxy), settings_(std::move(settings)) {}
+FrontDoor::FrontDoor(Store& store, FrontProxy& proxy, CertFiles& files, FrontDoorSettings settings)
+    : store_(store), proxy_(proxy), files_(files), settings_(std::move(settings)) {}
 
 std::string FrontDoor::UrlOf(const std::string& sub) const {
   std::string port = settings_.https_port == 443 ? "" : ":" + std::to_string(settings_.https_port);
@@ -64,13 +63,12 @@ Result<ProxyConfig> FrontDoor::Desired() {
   MD_ASSIGN_OR_RETURN(std::vector<CertRecord> certs, store_.ListCertificates());
   for (const CertRecord& c : certs) {
     if (c.cert_path.empty()) continue;
-    auto cert = ReadFile(c.cert_path);
-    auto key = ReadFile(c.key_path);
+    auto pem = files_.Load({.cert_path = c.cert_path, .key_path = c.key_path});
     // A certificate whose files are gone is left out (the certificate
     // manager makes a new one); the rest keep being served.
-    if (!cert.ok() || !key.ok()) continue;
-    config.certificates.push_back({.cert_pem = PemBlocks(*cert, "CERTIFICATE"),
-                                   .key_pem = *key,
+    if (!pem.ok()) continue;
+    config.certificates.push_back({.cert_pem = PemBlocks(pem->cert_pem, "CERTIFICATE"),
+                                   .key_pem = pem->key_pem,
                                    .tags = {"md-" + std::to_string(c.id)}});
   }
   std::lock_guard lock(challenges_mu_);

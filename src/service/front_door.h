@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/certs/cert_files.h"
 #include "drivers/proxy/front_proxy.h"
 #include "store/store.h"
 
@@ -24,7 +25,8 @@ struct FrontDoorSettings {
 
 class FrontDoor {
  public:
-  FrontDoor(Store& store, FrontProxy& proxy, FrontDoorSettings settings);
+  // `files` holds the stored certificates' files (read only).
+  FrontDoor(Store& store, FrontProxy& proxy, CertFiles& files, FrontDoorSettings settings);
 
   // Makes the proxy serve the store's current state; returns once a change
   // that includes every write made before the call has been applied.
@@ -47,6 +49,7 @@ class FrontDoor {
 
   Store& store_;
   FrontProxy& proxy_;
+  CertFiles& files_;
   const FrontDoorSettings settings_;
 
   std::mutex challenges_mu_;

@@ -1,6 +1,7 @@
-// CertManager over fakes (ACME issuer, DNS, proxy) with a real local CA and
-// store: stand-ins, the rate-limit budget, a CA's rateLimited answer,
-// renewal at a third of the lifetime left, and ARI. Times are passed in, so
+// CertManager over fakes (ACME issuer, DNS, proxy, certificate files) with a
+// real local CA and store: stand-ins, the rate-limit budget, a CA's
+// rateLimited answer, renewal at a third of the lifetime left, ARI, and the
+// certificates' files. Times are passed in, so
 // days and weeks go by in a test.
 
 #include "service/cert_manager.h"
@@ -12,6 +13,7 @@
 
 #include "core/clock.h"
 #include "drivers/certs/fake_acme_issuer.h"
+#include "drivers/certs/fake_cert_files.h"
 #include "drivers/dns/fake_dns_updater.h"
 #include "drivers/proxy/fake_front_proxy.h"
 #include "store/sqlite_store.h"
@@ -32,7 +34,7 @@ class CertManagerTest : public ::testing::Test {
     store_ = std::move(*SqliteStore::Open(":memory:"));
     local_ca_ = std::make_unique<LocalCa>((dir_ / "local").string());
     acme_ = std::make_unique<FakeAcmeIssuer>((dir_ / "acme").string());
-    door_ = std::make_unique<FrontDoor>(*store_, proxy_, FrontDoorSettings{.domain = "example.test"});
+    door_ = std::make_unique<FrontDoor>(*store_, proxy_, files_, FrontDoorSettings{.domain = "example.test"});
   }
   void TearDown() override {
     certs_.reset();
@@ -40,16 +42,17 @@ class CertManagerTest : public ::testing::Test {
   }
   void Make(RateLimits limits = {}) {
     budget_ = std::make_unique<CertBudget>(limits, psl_);
-    certs_ = std::make_unique<CertManager>(*store_, *local_ca_, acme_.get(), &dns_, *door_, *budget_,
-                                           CertManagerSettings{.domain = "example.test",
-                                                               .certs_dir = (dir_ / "certs").string()});
+    certs_ = std::make_unique<CertManager>(*store_, *local_ca_, acme_.get(), &dns_, *door_, files_, *budget_,
+                                           CertManagerSettings{.domain = "example.test"});
   }
   CertRecord Wildcard() { return *store_->GetCertificate(kWildcard); }
+  static CertPaths PathsOf(const CertRecord& rec) { return {.cert_path = rec.cert_path, .key_path = rec.key_path}; }
 
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
   FakeFrontProxy proxy_;
   FakeDnsUpdater dns_{"example.test"};
+  FakeCertFiles files_;
   PublicSuffixList psl_;
   std::unique_ptr<LocalCa> local_ca_;
   std::unique_ptr<FakeAcmeIssuer> acme_;
@@ -116,7 +119,9 @@ TEST_F(CertManagerTest, RenewsWhenAThirdOfTheLifetimeIsLeftAndCountsItAsARenewal
   ASSERT_TRUE(certs_->Reconcile(renew_at).ok());
   EXPECT_EQ(acme_->orders().size(), 2u);
   EXPECT_NE(Wildcard().cert_path, first.cert_path);
-  EXPECT_FALSE(std::filesystem::exists(first.cert_path)) << "the replaced certificate's files are removed";
+  EXPECT_FALSE(files_.Exists(PathsOf(first))) << "the replaced certificate's files are removed";
+  EXPECT_EQ(files_.paths(), (std::vector<std::string>{Wildcard().cert_path, Wildcard().key_path}))
+      << "and only the served version is left";
   auto events = *store_->ListAcmeEvents(0);
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().kind, "issued");
@@ -133,13 +138,44 @@ TEST_F(CertManagerTest, RenewalInformationFromTheCaDecidesTheRenewalTime) {
 
 TEST_F(CertManagerTest, WithoutDnsTheWildcardStaysAStandInAndSaysWhy) {
   budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
-  certs_ = std::make_unique<CertManager>(*store_, *local_ca_, acme_.get(), nullptr, *door_, *budget_,
-                                         CertManagerSettings{.domain = "example.test",
-                                                             .certs_dir = (dir_ / "certs").string()});
+  certs_ = std::make_unique<CertManager>(*store_, *local_ca_, acme_.get(), nullptr, *door_, files_, *budget_,
+                                         CertManagerSettings{.domain = "example.test"});
   ASSERT_TRUE(certs_->Reconcile(NowMs()).ok());
   EXPECT_EQ(Wildcard().source, "local");
   EXPECT_NE(Wildcard().last_error.find("DNS-01"), std::string::npos);
   EXPECT_TRUE(acme_->orders().empty());
+}
+
+TEST_F(CertManagerTest, AFailedSaveKeepsServingTheCertificateOnRecord) {
+  Make();
+  int64_t now = NowMs();
+  ASSERT_TRUE(certs_->Reconcile(now).ok());
+  CertRecord first = Wildcard();
+  files_.FailNext(Unavailable("disk full"));
+  EXPECT_FALSE(certs_->Reconcile(first.next_order_ms).ok());
+  EXPECT_EQ(Wildcard().cert_path, first.cert_path) << "the record names the files it had";
+  EXPECT_TRUE(files_.Exists(PathsOf(first)));
+  ASSERT_EQ(proxy_.serving()->certificates.size(), 1u);
+  EXPECT_EQ(proxy_.serving()->certificates[0].key_pem, files_.Load(PathsOf(first))->key_pem);
+}
+
+TEST_F(CertManagerTest, ACertificateWhoseFilesAreLostIsLeftOutAndReplacedByAStandIn) {
+  Make();
+  int64_t now = NowMs();
+  ASSERT_TRUE(certs_->Reconcile(now).ok());
+  CertRecord lost = Wildcard();
+  files_.Lose(lost.key_path);
+  ASSERT_TRUE(door_->Sync().ok());
+  EXPECT_TRUE(proxy_.serving()->certificates.empty()) << "a certificate with a missing file is not pushed";
+
+  ASSERT_TRUE(certs_->Serve(now + 1).ok());
+  CertRecord stand_in = Wildcard();
+  EXPECT_EQ(stand_in.source, "local");
+  EXPECT_NE(stand_in.cert_path, lost.cert_path);
+  EXPECT_TRUE(files_.Exists(PathsOf(stand_in)));
+  EXPECT_EQ(files_.paths(), (std::vector<std::string>{stand_in.cert_path, stand_in.key_path}))
+      << "what was left of the lost version is removed";
+  EXPECT_EQ(proxy_.serving()->certificates.size(), 1u);
 }
 
 }  // namespace

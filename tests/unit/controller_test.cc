@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "drivers/backup/fake_archiver.h"
+#include "drivers/certs/fake_cert_files.h"
 #include "drivers/database/fake_database.h"
 #include "drivers/dns/fake_dns_updater.h"
 #include "drivers/exec/fake_command_runner.h"
@@ -77,11 +78,10 @@ class ControllerTest : public ::testing::Test {
     backups_ = std::make_unique<BackupSteps>(*deps_, *context_);
     local_ca_ = std::make_unique<LocalCa>((dir_ / "ca").string());
     budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
-    door_ = std::make_unique<FrontDoor>(*store_, proxy_,
+    door_ = std::make_unique<FrontDoor>(*store_, proxy_, cert_files_,
                                         FrontDoorSettings{.domain = "example.test", .data_dir = dir_.string()});
-    certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, *budget_,
-                                           CertManagerSettings{.domain = "example.test",
-                                                               .certs_dir = (dir_ / "certs").string()});
+    certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, cert_files_, *budget_,
+                                           CertManagerSettings{.domain = "example.test"});
     resources_ = std::make_unique<Resources>(*deps_, *context_,
                                              FrontDoorResources{*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1"}});
     plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *resources_, *certs_);
@@ -152,6 +152,7 @@ class ControllerTest : public ::testing::Test {
   PublicSuffixList psl_;
   NoHttpsProbe https_probe_;
   std::unique_ptr<LocalCa> local_ca_;
+  FakeCertFiles cert_files_;
   std::unique_ptr<CertBudget> budget_;
   std::unique_ptr<FrontDoor> door_;
   std::unique_ptr<CertManager> certs_;
