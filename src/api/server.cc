@@ -216,7 +216,9 @@ void ApiServer::InstallRoutes() {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  s.set_logger([this](const Request& req, const Response& res) { AuditRequest(req, res); });
+  // Recorded before the answer is sent (httplib calls this for every answer,
+  // errors and refusals too): once a client has its answer, the event is in the log.
+  s.set_post_routing_handler([this](const Request& req, Response& res) { AuditRequest(req, res); });
 
   s.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
     WriteError(res, Internal("internal error in the API server"));

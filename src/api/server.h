@@ -3,8 +3,8 @@
 // cpp-httplib with a thread pool. Every route but GET /healthz needs
 // `Authorization: Bearer TOKEN`. It calls the Controller and nothing else.
 // Every request that changes something, reads credentials or fails to
-// authenticate is recorded in the Audit (if given): who, what, when, from
-// where, result — never a body. Does not own the Controller or the Audit,
+// authenticate is recorded in the Audit (if given) before it is answered:
+// who, what, when, from where, result — never a body. Does not own the Controller or the Audit,
 // which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
