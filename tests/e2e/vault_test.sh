@@ -74,8 +74,9 @@ admin_pw2=$(cred "$(md credentials show "$sub" -o json)" admin password)
 assert_ne "$admin_pw2" "$admin_pw"
 assert_eq "$(app_code "$sub" /login -X POST -d "password=$admin_pw2")" 200 "new admin password"
 assert_eq "$(app_code "$sub" /login -X POST -d "password=$admin_pw")" 401 "old admin password"
-jq -e --arg a "POST /v1/instances/$sub/credentials/rotate" '[.[] | select(.action == $a)] | length == 2' \
-  <<<"$(md audit --instance "$sub" --since 1h -o json)" >/dev/null || fail "rotations not audited"
+audit=$(md audit --instance "$sub" --since 1h -o json)
+jq -e --arg a "POST /v1/instances/$sub/credentials/rotate" '[.[] | select(.action == $a and .status == 202)] | length == 2' \
+  <<<"$audit" >/dev/null || fail "rotations not audited: $audit"
 md backup "$sub" >/dev/null
 
 step "no password in clear in the store, a backup, a log or an API answer"
@@ -91,6 +92,8 @@ answers="$DATA/answers.txt"
   md ops list --limit 1000 -o json
   for id in $(md ops list --limit 1000 -o json | jq -r '.[].id'); do md ops show "$id" -o json; done
 } >"$answers"
+# The check sees a clear password where one is by design (the tenant's environment.d).
+grep -r -a -F -q "$db_pw2" "$DATA/secrets/$sub" || fail "the search cannot find a clear password"
 for pw in "$admin_pw" "$admin_pw2" "$db_pw" "$db_pw2" "$api_token"; do
   # Everywhere under the data dir but the tenant's own environment.d.
   found=$(grep -r -a -F -l -D skip --exclude-dir=secrets "$pw" "$DATA" || true)
