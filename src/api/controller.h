@@ -89,6 +89,15 @@ struct BackupInfo {
   bool has_files = false;  // an archive of the project folder beside the database dump
 };
 
+// One login of an instance, as `credentials show` gives it to an operator:
+// the one answer of the API that carries a secret value.
+struct Credential {
+  std::string kind;      // "admin", "db", ... (service/credentials.h)
+  std::string username;
+  std::string password;
+  std::string target;    // what it logs in to: the app's URL, the database
+};
+
 class Controller {
  public:
   virtual ~Controller() = default;
@@ -113,6 +122,12 @@ class Controller {
   virtual Result<std::vector<std::string>> ListSecretNames(const std::string& subdomain) = 0;
   virtual Result<Operation> ChangeSecrets(const std::string& subdomain, const EnvMap& set,
                                           const std::vector<std::string>& unset) = 0;
+  // The instance's credentials in clear, for an operator (the API audits
+  // every call). A kind whose secret the instance does not have is left out.
+  virtual Result<std::vector<Credential>> ShowCredentials(const std::string& subdomain) = 0;
+  // New values of credential `kind` ("" = every kind), set everywhere they
+  // are used (vault, secret files, database role, the app), data kept.
+  virtual Result<Operation> RotateCredentials(const std::string& subdomain, const std::string& kind) = 0;
   virtual Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) = 0;
   virtual Result<Operation> WipeDatabase(const std::string& subdomain) = 0;
   // Changes the instance's overrides of its profile's resource limits: a
@@ -127,7 +142,7 @@ class Controller {
   virtual Result<std::vector<BackupInfo>> ListBackups(const std::string& subdomain) = 0;
   // Restores backup `backup_id` (empty: the newest) of `subdomain`: into the
   // instance if it exists (after backing up its current state), else as the
-  // instance again, with fresh passwords.
+  // instance again; with the backup's secrets (fresh ones if it has none).
   virtual Result<Operation> Restore(const std::string& subdomain, const std::string& backup_id) = 0;
   // Removes backups older than the retention period; returns how many.
   virtual Result<int> PruneBackups() = 0;
@@ -141,6 +156,9 @@ class Controller {
   virtual Result<Operation> GetOperation(int64_t id) = 0;
 
   virtual Result<std::vector<DoctorFinding>> Doctor(bool fix) = 0;
+
+  // The audit log, newest first (see core/audit.h).
+  virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
 
   // The front door: certificates, the local CA clients may trust, and
   // customers' own host names (each gets its own certificate, HTTP-01).

@@ -467,6 +467,15 @@ Json ToJson(const CustomDomain& d) {
   return {{"subdomain", d.subdomain}, {"host", d.host}, {"created_at", TimeOrNull(d.created_ms)}};
 }
 
+Json ToJson(const Credential& c) {
+  return {{"kind", c.kind}, {"username", c.username}, {"password", c.password}, {"target", c.target}};
+}
+
+Json ToJson(const AuditEvent& e) {
+  return {{"id", e.id},         {"at", TimeOrNull(e.at_ms)}, {"actor", e.actor},   {"action", e.action},
+          {"subdomain", e.subdomain}, {"client", e.client}, {"status", e.status}, {"outcome", e.outcome}};
+}
+
 Json ToJson(const CreateRequest& r) {
   Json j = {{"subdomain", r.subdomain}, {"email", r.email}, {"name", r.name}, {"app", r.app}};
   if (!r.version.empty()) j["version"] = r.version;
@@ -638,6 +647,28 @@ Status FromJson(const Json& j, CustomDomain* out) {
   r.String("subdomain", &out->subdomain, true);
   r.String("host", &out->host, true);
   r.Time("created_at", &out->created_ms);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, Credential* out) {
+  ObjectReader r(j, "credential", false);
+  r.String("kind", &out->kind, true);
+  r.String("username", &out->username);
+  r.String("password", &out->password, true);
+  r.String("target", &out->target);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, AuditEvent* out) {
+  ObjectReader r(j, "audit event", false);
+  r.Int64("id", &out->id);
+  r.Time("at", &out->at_ms);
+  r.String("actor", &out->actor);
+  r.String("action", &out->action, true);
+  r.String("subdomain", &out->subdomain);
+  r.String("client", &out->client);
+  r.Int("status", &out->status);
+  r.String("outcome", &out->outcome);
   return r.Finish();
 }
 

@@ -22,6 +22,8 @@ inline constexpr int kDefaultLogLines = 100;
 inline constexpr int kMaxLogLines = 100000;
 inline constexpr int kDefaultOpsLimit = 50;
 inline constexpr int kMaxOpsLimit = 1000;
+inline constexpr int kDefaultAuditLimit = 100;
+inline constexpr int kMaxAuditLimit = 100000;
 inline constexpr int kMaxClusterCapacity = 100000;
 inline constexpr size_t kMaxLogCursor = 512;
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <regex>
 #include <string_view>
 #include <vector>
 
@@ -85,8 +86,9 @@ std::optional<std::string_view> QueryParam(const Request& req, const char* name)
 
 }  // namespace
 
-ApiServer::ApiServer(Controller& controller, std::string admin_token, std::string host, int port)
+ApiServer::ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit)
     : controller_(controller),
+      audit_(audit),
       admin_token_(std::move(admin_token)),
       host_(std::move(host)),
       port_(port),
@@ -119,6 +121,45 @@ void ApiServer::Stop() {
   thread_.join();
 }
 
+bool ApiServer::Authenticated(const Request& req) const {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  return header.size() > kBearer.size() && header.compare(0, kBearer.size(), kBearer) == 0 &&
+         TokenMatches(header.substr(kBearer.size()), admin_token_);
+}
+
+void ApiServer::AuditRequest(const Request& req, const Response& res) {
+  if (audit_ == nullptr || req.path == "/healthz") return;
+  static const std::regex kCredentials(R"(^/v1/instances/[^/]+/credentials$)");
+  const bool reads_only = req.method == "GET" || req.method == "HEAD";
+  const bool authenticated = Authenticated(req);
+  if (reads_only && authenticated && !std::regex_match(req.path, kCredentials)) return;
+  AuditEvent e;
+  e.actor = authenticated ? "admin" : "";
+  e.action = ForMessage(req.method, 16) + " " + ForMessage(req.path, 200);
+  static const std::regex kInstancePath(R"(^/v1/instances/([^/]+)(/.*)?$)");
+  std::smatch m;
+  if (std::regex_match(req.path, m, kInstancePath) && ValidateSubdomain(m[1].str()).ok()) {
+    e.subdomain = m[1].str();
+  } else if (authenticated && req.method == "POST" && req.path == "/v1/instances" && res.status == 202) {
+    // A create names its instance in the body, which is never kept; the answer (an operation) names it too.
+    Json op = Json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+    if (op.is_object() && op.contains("subdomain") && op["subdomain"].is_string() &&
+        ValidateSubdomain(op["subdomain"].get<std::string>()).ok()) {
+      e.subdomain = op["subdomain"].get<std::string>();
+    }
+  }
+  e.client = req.remote_addr;
+  e.status = res.status;
+  if (res.status < 400) {
+    e.outcome = "ok";
+  } else {
+    Status error = StatusFromHttpError(res.status, res.body);
+    e.outcome = CodeName(error.code());
+  }
+  audit_->Record(std::move(e));
+}
+
 void ApiServer::InstallRoutes() {
   httplib::Server& s = *server_;
   s.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
@@ -134,11 +175,8 @@ void ApiServer::InstallRoutes() {
 
   s.set_pre_routing_handler([this](const Request& req, Response& res) {
     if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
-    const std::string header = req.get_header_value("Authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    bool ok = header.size() > kBearer.size() && header.compare(0, kBearer.size(), kBearer) == 0 &&
-              TokenMatches(header.substr(kBearer.size()), admin_token_);
-    if (!ok) {
+    if (!Authenticated(req)) {
+      const std::string header = req.get_header_value("Authorization");
       WriteError(res, Status(Code::kUnauthenticated,
                              header.empty() ? "missing admin token: send 'Authorization: Bearer TOKEN'"
                                             : "wrong admin token"));
@@ -177,6 +215,10 @@ void ApiServer::InstallRoutes() {
     WriteJson(res, code, ErrorToJson(status));
     return httplib::Server::HandlerResponse::Handled;
   }));
+
+  // Recorded before the answer is sent (httplib calls this for every answer,
+  // errors and refusals too): once a client has its answer, the event is in the log.
+  s.set_post_routing_handler([this](const Request& req, Response& res) { AuditRequest(req, res); });
 
   s.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
     WriteError(res, Internal("internal error in the API server"));
@@ -281,6 +323,17 @@ void ApiServer::InstallRoutes() {
             MD_ASSIGN_OR_RETURN(Operation op, c.ChangeSecrets(sub, change.set, change.unset));
             return Accepted(op);
           }));
+  s.Get(R"(/v1/instances/([^/]+)/credentials)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+          MD_ASSIGN_OR_RETURN(auto credentials, c.ShowCredentials(sub));
+          return Ok(ToJson(credentials));
+        }));
+  s.Post(R"(/v1/instances/([^/]+)/credentials/rotate)", route(kNone, {"kind"}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+           std::string kind(QueryParam(req, "kind").value_or(""));
+           MD_ASSIGN_OR_RETURN(Operation op, c.RotateCredentials(sub, kind));
+           return Accepted(op);
+         }));
   s.Post(R"(/v1/instances/([^/]+)/(start|stop|restart))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
            std::string verb = req.matches[2];
@@ -379,6 +432,21 @@ void ApiServer::InstallRoutes() {
           MD_ASSIGN_OR_RETURN(int64_t id, ParseOperationId(req.matches[1].str()));
           MD_ASSIGN_OR_RETURN(Operation op, c.GetOperation(id));
           return Ok(ToJson(op));
+        }));
+
+  // --- audit log ---
+  s.Get("/v1/audit", route(kNone, {"subdomain", "since", "limit"}, [&c](const Request& req) -> Result<Reply> {
+          AuditQuery query;
+          query.subdomain = std::string(QueryParam(req, "subdomain").value_or(""));
+          if (!query.subdomain.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(query.subdomain));
+          if (auto since = QueryParam(req, "since"); since && !ParseTimestamp(*since, &query.since_ms)) {
+            return InvalidArgument("since must be an RFC 3339 UTC time, e.g. 2026-03-01T12:00:00Z");
+          }
+          MD_ASSIGN_OR_RETURN(int64_t limit, ParseIntParam("limit", QueryParam(req, "limit"), kDefaultAuditLimit, 1,
+                                                           kMaxAuditLimit));
+          query.limit = static_cast<int>(limit);
+          MD_ASSIGN_OR_RETURN(auto events, c.ListAudit(query));
+          return Ok(ToJson(events));
         }));
 
   // --- doctor ---

@@ -2,8 +2,11 @@
 // ApiServer: the controller's HTTP JSON API (routes in docs/api.md) over
 // cpp-httplib with a thread pool. Every route but GET /healthz needs
 // `Authorization: Bearer TOKEN`. It calls the Controller and nothing else.
-// Does not own the Controller, which must outlive it. Start/Stop from one
-// thread; handlers run concurrently on the pool.
+// Every request that changes something, reads credentials or fails to
+// authenticate is recorded in the Audit (if given) before it is answered:
+// who, what, when, from where, result — never a body. Does not own the Controller or the Audit,
+// which must outlive it. Start/Stop from one thread; handlers run
+// concurrently on the pool.
 
 #include <cstddef>
 #include <memory>
@@ -11,10 +14,13 @@
 #include <thread>
 
 #include "api/controller.h"
+#include "core/audit.h"
 #include "core/status.h"
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace md {
@@ -24,7 +30,7 @@ class ApiServer {
   static constexpr size_t kMaxBodyBytes = 64 * 1024;
 
   // `port` 0 picks a free port (see port() after Start()).
-  ApiServer(Controller& controller, std::string admin_token, std::string host, int port);
+  ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit = nullptr);
   ~ApiServer();  // Stops.
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -39,8 +45,12 @@ class ApiServer {
 
  private:
   void InstallRoutes();
+  bool Authenticated(const httplib::Request& req) const;
+  // Records `req` and its answer in audit_ if it is one the log keeps.
+  void AuditRequest(const httplib::Request& req, const httplib::Response& res);
 
   Controller& controller_;
+  Audit* audit_;
   std::string admin_token_;
   std::string host_;
   int port_;

@@ -76,6 +76,14 @@ const std::vector<Command>& Commands() {
        "serve an instance at a customer's own host name too (its own certificate, HTTP-01)", CmdDomainsAdd},
       {"domains remove", {}, "domains remove SUB HOST", "stop serving an instance at a custom host name",
        CmdDomainsRemove},
+      {"credentials show", {}, "credentials show SUB",
+       "print an instance's logins and passwords (admin, database) for an operator; audited", CmdCredentialsShow},
+      {"credentials rotate", {kNoWait}, "credentials rotate SUB [KIND]",
+       "set new passwords (KIND admin or db; default every kind) wherever they are used; data is kept",
+       CmdCredentialsRotate},
+      {"audit", {{"--instance", true}, {"--since", true}, {"--limit", true}},
+       "audit [--instance SUB] [--since 2h|DATE|TIME] [--limit N]",
+       "list recorded operator, signup and credential actions, newest first", CmdAudit},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},
@@ -87,7 +95,7 @@ const std::vector<Command>& Commands() {
 
 bool IsGroup(const std::string& word) {
   return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
-         word == "certs" || word == "domains" || word == "limits";
+         word == "certs" || word == "domains" || word == "limits" || word == "credentials";
 }
 
 const Command* FindCommand(const std::string& words) {

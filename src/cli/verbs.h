@@ -1,7 +1,7 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
 // verbs_instances.cc, verbs_env.cc, verbs_limits.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
-// verbs_front_door.cc.
+// verbs_front_door.cc, verbs_credentials.cc.
 // Each validates its arguments before any request and returns an exit code.
 
 #include "cli/context.h"
@@ -17,6 +17,9 @@ int CmdUpgrade(Context& ctx);
 int CmdLifecycle(Context& ctx);  // start, stop, restart (ctx.command)
 int CmdWipeDb(Context& ctx);
 int CmdDelete(Context& ctx);
+int CmdCredentialsShow(Context& ctx);
+int CmdCredentialsRotate(Context& ctx);
+int CmdAudit(Context& ctx);
 
 int CmdBackup(Context& ctx);
 int CmdBackupsList(Context& ctx);

@@ -149,4 +149,24 @@ struct CustomDomain {
   int64_t created_ms = 0;
 };
 
+// One entry of the audit log: who did what to which instance, when, from
+// where, and how it ended. Never a secret value: no request body is kept.
+struct AuditEvent {
+  int64_t id = 0;         // assigned by the store
+  int64_t at_ms = 0;
+  std::string actor;      // "admin" (the admin token), "signup", "" (no valid credentials)
+  std::string action;     // e.g. "POST /v1/instances/acme/credentials/rotate", "credentials show"
+  std::string subdomain;  // the instance acted on, "" if none
+  std::string client;     // the client's address
+  int status = 0;         // HTTP status of the answer (or what stands for it)
+  std::string outcome;    // "ok" or an error code name ("not_found", "unauthenticated", ...)
+};
+
+// Which audit events to list: newest first.
+struct AuditQuery {
+  std::string subdomain;  // "" = all
+  int64_t since_ms = 0;   // at_ms >= since_ms
+  int limit = 100;        // <= 0: no limit
+};
+
 }  // namespace md

@@ -23,9 +23,11 @@
 #include "drivers/host/linux_host.h"
 #include "drivers/supervisor/s6_supervisor.h"
 #include "drivers/tenant_fs/linux_tenant_fs.h"
+#include "drivers/vault/sodium_vault.h"
 #include "main/backup_pruner.h"
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
+#include "service/audit_log.h"
 #include "service/controller_impl.h"
 #include "service/layout.h"
 #include "service/plans.h"
@@ -130,6 +132,12 @@ int RunServe(int argc, char** argv) {
   if (!token.ok()) return Fail(token.status());
   auto store = SqliteStore::Open(config.data_dir + "/meltanodata.db");
   if (!store.ok()) return Fail(store.status());
+  auto vault = SodiumVault::OpenKeyFile(config.vault_key_file);
+  if (!vault.ok()) return Fail(vault.status());
+  // Secrets an older version kept in clear are sealed now, once.
+  auto sealed = Secrets(**store, **vault).SealPlainSecrets();
+  if (!sealed.ok()) return Fail(sealed.status().WithContext("sealing the secrets of an older version"));
+  if (*sealed > 0) std::fprintf(stderr, "meltanodata: sealed %d secrets an older version kept in clear\n", *sealed);
 
   S6Supervisor supervisor(config.data_dir + "/services");
   if (Status s = supervisor.EnsureRunning(); !s.ok()) return Fail(s.WithContext("starting the supervisor"));
@@ -161,6 +169,7 @@ int RunServe(int argc, char** argv) {
                    .archiver = archiver,
                    .tenant_fs = tenant_fs,
                    .commands = commands,
+                   .vault = **vault,
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
@@ -182,7 +191,8 @@ int RunServe(int argc, char** argv) {
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);
 
-  ApiServer api(controller, *token, config.listen_host, config.listen_port);
+  StoreAudit audit(**store);
+  ApiServer api(controller, *token, config.listen_host, config.listen_port, &audit);
   if (Status s = api.Start(); !s.ok()) {
     runner.Stop();
     return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));

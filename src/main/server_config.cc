@@ -78,7 +78,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
                                {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
                                 "backup_retention_days", "db_connection_limit", "domain", "https_port",
-                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits"}));
+                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "vault_key_file"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
@@ -94,6 +94,10 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
   if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
   if (auto v = t["db_connection_limit"].value<int>()) config->db_connection_limit = *v;
+  if (auto v = t["vault_key_file"].value<std::string>()) {
+    if (v->empty() || v->front() != '/') return InvalidArgument(where + ": vault_key_file must be an absolute path");
+    config->vault_key_file = *v;
+  }
   config->domain = t["domain"].value_or(config->domain);
   config->https_port = t["https_port"].value_or(config->https_port);
   config->http_port = t["http_port"].value_or(config->http_port);
@@ -157,6 +161,7 @@ Result<ServerConfig> ParseServeArgs(int argc, char** argv) {
     char cwd[4096];
     if (getcwd(cwd, sizeof(cwd))) config.data_dir = std::string(cwd) + "/" + config.data_dir;
   }
+  if (config.vault_key_file.empty()) config.vault_key_file = config.data_dir + "/vault.key";
   return config;
 }
 

@@ -23,6 +23,9 @@ struct ServerConfig {
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
   int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
   int db_connection_limit = 20;      // each tenant role's PostgreSQL CONNECTION LIMIT
+  // The vault's master key (created once, 0600); default DATA/vault.key. Keep
+  // it apart from copies of the store: together they open every secret.
+  std::string vault_key_file;
 
   // The front door: https://SUB.DOMAIN[:https_port]/ through Caddy.
   std::string domain = "localhost";  // *.localhost resolves to loopback with no DNS

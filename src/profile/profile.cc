@@ -18,7 +18,7 @@ namespace {
 const std::set<std::string, std::less<>> kKnownKeys = {
     "name",         "description", "default_version", "install",        "init",
     "start",        "environment", "secret_environment", "upgrade",     "health_path",
-    "health_timeout_s", "app_log", "reload_pid_file", "flags", "limits"};
+    "health_timeout_s", "app_log", "reload_pid_file", "flags", "limits", "set_admin_password"};
 
 // Reads one profile; every error is "SOURCE: FIELD: problem".
 class ProfileReader {
@@ -203,6 +203,7 @@ Result<AppProfile> ReadProfile(const toml::table& table, const std::string& sour
   MD_RETURN_IF_ERROR(r.ReadCommands("install", true, &p.install));
   if (!MentionsAppDir(p.install)) return r.Error("install", "no command creates {{app_dir}}");
   MD_RETURN_IF_ERROR(r.ReadCommands("init", false, &p.init));
+  MD_RETURN_IF_ERROR(r.ReadCommands("set_admin_password", false, &p.set_admin_password));
   MD_RETURN_IF_ERROR(r.ReadArgv("start", &p.start));
   MD_RETURN_IF_ERROR(r.ReadEnv("environment", &p.environment));
   MD_RETURN_IF_ERROR(r.ReadEnv("secret_environment", &p.secret_environment));

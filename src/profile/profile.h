@@ -24,6 +24,9 @@ struct AppProfile {
   std::string default_version;
   std::vector<Argv> install;   // run as root, in order; must create {{app_dir}}
   std::vector<Argv> init;      // run once as the tenant, in {{project_dir}}, at create
+  // Run as the tenant, like init, after the admin password was rotated (the
+  // new one in the environment); none: the app reads it at start only.
+  std::vector<Argv> set_admin_password;
   Argv start;                  // the service's process, run as the tenant in {{project_dir}}
   EnvMap environment;          // non-secret environment of the service (templates)
   EnvMap secret_environment;   // environment written to the tenant's secrets dir (templates)

@@ -31,6 +31,9 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
   MD_ASSIGN_OR_RETURN(std::string db_url, ctx_.TenantDatabaseUrl(inst));
   MD_ASSIGN_OR_RETURN(UnixUser user, ctx_.TenantUser(inst));
   MD_ASSIGN_OR_RETURN(EnvMap flags, d_.store.GetFlags(sub));
+  Secrets secrets = d_.secrets();
+  MD_ASSIGN_OR_RETURN(EnvMap values, secrets.Get(sub));
+  MD_ASSIGN_OR_RETURN(std::string sealed, secrets.SealBundle(sub, values));
   BackupSource src{.db_url = db_url,
                    .db_name = inst.db_name,
                    .project_dir = d_.layout.project_dir(sub),
@@ -41,7 +44,8 @@ Status BackupSteps::Make(const Instance& inst, const std::string& id, const std:
                    .name = inst.name,
                    .email = inst.email,
                    .reason = reason,
-                   .flags = flags};
+                   .flags = flags,
+                   .sealed_secrets = sealed};
   return d_.archiver.Create(src, dir).status();
 }
 
@@ -69,6 +73,16 @@ Status BackupSteps::RestoreFlags(const std::string& sub, const std::string& id) 
     if (!m.flags.count(key)) unset.push_back(key);
   }
   return d_.store.SetFlags(sub, m.flags, unset);
+}
+
+Status BackupSteps::RestoreSecrets(const std::string& sub, const std::string& id) {
+  MD_ASSIGN_OR_RETURN(BackupManifest m, Find(sub, id));
+  if (!m.has_secrets()) return Status::Ok();
+  MD_ASSIGN_OR_RETURN(std::string sealed, d_.archiver.ReadSecrets(m.dir));
+  Secrets secrets = d_.secrets();
+  auto values = secrets.OpenBundle(sub, sealed);
+  if (!values.ok()) return values.status().WithContext("the secrets of backup " + id);
+  return secrets.Replace(sub, *values);
 }
 
 Result<std::vector<BackupManifest>> BackupSteps::List(const std::string& sub) {

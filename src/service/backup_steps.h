@@ -33,6 +33,9 @@ class BackupSteps {
   Status RestoreDatabase(const std::string& sub, const std::string& id);
   Status RestoreFiles(const std::string& sub, const std::string& id);
   Status RestoreFlags(const std::string& sub, const std::string& id);
+  // Replaces the instance's secrets by the backup's (sealed in it); a backup
+  // made before backups carried secrets leaves them as they are.
+  Status RestoreSecrets(const std::string& sub, const std::string& id);
 
   // The backups of `sub`, or of every subdomain when empty; newest first.
   Result<std::vector<BackupManifest>> List(const std::string& sub);

@@ -33,7 +33,8 @@ ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps
       resources_(resources),
       front_(std::move(front)),
       runner_(runner),
-      options_(options) {}
+      options_(options),
+      credentials_(steps, resources) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
@@ -109,11 +110,12 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
                                         const std::string& params) {
   MD_ASSIGN_OR_RETURN(Operation op, runner_.NewOperation(kind, inst.subdomain, params));
   // Generated once and kept: changing the salt would void stored passwords.
-  EnvMap secrets = {{kDbPasswordKey, RandomHex(24)},
-                    {kAdminPasswordKey, RandomHex(12)},
+  EnvMap secrets = {{kDbPasswordKey, RandomHex(kDbPasswordBytes)},
+                    {kAdminPasswordKey, RandomHex(kAdminPasswordBytes)},
                     {kSecretKeyKey, RandomHex(32)},
                     {kPasswordSaltKey, RandomHex(16)}};
-  MD_ASSIGN_OR_RETURN(op.id, d_.store.AdmitInstance(inst, secrets, flags, op));
+  MD_ASSIGN_OR_RETURN(EnvMap sealed, d_.secrets().Seal(inst.subdomain, secrets));
+  MD_ASSIGN_OR_RETURN(op.id, d_.store.AdmitInstance(inst, sealed, flags, op));
   runner_.Notify();
   return op;
 }
@@ -235,9 +237,10 @@ Result<Operation> ControllerImpl::ChangeEnv(const std::string& sub, EnvKind kind
     // Checked against the other kind and written under one lock: a name is
     // a flag or a secret, never both.
     std::lock_guard lock(env_mu_);
+    // Only the other kind's names are compared: secrets stay sealed.
     MD_ASSIGN_OR_RETURN(EnvMap other, flags ? d_.store.GetSecrets(sub) : d_.store.GetFlags(sub));
     MD_RETURN_IF_ERROR(CheckEnvNames(profile, kind, set, other));
-    MD_RETURN_IF_ERROR(flags ? d_.store.SetFlags(sub, set, unset) : d_.store.SetSecrets(sub, set, unset));
+    MD_RETURN_IF_ERROR(flags ? d_.store.SetFlags(sub, set, unset) : d_.secrets().Set(sub, set, unset));
   }
   return runner_.Submit(flags ? op_kind::kFlags : op_kind::kSecrets, sub, "{}");
 }
@@ -253,6 +256,25 @@ Result<std::vector<std::string>> ControllerImpl::ListSecretNames(const std::stri
 Result<Operation> ControllerImpl::ChangeSecrets(const std::string& sub, const EnvMap& set,
                                                 const std::vector<std::string>& unset) {
   return ChangeEnv(sub, EnvKind::kSecret, set, unset);
+}
+
+Result<std::vector<Credential>> ControllerImpl::ShowCredentials(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
+  std::vector<Credential> out;
+  for (const CredentialKind& kind : credentials_.all()) {
+    auto it = secrets.find(kind.secret_key);
+    if (it == secrets.end()) continue;
+    out.push_back({.kind = kind.name, .username = kind.username(inst), .password = it->second,
+                   .target = kind.target(inst)});
+  }
+  return out;
+}
+
+Result<Operation> ControllerImpl::RotateCredentials(const std::string& sub, const std::string& kind) {
+  MD_RETURN_IF_ERROR(credentials_.Select(kind).status());
+  MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+  return runner_.Submit(op_kind::kRotateCredentials, sub, ParamsJson({{"kind", kind}}));
 }
 
 Result<Operation> ControllerImpl::ChangeLifecycle(const std::string& sub, Lifecycle action) {
@@ -391,6 +413,11 @@ Result<Operation> ControllerImpl::GetOperation(int64_t id) {
 
 Result<std::vector<DoctorFinding>> ControllerImpl::Doctor(bool fix) {
   return md::Doctor(d_, steps_, resources_, runner_).Check(fix);
+}
+
+Result<std::vector<AuditEvent>> ControllerImpl::ListAudit(const AuditQuery& query) {
+  if (!query.subdomain.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(query.subdomain));
+  return d_.store.ListAuditEvents(query);
 }
 
 Result<std::vector<CertificateInfo>> ControllerImpl::ListCertificates() {

@@ -10,6 +10,7 @@
 #include "api/controller.h"
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
+#include "service/credentials.h"
 #include "service/deps.h"
 #include "service/env_policy.h"
 #include "service/front_door.h"
@@ -53,6 +54,8 @@ class ControllerImpl final : public Controller {
   Result<std::vector<std::string>> ListSecretNames(const std::string& subdomain) override;
   Result<Operation> ChangeSecrets(const std::string& subdomain, const EnvMap& set,
                                   const std::vector<std::string>& unset) override;
+  Result<std::vector<Credential>> ShowCredentials(const std::string& subdomain) override;
+  Result<Operation> RotateCredentials(const std::string& subdomain, const std::string& kind) override;
   Result<Operation> ChangeLifecycle(const std::string& subdomain, Lifecycle action) override;
   Result<Operation> WipeDatabase(const std::string& subdomain) override;
   Result<Operation> SetLimits(const std::string& subdomain, const ResourceLimits& change) override;
@@ -68,6 +71,7 @@ class ControllerImpl final : public Controller {
   Result<std::vector<Operation>> ListOperations(const std::string& subdomain, int limit) override;
   Result<Operation> GetOperation(int64_t id) override;
   Result<std::vector<DoctorFinding>> Doctor(bool fix) override;
+  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
   Result<std::vector<CertificateInfo>> ListCertificates() override;
   Result<std::string> LocalCaRootPem() override;
   Result<std::vector<CustomDomain>> ListDomains(const std::string& subdomain) override;
@@ -101,6 +105,7 @@ class ControllerImpl final : public Controller {
   FrontDoorParts front_;
   Runner& runner_;
   ControllerOptions options_;
+  const CredentialKinds credentials_;
   std::mutex admission_mu_;
   // Held while a change of flags or secrets is checked against the other
   // kind and stored, so that two changes cannot each pass and then clash.

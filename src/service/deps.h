@@ -12,9 +12,11 @@
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
 #include "drivers/tenant_fs/tenant_fs.h"
+#include "drivers/vault/vault.h"
 #include "profile/profile.h"
 #include "service/health_probe.h"
 #include "service/layout.h"
+#include "service/secrets.h"
 #include "store/store.h"
 
 namespace md {
@@ -28,6 +30,7 @@ struct ServiceDeps {
   Archiver& archiver;
   TenantFs& tenant_fs;  // every file beneath a directory a tenant can write
   CommandRunner& commands;  // every program the steps start (installs, work as a tenant)
+  Vault& vault;             // seals every secret the store keeps; use secrets()
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;
@@ -37,10 +40,14 @@ struct ServiceDeps {
   // The front proxy's group, which may enter each app's socket dir; unset:
   // the proxy runs as root and the dir is the tenant's alone.
   std::optional<gid_t> proxy_group;
+
+  // The instance secrets, sealed in the store by the vault.
+  Secrets secrets() const { return Secrets(store, vault); }
 };
 
 // Secrets the controller generates for itself; not valid variable names, so a
 // user's `secrets set` can never touch them, and `secrets list` hides them.
+// Credentials (service/credentials.h) name the ones an operator may see.
 inline constexpr const char* kDbPasswordKey = "md:db_password";
 inline constexpr const char* kAdminPasswordKey = "md:admin_password";
 inline constexpr const char* kSecretKeyKey = "md:secret_key";        // e.g. MELTANO_UI_SECRET_KEY

@@ -5,7 +5,7 @@
 namespace md {
 
 Result<TemplateVars> InstanceContext::Vars(const Instance& inst, const std::string& version) {
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(inst.subdomain));
   TemplateVars vars{
       {"subdomain", inst.subdomain},
       {"version", version},
@@ -35,7 +35,7 @@ Result<std::string> InstanceContext::AdminUrl(const Instance& inst) {
 
 Result<std::string> InstanceContext::TenantDatabaseUrl(const Instance& inst) {
   MD_ASSIGN_OR_RETURN(std::string admin_url, AdminUrl(inst));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(inst.subdomain));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(inst.subdomain));
   MD_RETURN_IF_ERROR(d_.database.EnsureRole(admin_url, inst.db_role, secrets[kDbPasswordKey]));
   return d_.database.TenantUrl(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
 }

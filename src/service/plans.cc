@@ -77,6 +77,11 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
 
   if (kind == op_kind::kCreate || kind == op_kind::kRecreate) {
     std::string version = Param(op, "version");
+    if (kind == op_kind::kRecreate) {
+      // The backup's passwords, before the role is made with one of them.
+      std::string from = Param(op, "backup");
+      add("restore_secrets", [&b, sub, from] { return b.RestoreSecrets(sub, from); });
+    }
     add_ensure_steps(ResourcePhase::kProvision);
     add("install_app", [&s, sub, version] { return s.InstallVersion(sub, version); });
     add("switch_version", [&s, sub, version] { return s.SwitchVersion(sub, version); });
@@ -144,14 +149,36 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       add("wipe_database", [&s, sub] { return s.WipeDatabase(sub); });
     } else {
       std::string from = Param(op, "backup");
+      // The backup's secrets first: restoring the database sets the role's
+      // password to the restored one.
+      add("restore_secrets", [&b, sub, from] { return b.RestoreSecrets(sub, from); });
       add("restore_database", [&b, sub, from] { return b.RestoreDatabase(sub, from); });
       add("restore_files", [&b, sub, from] { return b.RestoreFiles(sub, from); });
       add("restore_flags", [&b, sub, from] { return b.RestoreFlags(sub, from); });
       add("write_flags", [&s, sub] { return s.WriteFlags(sub); });
+      add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
     }
     add("start_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.StartService(sub); }); });
     add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
     plan.on_failure = restart_unless_stopped;
+  } else if (kind == op_kind::kRotateCredentials) {
+    // New values go to the vault, then to the tenant's files and wherever
+    // else each is used (the role, the app's admin user), then the app
+    // restarts with them. Data is untouched. A stopped instance stays stopped.
+    auto selected = credentials_.Select(Param(op, "kind"));
+    if (!selected.ok()) return selected.status();
+    std::vector<const CredentialKind*> kinds = *selected;
+    add("new_credentials", [&s, sub, kinds]() -> Status {
+      for (const CredentialKind* k : kinds) MD_RETURN_IF_ERROR(s.RenewSecret(sub, k->secret_key, k->random_bytes));
+      return Status::Ok();
+    });
+    add("write_secrets", [&s, sub] { return s.WriteSecrets(sub); });
+    add("apply_credentials", [sub, kinds]() -> Status {
+      for (const CredentialKind* k : kinds) MD_RETURN_IF_ERROR(k->apply(sub).WithContext(k->name + " credentials"));
+      return Status::Ok();
+    });
+    add("restart_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.RestartService(sub); }); });
+    add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
   } else if (kind == op_kind::kBackup) {
     add("back_up", [&b, sub, backup_id] { return b.Take(sub, backup_id, "on demand"); });
   } else if (kind == op_kind::kRepair) {

@@ -5,6 +5,7 @@
 
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
+#include "service/credentials.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
@@ -26,12 +27,13 @@ inline constexpr const char* kRepair = "repair";
 inline constexpr const char* kBackup = "backup";
 inline constexpr const char* kRestore = "restore";    // a backup back into an existing instance
 inline constexpr const char* kRecreate = "recreate";  // a deleted instance back from its backup
+inline constexpr const char* kRotateCredentials = "rotate-credentials";
 }  // namespace op_kind
 
 class TenantPlans final : public PlanFactory {
  public:
   TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs)
-      : steps_(steps), backups_(backups), resources_(resources), certs_(certs) {}
+      : steps_(steps), backups_(backups), resources_(resources), certs_(certs), credentials_(steps, resources) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
@@ -40,6 +42,7 @@ class TenantPlans final : public PlanFactory {
   BackupSteps& backups_;
   Resources& resources_;
   CertManager& certs_;
+  const CredentialKinds credentials_;
 };
 
 }  // namespace md

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/random.h"
 #include "service/log_reader.h"
 #include "service/tenant_files.h"
 
@@ -79,17 +80,30 @@ Status TenantSteps::InitProject(const std::string& sub) {
   std::string key = "initialised:" + sub;
   MD_ASSIGN_OR_RETURN(auto done, d_.store.GetSetting(key));
   if (done && *done == "1") return Status::Ok();
+  MD_RETURN_IF_ERROR(RunProfileCommands(inst, profile, profile.init).WithContext("initialising the project"));
+  return d_.store.PutSetting(key, "1");
+}
+
+Status TenantSteps::SetAdminPassword(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
+  return RunProfileCommands(inst, profile, profile.set_admin_password).WithContext("setting the admin password");
+}
+
+Status TenantSteps::RunProfileCommands(const Instance& inst, const AppProfile& profile,
+                                       const std::vector<Argv>& commands) {
+  if (commands.empty()) return Status::Ok();
   MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
-  // Init sees what the service will see: e.g. `meltano init` creates the
+  // They see what the service will see: e.g. `meltano init` creates the
   // system database named by MELTANO_DATABASE_URI.
   MD_ASSIGN_OR_RETURN(EnvMap env, RenderEnv(profile.environment, vars));
-  MD_ASSIGN_OR_RETURN(EnvMap secret_env, DesiredSecretFiles(sub));
+  MD_ASSIGN_OR_RETURN(EnvMap secret_env, DesiredSecretFiles(inst.subdomain));
   env.insert(secret_env.begin(), secret_env.end());
-  for (const Argv& cmd : profile.init) {
+  for (const Argv& cmd : commands) {
     MD_ASSIGN_OR_RETURN(Argv argv, RenderArgv(cmd, vars));
-    MD_RETURN_IF_ERROR(RunAsTenant(inst, argv, env).WithContext("initialising the project"));
+    MD_RETURN_IF_ERROR(RunAsTenant(inst, argv, env));
   }
-  return d_.store.PutSetting(key, "1");
+  return Status::Ok();
 }
 
 Result<std::string> TenantSteps::DesiredEnvFile(const std::string& sub) {
@@ -102,7 +116,7 @@ Result<EnvMap> TenantSteps::DesiredSecretFiles(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(AppProfile profile, d_.profiles.Find(inst.app));
   MD_ASSIGN_OR_RETURN(TemplateVars vars, ctx_.Vars(inst, inst.app_version));
   MD_ASSIGN_OR_RETURN(EnvMap files, RenderEnv(profile.secret_environment, vars));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
   for (const auto& [key, value] : secrets) {
     if (key.rfind("md:", 0) != 0) files[key] = value;
   }
@@ -146,6 +160,10 @@ Status TenantSteps::WriteSecrets(const std::string& sub) {
     if (!files.count(e.name)) MD_RETURN_IF_ERROR(d_.tenant_fs.RemoveTree(root, sub + "/" + e.name));
   }
   return Status::Ok();
+}
+
+Status TenantSteps::RenewSecret(const std::string& sub, const std::string& key, size_t bytes) {
+  return d_.secrets().Set(sub, {{key, RandomHex(bytes)}}, {});
 }
 
 Status TenantSteps::ReloadService(const std::string& sub) {
@@ -227,7 +245,7 @@ Status TenantSteps::WaitHealthy(const std::string& sub) {
 Status TenantSteps::WipeDatabase(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
   MD_ASSIGN_OR_RETURN(std::string admin_url, ctx_.AdminUrl(inst));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
   return d_.database.DropSchemasExceptPublic(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name).status();
 }
 

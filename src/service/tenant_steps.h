@@ -25,8 +25,13 @@ class TenantSteps {
   // Installs and switches to the version the store says the instance runs.
   Status EnsureCurrentVersion(const std::string& sub);
   Status InitProject(const std::string& sub);
+  // Runs the profile's `set_admin_password` commands (the new password is in
+  // the vault); nothing if it has none.
+  Status SetAdminPassword(const std::string& sub);
   Status WriteFlags(const std::string& sub);
   Status WriteSecrets(const std::string& sub);
+  // Stores a new random value (`bytes` random bytes, as hex) of secret `key`.
+  Status RenewSecret(const std::string& sub, const std::string& key, size_t bytes);
   Status ReloadService(const std::string& sub);
   Status RestartService(const std::string& sub);
   Status StartService(const std::string& sub);
@@ -66,6 +71,8 @@ class TenantSteps {
   // `path` (an absolute path in the instance's dir) relative to tenants_root().
   Result<std::string> BeneathTenants(const std::string& sub, const std::string& path);
   Status RunAsTenant(const Instance& inst, const Argv& argv, const EnvMap& env);
+  // Runs `commands` of the profile as the tenant, with the service's environment.
+  Status RunProfileCommands(const Instance& inst, const AppProfile& profile, const std::vector<Argv>& commands);
 
   ServiceDeps d_;
   InstanceContext& ctx_;

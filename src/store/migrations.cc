@@ -152,6 +152,33 @@ INSERT OR IGNORE INTO ledger (subdomain, kind, ref, created_ms)
   SELECT subdomain, 'route', subdomain, updated_ms FROM instances WHERE status <> 'deleting';
 )sql";
 
+// Version 5: secrets are sealed by the vault (drivers/vault): `secrets` holds
+// sealed values only. What older versions kept in clear moves to
+// `plain_secrets`, which the controller seals into `secrets` (and empties) at
+// its next start. And the audit log.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE secrets RENAME TO plain_secrets;
+CREATE TABLE secrets (
+  subdomain TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (subdomain, key)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_events (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms     INTEGER NOT NULL,
+  actor     TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  subdomain TEXT    NOT NULL,
+  client    TEXT    NOT NULL,
+  status    INTEGER NOT NULL,
+  outcome   TEXT    NOT NULL
+);
+CREATE INDEX audit_events_by_time ON audit_events(at_ms, id);
+CREATE INDEX audit_events_by_subdomain ON audit_events(subdomain, at_ms);
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -203,6 +230,7 @@ const std::vector<Migration>& StoreMigrations() {
       {2, kSchemaV2},
       {3, kSchemaV3},
       {4, kSchemaV4},
+      {5, kSchemaV5},
   };
   return kMigrations;
 }

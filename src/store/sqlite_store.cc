@@ -267,6 +267,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   std::lock_guard lock(store->mu_);
   MD_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys = ON"));
   MD_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous = FULL"));
+  // Deleted rows (a removed instance's sealed secrets) are zeroed on disk.
+  MD_RETURN_IF_ERROR(store->Exec("PRAGMA secure_delete = ON"));
   if (!memory) {
     MD_ASSIGN_OR_RETURN(Statement wal, store->Prepare("PRAGMA journal_mode = WAL"));
     MD_ASSIGN_OR_RETURN(bool row, wal.Step());
@@ -397,7 +399,8 @@ Status SqliteStore::DeleteInstance(const std::string& subdomain) {
     // Operations stay: they are the instance's history.
     for (const char* sql :
          {"DELETE FROM flags WHERE subdomain = ?", "DELETE FROM secrets WHERE subdomain = ?",
-          "DELETE FROM ledger WHERE subdomain = ?", "DELETE FROM custom_domains WHERE subdomain = ?"}) {
+          "DELETE FROM plain_secrets WHERE subdomain = ?", "DELETE FROM ledger WHERE subdomain = ?",
+          "DELETE FROM custom_domains WHERE subdomain = ?"}) {
       MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
       MD_RETURN_IF_ERROR(st.Text(subdomain).Run());
     }
@@ -702,6 +705,35 @@ Status SqliteStore::SetSecrets(const std::string& subdomain, const EnvMap& set,
   });
 }
 
+Result<int> SqliteStore::SealPlainSecrets(const SealFn& seal) {
+  MD_ASSIGN_OR_RETURN(int sealed, Transact(true, [&]() -> Result<int> {
+    struct Row {
+      std::string subdomain, key, value;
+    };
+    std::vector<Row> rows;
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT subdomain, key, value FROM plain_secrets"));
+      while (true) {
+        MD_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        rows.push_back({st.ColText(0), st.ColText(1), st.ColText(2)});
+      }
+    }
+    for (const Row& r : rows) {
+      MD_ASSIGN_OR_RETURN(std::string value, seal(r.subdomain, r.key, r.value));
+      MD_RETURN_IF_ERROR(SetMapLocked(kUpsertSecretSql, kDeleteSecretSql, r.subdomain, {{r.key, value}}, {}));
+    }
+    MD_RETURN_IF_ERROR(Exec("DELETE FROM plain_secrets"));
+    return static_cast<int>(rows.size());
+  }));
+  if (sealed == 0) return 0;
+  // Rewrites every page, then empties the WAL: no copy of a clear value is left.
+  std::lock_guard lock(mu_);
+  MD_RETURN_IF_ERROR(Exec("VACUUM"));
+  MD_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  return sealed;
+}
+
 Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& key) {
   return Transact(false, [&]() -> Result<std::optional<std::string>> {
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT value FROM settings WHERE key = ?"));
@@ -886,6 +918,41 @@ Result<std::vector<CustomDomain>> SqliteStore::ListCustomDomains(const std::stri
       d.host = st.ColText(1);
       d.created_ms = st.ColInt(2);
       out.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Audit log
+
+Status SqliteStore::AddAuditEvent(const AuditEvent& e) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO audit_events (at_ms, actor, action, subdomain, client, "
+                                              "status, outcome) VALUES (?,?,?,?,?,?,?)"));
+    st.Int(e.at_ms).Text(e.actor).Text(e.action).Text(e.subdomain).Text(e.client).Int(e.status).Text(e.outcome);
+    return st.Run();
+  });
+}
+
+Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(const AuditQuery& q) {
+  return Transact(false, [&]() -> Result<std::vector<AuditEvent>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT id, at_ms, actor, action, subdomain, client, status, outcome "
+                                              "FROM audit_events WHERE at_ms >= ? AND (? = '' OR subdomain = ?) "
+                                              "ORDER BY at_ms DESC, id DESC LIMIT ?"));
+    st.Int(q.since_ms).Text(q.subdomain).Text(q.subdomain).Int(q.limit > 0 ? q.limit : -1);
+    std::vector<AuditEvent> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back({.id = st.ColInt(0),
+                     .at_ms = st.ColInt(1),
+                     .actor = st.ColText(2),
+                     .action = st.ColText(3),
+                     .subdomain = st.ColText(4),
+                     .client = st.ColText(5),
+                     .status = static_cast<int>(st.ColInt(6)),
+                     .outcome = st.ColText(7)});
     }
     return out;
   });

@@ -58,6 +58,9 @@ class SqliteStore final : public Store {
   Status SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;
   Result<EnvMap> GetSecrets(const std::string& subdomain) override;
   Status SetSecrets(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;
+  Result<int> SealPlainSecrets(const SealFn& seal) override;
+  Status AddAuditEvent(const AuditEvent& event) override;
+  Result<std::vector<AuditEvent>> ListAuditEvents(const AuditQuery& query) override;
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
   Status PutSetting(const std::string& key, const std::string& value) override;

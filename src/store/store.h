@@ -1,9 +1,10 @@
 #pragma once
 // The controller's durable state: instances, clusters, operations with their
-// step journals, the resource ledger, desired flags and secrets, settings,
-// certificates, ACME events and custom domains.
+// step journals, the resource ledger, desired flags and sealed secrets,
+// settings, certificates, ACME events, custom domains and the audit log.
 // Implementations are thread-safe; every method is one transaction.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,11 +54,23 @@ class Store {
   virtual Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) = 0;  // "" = all
   virtual Status RemoveLedger(ResourceKind kind, const std::string& ref) = 0;
 
-  // Desired configuration of an instance: flags (.env) and secrets.
+  // Desired configuration of an instance: flags (.env) and secrets. Secret
+  // values are sealed by the vault (service/secrets.h); the store never sees
+  // them in clear.
   virtual Result<EnvMap> GetFlags(const std::string& subdomain) = 0;
   virtual Status SetFlags(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) = 0;
   virtual Result<EnvMap> GetSecrets(const std::string& subdomain) = 0;
   virtual Status SetSecrets(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) = 0;
+  // Secrets an older version stored in clear: each is replaced by
+  // seal(subdomain, key, value) in one transaction, and the file is then
+  // rewritten so that no page keeps the clear text. Returns how many.
+  using SealFn = std::function<Result<std::string>(const std::string& subdomain, const std::string& key,
+                                                   const std::string& value)>;
+  virtual Result<int> SealPlainSecrets(const SealFn& seal) = 0;
+
+  // The audit log. Add assigns `id`.
+  virtual Status AddAuditEvent(const AuditEvent& event) = 0;
+  virtual Result<std::vector<AuditEvent>> ListAuditEvents(const AuditQuery& query) = 0;
 
   // Controller settings (small key/value pairs, e.g. the port range cursor).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;

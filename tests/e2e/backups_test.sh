@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Nothing lost by a wipe or a delete, against real PostgreSQL, s6 and tar:
-# a checked backup (pg_dump + project archive + manifest) is taken before
-# each; restore undoes a wipe and brings a deleted instance back with the same
-# rows, files and flags and fresh passwords; a backup that fails (a full disk,
+# a checked backup (pg_dump + project archive + sealed secrets + manifest) is
+# taken before each; restore undoes a wipe and brings a deleted instance back
+# with the same rows, files, flags and passwords; a backup that fails (a full disk,
 # a damaged file) stops the destructive step; retention prunes old backups.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -95,7 +95,7 @@ list=$(backups_json $sub)
 assert_eq "$(jf "$list" '.[0].reason')" "before delete"
 assert_eq "$(backups_json | jq "[.[] | select(.subdomain == \"$sub\")] | length")" "$((n + 1))" "listed without SUB too"
 
-step "restore brings the deleted instance back: rows, files, flags; fresh passwords"
+step "restore brings the deleted instance back: rows, files, flags, passwords"
 out=$(md restore $sub)
 assert_contains "$out" "restore_database"
 show=$(md show $sub -o json)
@@ -109,7 +109,7 @@ assert_eq "$(sql_db "$db" "SELECT id, label FROM tap_orders.extract_rows ORDER B
 assert_eq "$(sha256sum <"$project/extract/orders.csv")" "$file_before" "same file"
 assert_eq "$(stat -c %U "$project/extract/orders.csv")" "$user" "file owned by the new tenant user"
 assert_eq "$(md flags list $sub -o json | jq -r .MELTANO_UI_READONLY)" true "same flags"
-assert_ne "$(cat "$DATA/secrets/$sub/DATABASE_URL")" "$old_db_url" "fresh database password"
+assert_eq "$(cat "$DATA/secrets/$sub/DATABASE_URL")" "$old_db_url" "the same database password (sealed in the backup)"
 assert_eq "$(sql_db "$db" "SELECT tableowner FROM pg_tables WHERE schemaname = 'tap_orders'")" "$db" "tables owned by the tenant role"
 assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing"
 

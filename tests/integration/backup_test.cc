@@ -342,6 +342,22 @@ TYPED_TEST(ArchiverContract, WithoutAProjectFolderThereIsNoArchive) {
   EXPECT_EQ(s.code(), Code::kNotFound) << s.message();
 }
 
+TYPED_TEST(ArchiverContract, KeepsTheSealedSecretsAsGivenInTheManifest) {
+  BackupSource src = this->b().Source(false);
+  src.sealed_secrets = "mdv1:opaque-sealed-bundle";
+  const std::string dir = this->Dir("acme", "s1");
+  auto m = this->a().Create(src, dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  ASSERT_TRUE(m->has_secrets());
+  EXPECT_EQ(m->File(kBackupSecretsFile)->size, static_cast<int64_t>(src.sealed_secrets.size()));
+  EXPECT_TRUE(this->a().Verify(dir)->has_secrets());
+  EXPECT_EQ(*this->a().ReadSecrets(dir), src.sealed_secrets);
+  // A backup without them (an older one) says so.
+  const std::string plain = this->Dir("acme", "s2");
+  ASSERT_TRUE(this->a().Create(this->b().Source(false), plain).ok());
+  EXPECT_EQ(this->a().ReadSecrets(plain).status().code(), Code::kNotFound);
+}
+
 TYPED_TEST(ArchiverContract, RefusesAnExistingBackupFolderAndKeepsIt) {
   const std::string dir = this->Dir("acme", "1");
   ASSERT_TRUE(this->a().Create(this->b().Source(true), dir).ok());
@@ -553,6 +569,21 @@ TEST_F(PgArchiverTest, ATruncatedDumpFailsVerifyNamingIt) {
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.status().message().find(kBackupDumpFile), std::string::npos) << v.status().message();
   EXPECT_NE(v.status().message().find("size"), std::string::npos) << v.status().message();
+}
+
+TEST_F(PgArchiverTest, SealedSecretsAreAPrivateFileAndAChangeFailsVerify) {
+  const std::string dir = pg_->root() + "/acme/b1";
+  BackupSource src = pg_->Source(false);
+  src.sealed_secrets = "mdv1:opaque-sealed-bundle";
+  ASSERT_TRUE(pg_->archiver().Create(src, dir).ok());
+  const std::string file = dir + "/" + kBackupSecretsFile;
+  struct stat st {};
+  ASSERT_EQ(stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ASSERT_TRUE(WriteFileAtomic(file, "mdv1:opaque-sealed-bundlX", 0600).ok());
+  auto read = pg_->archiver().ReadSecrets(dir);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find(kBackupSecretsFile), std::string::npos) << read.status().message();
 }
 
 TEST_F(PgArchiverTest, AFlippedByteInTheDumpFailsVerify) {

@@ -5,7 +5,9 @@
 #include <httplib.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "api/json_codec.h"
 #include "api/server.h"
@@ -783,6 +785,89 @@ TEST(JsonCodec, DumpNeverThrowsOnInvalidUtf8) {
   LogChunk chunk{"bad \xff\xfe bytes\n", "c"};
   std::string text = DumpJson(ToJson(chunk));
   EXPECT_NE(text.find("bytes"), std::string::npos);
+}
+
+// --- credentials and the audit log ---------------------------------------------------------
+
+// Keeps what the server records.
+class RecordingAudit final : public Audit {
+ public:
+  void Record(AuditEvent event) override {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(event));
+  }
+  std::vector<AuditEvent> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<AuditEvent> events_;
+};
+
+class AuditedApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ApiServer>(fake_, kToken, "127.0.0.1", 0, &audit_);
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(10, 0);
+    ASSERT_EQ(Post("/v1/instances", kCreateBody)->status, 202);
+  }
+  RecordingAudit audit_;
+};
+
+TEST_F(AuditedApiTest, RecordsChangesCredentialReadsAndRefusedTokensButNoValue) {
+  const std::string value = "v4lue-never-logged";
+  ASSERT_EQ(Patch("/v1/instances/acme/secrets", R"({"set":{"API_KEY":")" + value + R"("}})")->status, 202);
+  ASSERT_EQ(Patch("/v1/instances/acme/secrets", R"({"set":{"db":"pw-for-db"}})")->status, 202);
+  auto shown = Get("/v1/instances/acme/credentials");
+  ASSERT_EQ(shown->status, 200);
+  ASSERT_EQ(Body(shown)[0]["password"], "pw-for-db") << "credentials show carries the value";
+  ASSERT_EQ(Get("/v1/instances")->status, 200);  // a plain read: not recorded
+  ASSERT_EQ(Post("/v1/instances/acme/credentials/rotate?kind=db")->status, 202);
+  ASSERT_EQ(Post("/v1/instances/acme/credentials/rotate?kind=root")->status, 400);
+  ASSERT_EQ(client_->Post("/v1/instances/acme/stop", Auth("wrong"), "", "application/json")->status, 401);
+
+  // Recorded before the answer: all there once the last answer came.
+  std::vector<AuditEvent> events = audit_.events();
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(events[0].action, "POST /v1/instances");
+  EXPECT_EQ(events[0].subdomain, "acme") << "from the answer, not the body";
+  EXPECT_EQ(events[1].action, "PATCH /v1/instances/acme/secrets");
+  EXPECT_EQ(events[3].action, "GET /v1/instances/acme/credentials");
+  EXPECT_EQ(events[3].status, 200);
+  EXPECT_EQ(events[4].action, "POST /v1/instances/acme/credentials/rotate");
+  EXPECT_EQ(events[4].status, 202);
+  EXPECT_EQ(events[5].outcome, "invalid_argument");
+  EXPECT_EQ(events[6].actor, "") << "a wrong token is nobody";
+  EXPECT_EQ(events[6].status, 401);
+  EXPECT_EQ(events[6].outcome, "unauthenticated");
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(events[i].actor, "admin");
+  for (const AuditEvent& e : events) {
+    EXPECT_EQ(e.client, "127.0.0.1");
+    EXPECT_EQ(e.subdomain, "acme");
+    std::string all = DumpJson(ToJson(e));
+    EXPECT_EQ(all.find(value), std::string::npos) << all;
+    EXPECT_EQ(all.find("pw-for-db"), std::string::npos) << all;
+  }
+}
+
+TEST_F(AuditedApiTest, AuditRouteFiltersAndChecksItsQuery) {
+  fake_.audit_events = {{.id = 1, .at_ms = 1772366400000, .actor = "admin", .action = "POST /v1/instances",
+                         .subdomain = "acme", .client = "127.0.0.1", .status = 202, .outcome = "ok"}};
+  auto r = Get("/v1/audit?subdomain=acme&since=2026-03-01T00:00:00Z&limit=5");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)[0]["action"], "POST /v1/instances");
+  EXPECT_EQ(Body(r)[0]["at"], "2026-03-01T12:00:00.000Z");
+  EXPECT_EQ(fake_.last_audit_query.subdomain, "acme");
+  EXPECT_EQ(fake_.last_audit_query.since_ms, 1772323200000);
+  EXPECT_EQ(fake_.last_audit_query.limit, 5);
+  EXPECT_EQ(Get("/v1/audit?since=yesterday")->status, 400);
+  EXPECT_EQ(Get("/v1/audit?subdomain=Bad_Name")->status, 400);
+  EXPECT_EQ(Get("/v1/audit?limit=0")->status, 400);
+  EXPECT_EQ(Get("/v1/audit?what=1")->status, 400);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@
 #include "drivers/host/fake_host.h"
 #include "drivers/supervisor/fake_supervisor.h"
 #include "drivers/tenant_fs/fake_tenant_fs.h"
+#include "drivers/vault/fake_vault.h"
+#include "api/json_codec.h"
 #include "service/controller_impl.h"
 #include "service/env_policy.h"
 #include "service/plans.h"
@@ -68,6 +70,7 @@ class ControllerTest : public ::testing::Test {
                                                       .archiver = archiver_,
                                                       .tenant_fs = tenant_fs_,
                                                       .commands = commands_,
+                                                      .vault = vault_,
                                                       .profiles = profiles_,
                                                       .probe = probe_,
                                                       .layout = Layout(dir_.string()),
@@ -138,6 +141,7 @@ class ControllerTest : public ::testing::Test {
   FakeHost host_;
   FakeSupervisor supervisor_;
   FakeCgroups cgroups_;
+  FakeVault vault_;
   FakeArchiver archiver_;
   FakeTenantFs tenant_fs_;
   FakeCommandRunner commands_;
@@ -559,10 +563,11 @@ TEST_F(ControllerTest, FailedBackupBlocksTheWipe) {
   EXPECT_EQ((*controller_->ListBackups("acme"))[0].reason, "before wipe-db");
 }
 
-TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPasswords) {
+TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndPasswords) {
   CreateAndWait("acme", "1.2.0");
   Wait(*controller_->ChangeFlags("acme", {{"MELTANO_A", "1"}}, {}));
-  std::string old_password = (*store_->GetSecrets("acme"))[kDbPasswordKey];
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "k-1"}}, {}));
+  EnvMap old_secrets = *Secrets(*store_, vault_).Get("acme");
   Operation deleted = Wait(*controller_->DeleteInstance("acme", true));
   ASSERT_EQ(deleted.state, OperationState::kSucceeded) << deleted.error;
   std::string id = (*controller_->ListBackups("acme"))[0].id;
@@ -576,7 +581,10 @@ TEST_F(ControllerTest, RestoreBringsADeletedInstanceBackWithItsFlagsAndFreshPass
   EXPECT_EQ(inst->status, InstanceStatus::kRunning);
   EXPECT_EQ(inst->app_version, "1.2.0");
   EXPECT_EQ((*store_->GetFlags("acme"))["MELTANO_A"], "1");
-  EXPECT_NE((*store_->GetSecrets("acme"))[kDbPasswordKey], old_password);
+  // The backup carried the secrets, sealed: the same passwords, the role made with them.
+  EXPECT_EQ(*Secrets(*store_, vault_).Get("acme"), old_secrets);
+  EXPECT_TRUE(database_.Connect(*context_->TenantDatabaseUrl(*inst)).ok());
+  EXPECT_EQ(TenantFile("secrets/acme/API_KEY")->content, "k-1");
   bool restored_db = false, restored_files = false;
   for (const auto& call : archiver_.Calls()) {
     restored_db |= call.rfind("RestoreDatabase md_acme md_acme", 0) == 0 && call.find(id) != std::string::npos;
@@ -732,6 +740,119 @@ TEST_F(ControllerTest, RefusesToAdoptResourcesItDidNotCreate) {
   EXPECT_EQ(gamma.state, OperationState::kFailed);
   EXPECT_NE(gamma.error.find("database md_gamma already exists"), std::string::npos) << gamma.error;
   EXPECT_TRUE(database_.DatabaseExists("postgresql://a:pw@big:5432/postgres", "md_gamma")) << "not ours: kept";
+}
+
+// --- the vault and credentials -------------------------------------------------------------
+
+TEST_F(ControllerTest, StoreKeepsEverySecretSealed) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "value-5d2e"}}, {}));
+  EnvMap opened = *Secrets(*store_, vault_).Get("acme");
+  ASSERT_EQ(opened["API_KEY"], "value-5d2e");
+  ASSERT_FALSE(opened[kDbPasswordKey].empty());
+  EnvMap stored = *store_->GetSecrets("acme");
+  for (const auto& [key, sealed] : stored) {
+    EXPECT_EQ(sealed.find(opened[key]), std::string::npos) << key << " is in the store in clear";
+  }
+}
+
+TEST_F(ControllerTest, CredentialsShowGivesTheAdminAndDatabaseLogins) {
+  CreateAndWait("acme");
+  auto creds = controller_->ShowCredentials("acme");
+  ASSERT_TRUE(creds.ok()) << creds.status().message();
+  ASSERT_EQ(creds->size(), 2u);
+  EnvMap secrets = *Secrets(*store_, vault_).Get("acme");
+  EXPECT_EQ(creds->at(0).kind, "admin");
+  EXPECT_EQ(creds->at(0).username, "admin");
+  EXPECT_EQ(creds->at(0).password, secrets[kAdminPasswordKey]);
+  EXPECT_EQ(creds->at(0).target, "https://acme.example.test:8443/");
+  EXPECT_EQ(creds->at(1).kind, "db");
+  EXPECT_EQ(creds->at(1).username, "md_acme");
+  EXPECT_EQ(creds->at(1).password, secrets[kDbPasswordKey]);
+  EXPECT_EQ(controller_->ShowCredentials("nope").status().code(), Code::kNotFound);
+}
+
+TEST_F(ControllerTest, RotatingTheDatabasePasswordSetsItOnTheRoleAndTheAppAndKeepsTheData) {
+  CreateAndWait("acme");
+  Instance inst = *store_->GetInstance("acme");
+  std::string admin_url = *context_->AdminUrl(inst);
+  ASSERT_TRUE(database_.AddSchema(admin_url, "md_acme", "tap_data").ok());
+  std::string old_url = *database_.TenantUrl(admin_url, "md_acme", *Secrets(*store_, vault_).Get("acme", kDbPasswordKey),
+                                             "md_acme");
+  std::string old_admin = *Secrets(*store_, vault_).Get("acme", kAdminPasswordKey);
+  int pid = supervisor_.GetStatus("tenant-acme")->pid;
+
+  Operation op = Wait(*controller_->RotateCredentials("acme", "db"));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(op.kind, "rotate-credentials");
+  EXPECT_EQ(op.params.find(old_url), std::string::npos);
+  std::string new_password = *Secrets(*store_, vault_).Get("acme", kDbPasswordKey);
+  std::string new_url = *database_.TenantUrl(admin_url, "md_acme", new_password, "md_acme");
+  EXPECT_NE(new_url, old_url);
+  EXPECT_TRUE(database_.Connect(new_url).ok());
+  EXPECT_FALSE(database_.Connect(old_url).ok()) << "the old password still logs in";
+  EXPECT_EQ(TenantFile("secrets/acme/DATABASE_URL")->content, new_url);
+  EXPECT_NE(supervisor_.GetStatus("tenant-acme")->pid, pid) << "the app was not restarted";
+  EXPECT_EQ(database_.Schemas(admin_url, "md_acme"), (std::vector<std::string>{"public", "tap_data"}));
+  EXPECT_EQ(*Secrets(*store_, vault_).Get("acme", kAdminPasswordKey), old_admin) << "only db was asked for";
+}
+
+TEST_F(ControllerTest, RotatingEveryKindChangesTheAdminPasswordToo) {
+  CreateAndWait("acme");
+  std::string old_admin = *Secrets(*store_, vault_).Get("acme", kAdminPasswordKey);
+  Operation op = Wait(*controller_->RotateCredentials("acme", ""));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  std::string admin = *Secrets(*store_, vault_).Get("acme", kAdminPasswordKey);
+  EXPECT_NE(admin, old_admin);
+  EXPECT_EQ(TenantFile("secrets/acme/ADMIN_PASSWORD")->content, admin);
+  EXPECT_EQ(controller_->RotateCredentials("acme", "root").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(controller_->RotateCredentials("nope", "db").status().code(), Code::kNotFound);
+}
+
+TEST_F(ControllerTest, BackupCarriesTheSecretsSealedAndRestoreIntoTheInstanceBringsThemBack) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "before"}}, {}));
+  ASSERT_EQ(Wait(*controller_->BackupInstance("acme")).state, OperationState::kSucceeded);
+  std::string id = (*controller_->ListBackups("acme"))[0].id;
+  EnvMap at_backup = *Secrets(*store_, vault_).Get("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "after"}, {"OTHER", "x"}}, {}));
+  ASSERT_EQ(Wait(*controller_->RotateCredentials("acme", "db")).state, OperationState::kSucceeded);
+
+  Operation op = Wait(*controller_->Restore("acme", id));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(*Secrets(*store_, vault_).Get("acme"), at_backup);
+  EXPECT_EQ(TenantFile("secrets/acme/API_KEY")->content, "before");
+  EXPECT_FALSE(TenantFile("secrets/acme/OTHER"));
+  Instance inst = *store_->GetInstance("acme");
+  EXPECT_TRUE(database_.Connect(*database_.TenantUrl(*context_->AdminUrl(inst), "md_acme", at_backup[kDbPasswordKey],
+                                                     "md_acme")).ok());
+}
+
+TEST_F(ControllerTest, DeleteLeavesNoVaultEntry) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "v"}}, {}));
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
+  EXPECT_TRUE(store_->GetSecrets("acme")->empty());
+}
+
+// What the API answers (encoded as it would) for list, show, status, ops and
+// secrets list never holds a secret's value.
+TEST_F(ControllerTest, NoAnswerButCredentialsShowCarriesASecretValue) {
+  CreateAndWait("acme");
+  Wait(*controller_->ChangeSecrets("acme", {{"API_KEY", "value-9c41"}}, {}));
+  Wait(*controller_->RotateCredentials("acme", ""));
+  Wait(*controller_->BackupInstance("acme"));
+  EnvMap secrets = *Secrets(*store_, vault_).Get("acme");
+  std::vector<std::string> answers = {
+      DumpJson(ToJson(*controller_->ListInstances())),  DumpJson(ToJson(*controller_->GetInstance("acme"))),
+      DumpJson(ToJson(*controller_->GetStatus("acme"))), DumpJson(ToJson(*controller_->ListOperations("", 0))),
+      DumpJson(Json(*controller_->ListSecretNames("acme"))), DumpJson(ToJson(*controller_->ListBackups("acme"))),
+      DumpJson(ToJson(*controller_->Doctor(false)))};
+  for (const auto& [key, value] : secrets) {
+    for (const std::string& answer : answers) EXPECT_EQ(answer.find(value), std::string::npos) << key << " in " << answer;
+  }
+  std::string shown = DumpJson(ToJson(*controller_->ShowCredentials("acme")));
+  EXPECT_NE(shown.find(secrets[kDbPasswordKey]), std::string::npos);
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ class FakeController : public Controller {
     static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
                                                  "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
-                                                 "LocalCaRootPem", "ListDomains"};
+                                                 "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
@@ -207,6 +207,36 @@ class FakeController : public Controller {
     for (const auto& k : unset) secrets_[sub].erase(k);
     return Enqueue("secrets", sub, "{}", {"write_secrets", "restart"});
   }
+
+  // Credentials are the instance's secrets named admin/db, if set.
+  Result<std::vector<Credential>> ShowCredentials(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ShowCredentials");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    std::vector<Credential> out;
+    for (const char* kind : {"admin", "db"}) {
+      auto it = secrets_[sub].find(kind);
+      if (it != secrets_[sub].end()) out.push_back({kind, kind, it->second, "https://" + sub + ".example.test/"});
+    }
+    return out;
+  }
+
+  Result<Operation> RotateCredentials(const std::string& sub, const std::string& kind) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("RotateCredentials");
+    if (!kind.empty() && kind != "admin" && kind != "db") return InvalidArgument("unknown credential kind");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return Enqueue("rotate-credentials", sub, "{}", {"new_credentials", "write_secrets", "apply_credentials"});
+  }
+
+  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListAudit");
+    last_audit_query = query;
+    return audit_events;
+  }
+  std::vector<AuditEvent> audit_events;  // what ListAudit answers
+  AuditQuery last_audit_query;
 
   Result<Operation> ChangeLifecycle(const std::string& sub, Lifecycle action) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -1171,5 +1171,90 @@ TEST(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsData) {
   EXPECT_TRUE(store->AddAcmeEvent({0, "order", "shop.acme.com", "", false, 1}).ok());
 }
 
+// The bytes of a file, or "" if it is absent.
+std::string FileBytes(const std::string& path) {
+  auto text = ReadFile(path);
+  return text.ok() ? *text : "";
+}
+
+TEST(SqliteStoreTest, SealsSecretsAnOlderVersionKeptInClearAndLeavesNoCopy) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> v4(StoreMigrations().begin(), StoreMigrations().begin() + 4);
+    ASSERT_TRUE(ApplyMigrations(db, v4).ok());
+    sqlite3_close(db);
+  }
+  RawExec(path, "INSERT INTO secrets VALUES ('acme','md:db_password','clear-pw-4f1d9a'),('acme','API','clear-key-77e0')");
+  ASSERT_NE(FileBytes(path).find("clear-pw-4f1d9a"), std::string::npos) << "the test needs the clear text on disk";
+  auto store = OpenOrDie(path);
+  EXPECT_TRUE(store->GetSecrets("acme")->empty()) << "clear values are never served as sealed ones";
+  std::vector<std::string> seen;
+  auto sealed = store->SealPlainSecrets([&](const std::string& sub, const std::string& key, const std::string& value)
+                                            -> Result<std::string> {
+    seen.push_back(sub + "/" + key);
+    return "sealed(" + std::to_string(value.size()) + ")";
+  });
+  ASSERT_TRUE(sealed.ok()) << sealed.status().message();
+  EXPECT_EQ(*sealed, 2);
+  EXPECT_EQ(seen, (std::vector<std::string>{"acme/API", "acme/md:db_password"}));
+  EXPECT_EQ(*store->GetSecrets("acme"), (EnvMap{{"API", "sealed(14)"}, {"md:db_password", "sealed(15)"}}));
+  // Once done, nothing is left to seal; and no page of the file keeps a clear value.
+  EXPECT_EQ(*store->SealPlainSecrets([](auto&, auto&, auto&) -> Result<std::string> { return Internal("called"); }), 0);
+  for (const std::string& file : {path, path + "-wal"}) {
+    std::string bytes = FileBytes(file);
+    EXPECT_EQ(bytes.find("clear-pw-4f1d9a"), std::string::npos) << file;
+    EXPECT_EQ(bytes.find("clear-key-77e0"), std::string::npos) << file;
+  }
+}
+
+TEST(SqliteStoreTest, SealingFailureKeepsTheClearRowsForTheNextTry) {
+  TempDir dir;
+  const std::string path = dir.File("md.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> v4(StoreMigrations().begin(), StoreMigrations().begin() + 4);
+    ASSERT_TRUE(ApplyMigrations(db, v4).ok());
+    sqlite3_close(db);
+  }
+  RawExec(path, "INSERT INTO secrets VALUES ('acme','API','k')");
+  auto store = OpenOrDie(path);
+  auto failed = store->SealPlainSecrets([](auto&, auto&, auto&) -> Result<std::string> { return Internal("no key"); });
+  EXPECT_EQ(failed.status().code(), Code::kInternal);
+  EXPECT_TRUE(store->GetSecrets("acme")->empty());
+  auto sealed = store->SealPlainSecrets([](auto&, auto&, auto&) -> Result<std::string> { return std::string("s"); });
+  EXPECT_EQ(*sealed, 1);
+  EXPECT_EQ(*store->GetSecrets("acme"), (EnvMap{{"API", "s"}}));
+}
+
+TEST(SqliteStoreTest, AuditEventsListNewestFirstFilteredBySubdomainAndTime) {
+  auto store = OpenOrDie(":memory:");
+  for (int i = 1; i <= 5; ++i) {
+    AuditEvent e{.at_ms = i * 1000,
+                 .actor = "admin",
+                 .action = "POST /v1/instances/" + std::string(i % 2 ? "acme" : "beta") + "/restart",
+                 .subdomain = i % 2 ? "acme" : "beta",
+                 .client = "127.0.0.1",
+                 .status = 202,
+                 .outcome = "ok"};
+    ASSERT_TRUE(store->AddAuditEvent(e).ok());
+  }
+  auto all = store->ListAuditEvents({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_EQ(all->front().at_ms, 5000);
+  EXPECT_GT(all->front().id, 0);
+  auto acme = store->ListAuditEvents({.subdomain = "acme", .since_ms = 2000});
+  ASSERT_EQ(acme->size(), 2u);
+  EXPECT_EQ(acme->at(0).at_ms, 5000);
+  EXPECT_EQ(acme->at(1).at_ms, 3000);
+  EXPECT_EQ(acme->at(1).client, "127.0.0.1");
+  EXPECT_EQ(acme->at(1).status, 202);
+  EXPECT_EQ(store->ListAuditEvents({.limit = 2})->size(), 2u);
+}
+
 }  // namespace
 }  // namespace md

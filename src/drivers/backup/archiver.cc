@@ -33,7 +33,9 @@ namespace {
 
 constexpr int kManifestVersion = 1;
 
-bool IsKnownFile(const std::string& name) { return name == kBackupDumpFile || name == kBackupArchiveFile; }
+bool IsKnownFile(const std::string& name) {
+  return name == kBackupDumpFile || name == kBackupArchiveFile || name == kBackupSecretsFile;
+}
 
 std::string Join(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
 
@@ -167,6 +169,17 @@ Result<FileDigest> DigestFile(const std::string& path) {
     d.sha256 += kHex[md[i] & 15];
   }
   return d;
+}
+
+Status WriteAllFd(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus("cannot write");
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
 }
 
 Status FsyncPath(const std::string& path, bool directory) {
@@ -390,9 +403,21 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
     MD_RETURN_IF_ERROR(s);
   }
 
-  // 3. The manifest, last: a folder with a manifest holds a complete backup.
+  // 3. The secrets, as sealed by the caller.
+  if (!src.sealed_secrets.empty()) {
+    const std::string secrets = Join(dir, kBackupSecretsFile);
+    int fd = open(secrets.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return ErrnoStatus("secrets: cannot create " + secrets);
+    Status s = WriteAllFd(fd, src.sealed_secrets);
+    if (s.ok() && fsync(fd) != 0) s = ErrnoStatus("secrets: cannot fsync " + secrets);
+    close(fd);
+    MD_RETURN_IF_ERROR(s.WithContext("secrets"));
+  }
+
+  // 4. The manifest, last: a folder with a manifest holds a complete backup.
   std::vector<std::string> names = {kBackupDumpFile};
   if (with_archive) names.push_back(kBackupArchiveFile);
+  if (!src.sealed_secrets.empty()) names.push_back(kBackupSecretsFile);
   for (const auto& name : names) {
     auto d = DigestFile(Join(dir, name));
     if (!d.ok()) return d.status().WithContext("manifest: " + name);
@@ -404,7 +429,7 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
                          .WithContext("manifest"));
   MD_RETURN_IF_ERROR(FsyncPath(dir, true).WithContext("manifest"));
 
-  // 4. It counts only once checked.
+  // 5. It counts only once checked.
   auto verified = Verify(dir);
   if (!verified.ok()) return verified.status().WithContext("verify");
   return verified;
@@ -484,6 +509,13 @@ Status PgArchiver::RestoreFiles(const std::string& dir, const std::string& proje
   Status s = project_files_.Replace(fd, project_dir, tenant);
   close(fd);
   return s;
+}
+
+Result<std::string> PgArchiver::ReadSecrets(const std::string& dir) {
+  auto verified = Verify(dir);
+  if (!verified.ok()) return verified.status().WithContext("backup " + dir);
+  if (!verified->has_secrets()) return NotFound("backup " + dir + " has no sealed secrets");
+  return ReadFile(Join(dir, kBackupSecretsFile));
 }
 
 Result<std::vector<BackupManifest>> PgArchiver::List(const std::string& backups_root, const std::string& subdomain) {

@@ -22,6 +22,8 @@ namespace md {
 inline constexpr const char* kBackupDumpFile = "db.dump";
 inline constexpr const char* kBackupArchiveFile = "project.tar.gz";
 inline constexpr const char* kBackupManifestFile = "manifest.json";
+// The instance's secrets, sealed by the vault: never in clear in a backup.
+inline constexpr const char* kBackupSecretsFile = "secrets.sealed";
 
 // What to back up. `db_url` is a libpq URI of a role that owns the database
 // (the tenant's own, so nothing the tenant defined there runs with more
@@ -40,10 +42,13 @@ struct BackupSource {
   std::string email;
   std::string reason;  // why it was taken, e.g. "before delete"
   EnvMap flags;
+  // The instance's secrets as one value sealed by the vault, kept as given
+  // in kBackupSecretsFile; empty: the backup has none.
+  std::string sealed_secrets;
 };
 
 struct BackupFile {
-  std::string name;  // kBackupDumpFile or kBackupArchiveFile
+  std::string name;  // kBackupDumpFile, kBackupArchiveFile or kBackupSecretsFile
   int64_t size = 0;
   std::string sha256;  // lower-case hex
 };
@@ -65,6 +70,7 @@ struct BackupManifest {
   // The entry named `name`, or null.
   const BackupFile* File(const std::string& file_name) const;
   bool has_archive() const { return File(kBackupArchiveFile) != nullptr; }
+  bool has_secrets() const { return File(kBackupSecretsFile) != nullptr; }
 };
 
 // A manifest for a backup of `src` in `dir` (id: the folder's name), with the
@@ -113,6 +119,10 @@ class Archiver {
   // or `..` are refused. NotFound if the backup has no archive.
   virtual Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) = 0;
 
+  // Verifies the backup, then returns its sealed secrets as they were given
+  // to Create. NotFound if the backup has none (an older backup).
+  virtual Result<std::string> ReadSecrets(const std::string& dir) = 0;
+
   // The backups of `subdomain` under `backups_root` (BACKUPS/SUB/ID/), or of
   // every subdomain when it is empty; newest first. Folders without a
   // readable manifest are skipped (incomplete). An absent folder is an empty
@@ -145,6 +155,7 @@ class PgArchiver final : public Archiver {
   Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
   Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) override;
+  Result<std::string> ReadSecrets(const std::string& dir) override;
   Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) override;
   Status Remove(const std::string& dir) override;
 

@@ -62,8 +62,9 @@ Result<BackupManifest> FakeArchiver::Create(const BackupSource& src, const std::
     if (IsRoot(src.tenant)) return InvalidArgument(kRootRefusal);
     m.files.push_back(FakeFile(kBackupArchiveFile, "archive of " + src.project_dir));
   }
+  if (!src.sealed_secrets.empty()) m.files.push_back(FakeFile(kBackupSecretsFile, src.sealed_secrets));
   for (const auto& f : m.files) m.total_bytes += f.size;
-  backups_[key] = Backup{m, src.db_name, src.project_dir};
+  backups_[key] = Backup{m, src.db_name, src.project_dir, src.sealed_secrets};
   return m;
 }
 
@@ -103,6 +104,15 @@ Status FakeArchiver::RestoreFiles(const std::string& dir, const std::string& pro
   if (!m->has_archive()) return NotFound("backup " + dir + " has no project archive");
   if (IsRoot(tenant)) return InvalidArgument(kRootRefusal);
   return Status::Ok();
+}
+
+Result<std::string> FakeArchiver::ReadSecrets(const std::string& dir) {
+  std::lock_guard lock(mu_);
+  Enter("ReadSecrets " + Normal(dir));
+  auto m = VerifyLocked(dir);
+  if (!m.ok()) return m.status().WithContext("backup " + dir);
+  if (!m->has_secrets()) return NotFound("backup " + dir + " has no sealed secrets");
+  return backups_[Normal(dir)].sealed_secrets;
 }
 
 Result<std::vector<BackupManifest>> FakeArchiver::List(const std::string& backups_root, const std::string& subdomain) {

@@ -23,6 +23,7 @@ class FakeArchiver final : public Archiver {
   Status RestoreDatabase(const std::string& db_url, const std::string& db_name, const std::string& role,
                          const std::string& dir) override;
   Status RestoreFiles(const std::string& dir, const std::string& project_dir, Owner tenant) override;
+  Result<std::string> ReadSecrets(const std::string& dir) override;
   Result<std::vector<BackupManifest>> List(const std::string& backups_root, const std::string& subdomain) override;
   Status Remove(const std::string& dir) override;
 
@@ -43,6 +44,7 @@ class FakeArchiver final : public Archiver {
     BackupManifest manifest;
     std::string db_name;
     std::string project_dir;
+    std::string sealed_secrets;
   };
   // Records the call.
   void Enter(const std::string& call);

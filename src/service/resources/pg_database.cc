@@ -28,7 +28,7 @@ class PgDatabaseType final : public ResourceType {
                            " and is not this instance's; see `meltanodata doctor`");
     }
     MD_RETURN_IF_ERROR(d_.store.AddLedger({.subdomain = sub, .kind = ResourceKind::kPgDatabase, .ref = ref}).status());
-    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
     return d_.database.EnsureDatabase(admin_url, inst.db_role, secrets[kDbPasswordKey], inst.db_name);
   }
 

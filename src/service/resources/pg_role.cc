@@ -19,7 +19,7 @@ class PgRoleType final : public ResourceType {
   Status Ensure(const std::string& sub) override {
     MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
     MD_ASSIGN_OR_RETURN(std::string admin_url, ctx_.AdminUrl(inst));
-    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.store.GetSecrets(sub));
+    MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
     const std::string ref = InstanceContext::ClusterRef(inst.cluster, inst.db_role);
     // A role this instance never recorded is someone else's: never adopt it.
     MD_ASSIGN_OR_RETURN(bool ours, ctx_.InLedger(sub, ResourceKind::kPgRole, ref));
