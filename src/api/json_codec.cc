@@ -427,6 +427,7 @@ Json ToJson(const InstanceStatusReport& r) {
   j["resources"] = {{"memory_bytes", r.memory_bytes}, {"memory_limit_bytes", r.memory_limit_bytes},
                     {"pids", r.pids},                 {"pids_limit", r.pids_limit},
                     {"cpu_weight", r.cpu_weight}};
+  j["welcome"] = {{"state", r.welcome_state}, {"error", r.welcome_error}};
   return j;
 }
 
@@ -465,6 +466,23 @@ Json ToJson(const CertificateInfo& c) {
 
 Json ToJson(const CustomDomain& d) {
   return {{"subdomain", d.subdomain}, {"host", d.host}, {"created_at", TimeOrNull(d.created_ms)}};
+}
+
+Json ToJson(const SignupInfo& info) {
+  const Signup& s = info.signup;
+  return {{"id", s.id},
+          {"event_id", s.event_id},
+          {"name", s.name},
+          {"email", s.email},
+          {"subdomain", s.subdomain},
+          {"state", s.state},
+          {"instance", s.instance},
+          {"instance_status", info.instance_status},
+          {"operation", s.operation_id ? Json(s.operation_id) : Json(nullptr)},
+          {"error", s.error},
+          {"client_address", s.client_address},
+          {"created_at", TimeOrNull(s.created_ms)},
+          {"updated_at", TimeOrNull(s.updated_ms)}};
 }
 
 Json ToJson(const CreateRequest& r) {
@@ -586,6 +604,12 @@ Status FromJson(const Json& j, InstanceStatusReport* out) {
     u.Int("cpu_weight", &out->cpu_weight);
     r.Merge(u.Finish());
   }
+  if (const Json* welcome = r.Object("welcome")) {
+    ObjectReader w(*welcome, "welcome", false);
+    w.String("state", &out->welcome_state);
+    w.String("error", &out->welcome_error);
+    r.Merge(w.Finish());
+  }
   return r.Finish();
 }
 
@@ -638,6 +662,26 @@ Status FromJson(const Json& j, CustomDomain* out) {
   r.String("subdomain", &out->subdomain, true);
   r.String("host", &out->host, true);
   r.Time("created_at", &out->created_ms);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, SignupInfo* out) {
+  ObjectReader r(j, "signup", false);
+  Signup& s = out->signup;
+  r.Int64("id", &s.id, true);
+  r.String("event_id", &s.event_id);
+  r.String("name", &s.name);
+  r.String("email", &s.email);
+  r.String("subdomain", &s.subdomain);
+  r.String("state", &s.state, true);
+  r.String("instance", &s.instance);
+  r.String("instance_status", &out->instance_status);
+  auto op = j.is_object() ? j.find("operation") : j.end();
+  if (op != j.end() && op->is_number_integer()) s.operation_id = op->get<int64_t>();
+  r.String("error", &s.error);
+  r.String("client_address", &s.client_address);
+  r.Time("created_at", &s.created_ms);
+  r.Time("updated_at", &s.updated_ms);
   return r.Finish();
 }
 

@@ -87,6 +87,8 @@ Json ToJson(const DoctorFinding& finding);
 Json ToJson(const BackupInfo& backup);
 Json ToJson(const CertificateInfo& cert);
 Json ToJson(const CustomDomain& domain);
+// id event_id name email subdomain state instance instance_status operation error client_address created_at updated_at
+Json ToJson(const SignupInfo& signup);
 Json ToJson(const CreateRequest& request);
 Json ToJson(const EnvChange& change);
 // PATCH /v1/instances/SUB/limits: only the fields to change (-1: absent).
@@ -114,6 +116,7 @@ Status FromJson(const Json& j, DoctorFinding* out);
 Status FromJson(const Json& j, BackupInfo* out);
 Status FromJson(const Json& j, CertificateInfo* out);
 Status FromJson(const Json& j, CustomDomain* out);
+Status FromJson(const Json& j, SignupInfo* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):

@@ -76,6 +76,11 @@ const std::vector<Command>& Commands() {
        "serve an instance at a customer's own host name too (its own certificate, HTTP-01)", CmdDomainsAdd},
       {"domains remove", {}, "domains remove SUB HOST", "stop serving an instance at a custom host name",
        CmdDomainsRemove},
+      {"signups list", {}, "signups list",
+       "list the signups the webhook received, their state and their instance", CmdSignupsList},
+      {"resend-welcome", {kNoWait}, "resend-welcome SUB",
+       "send an instance's welcome email again, with a fresh single-use link (the old link stops working)",
+       CmdResendWelcome},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},
@@ -87,7 +92,7 @@ const std::vector<Command>& Commands() {
 
 bool IsGroup(const std::string& word) {
   return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
-         word == "certs" || word == "domains" || word == "limits";
+         word == "certs" || word == "domains" || word == "limits" || word == "signups";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -5,6 +5,7 @@
 
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
+#include "service/customer_mail.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
@@ -30,8 +31,8 @@ inline constexpr const char* kRecreate = "recreate";  // a deleted instance back
 
 class TenantPlans final : public PlanFactory {
  public:
-  TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs)
-      : steps_(steps), backups_(backups), resources_(resources), certs_(certs) {}
+  TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs, CustomerMail& mail)
+      : steps_(steps), backups_(backups), resources_(resources), certs_(certs), mail_(mail) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
@@ -40,6 +41,7 @@ class TenantPlans final : public PlanFactory {
   BackupSteps& backups_;
   Resources& resources_;
   CertManager& certs_;
+  CustomerMail& mail_;
 };
 
 }  // namespace md
