@@ -738,7 +738,8 @@ Result<int64_t> SqliteStore::TakeNumber(const std::string& key, int64_t floor) {
 
 Status SqliteStore::UpsertCertificate(const CertRecord& c) {
   MD_RETURN_IF_ERROR(CheckCertNames(c.names));
-  if (c.purpose != "wildcard" && c.purpose != "custom" && c.purpose != "instance") {
+  if (c.purpose != "wildcard" && c.purpose != "custom" && c.purpose != "instance" &&
+      c.purpose != "controller") {
     return InvalidArgument("store: certificate " + c.names + " has unknown purpose '" + c.purpose + "'");
   }
   if (!c.source.empty() && c.source != "acme" && c.source != "local") {

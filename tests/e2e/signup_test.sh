@@ -32,7 +32,7 @@ stop_smtp() {
   wait "$SMTP_PID" 2>/dev/null || true
   SMTP_PID=""
 }
-trap 'st=$?; stop_smtp; (exit $st); cleanup' EXIT
+trap 'st=$?; set +e; stop_smtp; (exit $st); cleanup' EXIT
 
 # mails_to ADDRESS: how many messages the SMTP server holds for ADDRESS.
 mails_to() {
