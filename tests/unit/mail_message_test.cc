@@ -2,9 +2,16 @@
 // both body parts.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/digest.h"
 #include "drivers/mail/message.h"
+#include "drivers/mail/outbox_mailer.h"
+#include "core/random.h"
 
 namespace md {
 namespace {
@@ -87,6 +94,31 @@ TEST(MailMessage, RefusesHeaderInjection) {
   s = Sample();
   s.to.name = std::string("\xff\xfe", 2);
   EXPECT_FALSE(BuildMessage(s, 0).ok());
+}
+
+TEST(OutboxMailer, WritesEachMessageAsAPrivateEmlFile) {
+  auto dir = std::filesystem::temp_directory_path() / ("md-outbox-" + RandomHex(6));
+  OutboxMailer outbox((dir / "outbox").string());
+  auto message = BuildMessage(Sample(), 0);
+  ASSERT_TRUE(message.ok());
+  ASSERT_TRUE(outbox.Send("noreply@example.test", "ann@acme.example", *message).ok());
+  ASSERT_TRUE(outbox.Send("noreply@example.test", "ann@acme.example", *message).ok());
+  struct stat st {};
+  ASSERT_EQ(stat((dir / "outbox").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "outbox")) {
+    ++files;
+    EXPECT_EQ(entry.path().extension(), ".eml");
+    ASSERT_EQ(stat(entry.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), *message);
+  }
+  EXPECT_EQ(files, 2);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
