@@ -45,6 +45,10 @@ struct InstanceStatusReport {
   int64_t pids = 0;
   int64_t pids_limit = 0;
   int cpu_weight = 0;
+  // The welcome email: "" (none), "pending", "sent" or "failed", and why the
+  // last try failed.
+  std::string welcome_state;
+  std::string welcome_error;
 };
 
 // A certificate the front door serves, as `certs list` shows it.
@@ -73,6 +77,14 @@ struct DoctorFinding {
   std::string resource;   // e.g. ".env", "secrets", "unix_user md-acme"
   std::string detail;
   bool fixed = false;
+};
+
+// A stored signup, as `signups list` shows it: `state` is "received",
+// "rejected", or, once admitted, where its instance's create stands:
+// "provisioning", "provisioned", "failed".
+struct SignupInfo {
+  Signup signup;
+  std::string instance_status;  // the instance's status, "" if it has none (any more)
 };
 
 enum class Lifecycle { kStart, kStop, kRestart };
@@ -169,6 +181,12 @@ class Controller {
   // until its trusted certificate is issued (in the background).
   virtual Result<CustomDomain> AddDomain(const std::string& subdomain, const std::string& host) = 0;
   virtual Status RemoveDomain(const std::string& subdomain, const std::string& host) = 0;
+
+  // Every signup the webhook stored, oldest first, with what became of it.
+  virtual Result<std::vector<SignupInfo>> ListSignups() = 0;
+  // Sends the welcome email again with a fresh credential link (the old link
+  // stops working).
+  virtual Result<Operation> ResendWelcome(const std::string& subdomain) = 0;
 };
 
 }  // namespace md

@@ -427,6 +427,7 @@ Json ToJson(const InstanceStatusReport& r) {
   j["resources"] = {{"memory_bytes", r.memory_bytes}, {"memory_limit_bytes", r.memory_limit_bytes},
                     {"pids", r.pids},                 {"pids_limit", r.pids_limit},
                     {"cpu_weight", r.cpu_weight}};
+  j["welcome"] = {{"state", r.welcome_state}, {"error", r.welcome_error}};
   return j;
 }
 
@@ -474,6 +475,23 @@ Json ToJson(const Credential& c) {
 Json ToJson(const AuditEvent& e) {
   return {{"id", e.id},         {"at", TimeOrNull(e.at_ms)}, {"actor", e.actor},   {"action", e.action},
           {"subdomain", e.subdomain}, {"client", e.client}, {"status", e.status}, {"outcome", e.outcome}};
+}
+
+Json ToJson(const SignupInfo& info) {
+  const Signup& s = info.signup;
+  return {{"id", s.id},
+          {"event_id", s.event_id},
+          {"name", s.name},
+          {"email", s.email},
+          {"subdomain", s.subdomain},
+          {"state", s.state},
+          {"instance", s.instance},
+          {"instance_status", info.instance_status},
+          {"operation", s.operation_id ? Json(s.operation_id) : Json(nullptr)},
+          {"error", s.error},
+          {"client_address", s.client_address},
+          {"created_at", TimeOrNull(s.created_ms)},
+          {"updated_at", TimeOrNull(s.updated_ms)}};
 }
 
 Json ToJson(const CreateRequest& r) {
@@ -595,6 +613,12 @@ Status FromJson(const Json& j, InstanceStatusReport* out) {
     u.Int("cpu_weight", &out->cpu_weight);
     r.Merge(u.Finish());
   }
+  if (const Json* welcome = r.Object("welcome")) {
+    ObjectReader w(*welcome, "welcome", false);
+    w.String("state", &out->welcome_state);
+    w.String("error", &out->welcome_error);
+    r.Merge(w.Finish());
+  }
   return r.Finish();
 }
 
@@ -669,6 +693,26 @@ Status FromJson(const Json& j, AuditEvent* out) {
   r.String("client", &out->client);
   r.Int("status", &out->status);
   r.String("outcome", &out->outcome);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, SignupInfo* out) {
+  ObjectReader r(j, "signup", false);
+  Signup& s = out->signup;
+  r.Int64("id", &s.id, true);
+  r.String("event_id", &s.event_id);
+  r.String("name", &s.name);
+  r.String("email", &s.email);
+  r.String("subdomain", &s.subdomain);
+  r.String("state", &s.state, true);
+  r.String("instance", &s.instance);
+  r.String("instance_status", &out->instance_status);
+  auto op = j.is_object() ? j.find("operation") : j.end();
+  if (op != j.end() && op->is_number_integer()) s.operation_id = op->get<int64_t>();
+  r.String("error", &s.error);
+  r.String("client_address", &s.client_address);
+  r.Time("created_at", &s.created_ms);
+  r.Time("updated_at", &s.updated_ms);
   return r.Finish();
 }
 

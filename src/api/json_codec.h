@@ -89,6 +89,8 @@ Json ToJson(const CertificateInfo& cert);
 Json ToJson(const CustomDomain& domain);
 Json ToJson(const Credential& credential);  // kind username password target: only `credentials show`
 Json ToJson(const AuditEvent& event);       // id at actor action subdomain client status outcome
+// id event_id name email subdomain state instance instance_status operation error client_address created_at updated_at
+Json ToJson(const SignupInfo& signup);
 Json ToJson(const CreateRequest& request);
 Json ToJson(const EnvChange& change);
 // PATCH /v1/instances/SUB/limits: only the fields to change (-1: absent).
@@ -118,6 +120,7 @@ Status FromJson(const Json& j, CertificateInfo* out);
 Status FromJson(const Json& j, CustomDomain* out);
 Status FromJson(const Json& j, Credential* out);
 Status FromJson(const Json& j, AuditEvent* out);
+Status FromJson(const Json& j, SignupInfo* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):

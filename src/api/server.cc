@@ -398,6 +398,17 @@ void ApiServer::InstallRoutes() {
              return Reply{204, std::nullopt, ""};
            }));
 
+  // --- signups and welcome emails ---
+  s.Get("/v1/signups", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
+          MD_ASSIGN_OR_RETURN(auto signups, c.ListSignups());
+          return Ok(ToJson(signups));
+        }));
+  s.Post(R"(/v1/instances/([^/]+)/welcome)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
+           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
+           MD_ASSIGN_OR_RETURN(Operation op, c.ResendWelcome(sub));
+           return Accepted(op);
+         }));
+
   // --- clusters ---
   s.Get("/v1/clusters", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
           MD_ASSIGN_OR_RETURN(auto list, c.ListClusters());

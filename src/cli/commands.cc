@@ -84,6 +84,11 @@ const std::vector<Command>& Commands() {
       {"audit", {{"--instance", true}, {"--since", true}, {"--limit", true}},
        "audit [--instance SUB] [--since 2h|DATE|TIME] [--limit N]",
        "list recorded operator, signup and credential actions, newest first", CmdAudit},
+      {"signups list", {}, "signups list",
+       "list the signups the webhook received, their state and their instance", CmdSignupsList},
+      {"resend-welcome", {kNoWait}, "resend-welcome SUB",
+       "send an instance's welcome email again, with a fresh single-use link (the old link stops working)",
+       CmdResendWelcome},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},
@@ -95,7 +100,8 @@ const std::vector<Command>& Commands() {
 
 bool IsGroup(const std::string& word) {
   return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
-         word == "certs" || word == "domains" || word == "limits" || word == "credentials";
+         word == "certs" || word == "domains" || word == "limits" || word == "credentials" ||
+         word == "signups";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -1,7 +1,7 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
 // verbs_instances.cc, verbs_env.cc, verbs_limits.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
-// verbs_front_door.cc, verbs_credentials.cc.
+// verbs_front_door.cc, verbs_credentials.cc, verbs_signups.cc.
 // Each validates its arguments before any request and returns an exit code.
 
 #include "cli/context.h"
@@ -43,6 +43,9 @@ int CmdCa(Context& ctx);
 int CmdDomainsList(Context& ctx);
 int CmdDomainsAdd(Context& ctx);
 int CmdDomainsRemove(Context& ctx);
+
+int CmdSignupsList(Context& ctx);
+int CmdResendWelcome(Context& ctx);
 
 int CmdOpsList(Context& ctx);
 int CmdOpsShow(Context& ctx);

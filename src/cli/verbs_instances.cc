@@ -133,6 +133,9 @@ int CmdStatus(Context& ctx) {
                                      ? "-"
                                      : std::to_string(report.pids) + " of " + std::to_string(report.pids_limit)});
   fields.push_back({"cpu weight", report.cpu_weight == 0 ? "-" : std::to_string(report.cpu_weight)});
+  fields.push_back({"welcome", report.welcome_state.empty() ? "-"
+                               : report.welcome_state +
+                                     (report.welcome_error.empty() ? "" : ": " + report.welcome_error)});
   PrintFields(ctx.out, fields);
   return kExitOk;
 }

@@ -115,7 +115,8 @@ struct CertRecord {
   std::string names;      // JoinCertNames form: the identity
   // "wildcard": *.DOMAIN + DOMAIN, for every instance; "instance": one
   // instance's SUB.DOMAIN, when DOMAIN has one label (localhost: a wildcard
-  // of one label is not valid); "custom": a custom domain.
+  // of one label is not valid); "controller": DOMAIN itself then, for the
+  // controller's public endpoints; "custom": a custom domain.
   std::string purpose;
   std::string subdomain;  // owner of an instance's or custom domain's certificate, else ""
   std::string issuer;     // CN of the issuer
@@ -167,6 +168,46 @@ struct AuditQuery {
   std::string subdomain;  // "" = all
   int64_t since_ms = 0;   // at_ms >= since_ms
   int limit = 100;        // <= 0: no limit
+};
+
+// A signup delivered by the form tool's webhook, stored before it is
+// answered. The same event id delivered again is the same signup.
+struct Signup {
+  int64_t id = 0;
+  std::string event_id;        // the form tool's id of the delivery (Typeform's event_id)
+  std::string name;
+  std::string email;
+  std::string subdomain;       // as asked (it may be invalid: then `error` says why)
+  // "received" (stored, not yet admitted), "provisioning" (the instance's
+  // create operation was submitted: see operation_id), "rejected" (cannot be
+  // provisioned; the customer is emailed why).
+  std::string state;
+  std::string instance;        // the instance made for it, "" if none
+  int64_t operation_id = 0;    // its create operation, 0 if none
+  std::string error;           // why it was rejected
+  std::string client_address;  // from the front door's header
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// The welcome email of an instance: where its sending stands.
+struct WelcomeMail {
+  std::string subdomain;
+  std::string state;  // "pending" | "sent" | "failed"
+  int attempts = 0;
+  std::string error;  // the last failure, if any
+  int64_t sent_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// A single-use link to an instance's initial credentials. Only the SHA-256
+// of its token is kept; an instance has at most one link.
+struct CredentialLink {
+  std::string token_hash;
+  std::string subdomain;
+  int64_t expires_ms = 0;
+  int64_t shown_ms = 0;  // 0 until the page has shown the password
+  int64_t created_ms = 0;
 };
 
 }  // namespace md

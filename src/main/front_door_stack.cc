@@ -91,7 +91,8 @@ Status FrontDoorStack::Init(const ServerConfig& config, Supervisor& supervisor, 
 
   door_ = std::make_unique<FrontDoor>(store, *proxy_, cert_files_,
                                       FrontDoorSettings{.domain = config.domain, .https_port = config.https_port,
-                                                        .data_dir = config.data_dir});
+                                                        .data_dir = config.data_dir,
+                                                        .public_socket = PublicSocketPath(config.data_dir)});
   certs_ = std::make_unique<CertManager>(store, local_ca_, acme_.get(), dns_.get(), *door_, cert_files_, budget_,
                                          CertManagerSettings{.domain = config.domain});
   addresses_ = {.ipv4 = config.public_ipv4, .ipv6 = config.public_ipv6};

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <optional>
 
+#include "api/public_server.h"
 #include "api/server.h"
 #include "core/files.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "core/system_user.h"
 #include "core/unix_http.h"
 #include "core/validate.h"
@@ -21,6 +23,8 @@
 #include "drivers/database/postgres_database.h"
 #include "drivers/exec/local_command_runner.h"
 #include "drivers/host/linux_host.h"
+#include "drivers/mail/outbox_mailer.h"
+#include "drivers/mail/smtp_mailer.h"
 #include "drivers/supervisor/s6_supervisor.h"
 #include "drivers/tenant_fs/linux_tenant_fs.h"
 #include "drivers/vault/sodium_vault.h"
@@ -31,6 +35,7 @@
 #include "service/controller_impl.h"
 #include "service/layout.h"
 #include "service/plans.h"
+#include "service/public_service.h"
 #include "store/sqlite_store.h"
 #include "workflow/runner.h"
 
@@ -105,6 +110,61 @@ RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   return options;
 }
 
+// A file's content without its trailing line break: a secret kept apart from the config.
+Result<std::string> ReadSecretFile(const std::string& path, const std::string& what) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return InvalidArgument(what + ": cannot read " + path + ": " + text.status().message());
+  std::string value = *text;
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  if (value.empty()) return InvalidArgument(what + ": " + path + " is empty");
+  return value;
+}
+
+// The SMTP server when one is configured, else the outbox folder.
+Result<std::unique_ptr<Mailer>> MakeMailer(const ServerConfig& config) {
+  if (config.smtp_host.empty()) return std::unique_ptr<Mailer>(new OutboxMailer(config.data_dir + "/outbox"));
+  SmtpSettings smtp{.host = config.smtp_host,
+                    .port = config.smtp_port,
+                    .username = config.smtp_username,
+                    .starttls = config.smtp_starttls,
+                    .ca_file = config.smtp_ca_file};
+  if (!config.smtp_password_file.empty()) {
+    MD_ASSIGN_OR_RETURN(smtp.password, ReadSecretFile(config.smtp_password_file, "[smtp] password_file"));
+  }
+  return std::unique_ptr<Mailer>(new SmtpMailer(std::move(smtp)));
+}
+
+// [smtp] from: "Name <address>" or a bare address; default noreply at DOMAIN
+// (localhost is not a mail domain: then meltanodata.localhost).
+Result<MailAddress> SenderAddress(const ServerConfig& config) {
+  MailAddress from{.name = "MeltanoData"};
+  std::string text = config.smtp_from;
+  if (text.empty()) {
+    from.address = "noreply@" + (config.domain.find('.') == std::string::npos ? "meltanodata." + config.domain
+                                                                            : config.domain);
+    return from;
+  }
+  auto open = text.rfind('<');
+  if (open != std::string::npos && text.back() == '>') {
+    from.name = Trim(text.substr(0, open));
+    from.address = text.substr(open + 1, text.size() - open - 2);
+  } else {
+    from.name.clear();
+    from.address = Trim(text);
+  }
+  MD_RETURN_IF_ERROR(ValidateEmail(from.address).WithContext("[smtp] from"));
+  if (!from.name.empty()) MD_RETURN_IF_ERROR(ValidateName(from.name).WithContext("[smtp] from"));
+  return from;
+}
+
+// The public endpoints' folder: only the front proxy (its group, setgid so
+// the socket gets it) and root may enter, so only they can connect.
+Status EnsurePublicDir(const std::string& data_dir, const std::optional<Owner>& proxy_user) {
+  std::string dir = std::filesystem::path(PublicSocketPath(data_dir)).parent_path().string();
+  if (proxy_user) return EnsureDirectory(dir, 02750, {0, proxy_user->gid});
+  return EnsureDirectory(dir, 0700, {geteuid(), getegid()});
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -177,33 +237,61 @@ int RunServe(int argc, char** argv) {
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
+  if (Status s = EnsurePublicDir(config.data_dir, proxy_user); !s.ok()) return Fail(s);
+  std::string signup_secret;
+  if (!config.signup_secret_file.empty()) {
+    auto secret = ReadSecretFile(config.signup_secret_file, "[signup] secret_file");
+    if (!secret.ok()) return Fail(secret.status());
+    signup_secret = *secret;
+  }
+  auto mailer = MakeMailer(config);
+  if (!mailer.ok()) return Fail(mailer.status());
+  auto sender = SenderAddress(config);
+  if (!sender.ok()) return Fail(sender.status());
   auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
   if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   InstanceContext context(deps);
   TenantSteps steps(deps, context);
   BackupSteps backups(deps, context);
   Resources resources(deps, context, (*front_door)->resources());
-  TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs);
+  CustomerMail mail(**store, deps.secrets(), **mailer, (*front_door)->parts().door,
+                    {.from = *sender, .link_validity_ms = int64_t{config.welcome_link_hours} * 3600 * 1000});
+  TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs, mail);
   Runner runner(**store, plans, MakeRunnerOptions(config));
+  mail.AttachRunner(runner);
   ControllerImpl controller(
-      deps, steps, backups, resources, (*front_door)->parts(), runner,
+      deps, steps, backups, resources, (*front_door)->parts(), runner, mail,
       {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);
 
   StoreAudit audit(**store);
+  SignupLimiter limiter({.per_client = config.signup_per_client_per_hour, .total = config.signup_total_per_hour});
+  PublicService public_service(**store, deps.secrets(), audit, controller, mail, (*front_door)->parts().door, limiter,
+                               {.app = config.signup_app});
+  PublicServer public_server(public_service, {.socket_path = PublicSocketPath(config.data_dir),
+                                              .signup_secret = signup_secret,
+                                              .refs = {.name = config.signup_name_ref,
+                                                       .email = config.signup_email_ref,
+                                                       .subdomain = config.signup_subdomain_ref}});
+  if (Status s = public_server.Start(); !s.ok()) {
+    runner.Stop();
+    return Fail(s.WithContext("the public endpoints"));
+  }
+
   ApiServer api(controller, *token, config.listen_host, config.listen_port, &audit);
   if (Status s = api.Start(); !s.ok()) {
     runner.Stop();
     return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));
   }
-  std::fprintf(stderr, "meltanodata: serving on http://%s:%d, data in %s\n", config.listen_host.c_str(), api.port(),
-               config.data_dir.c_str());
+  std::fprintf(stderr, "meltanodata: serving on http://%s:%d, data in %s; mail to %s\n", config.listen_host.c_str(),
+               api.port(), config.data_dir.c_str(), (*mailer)->Describe().c_str());
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "meltanodata: signal %d, stopping (tenants keep running)\n", sig);
   api.Stop();
+  public_server.Stop();
   runner.Stop();
   return 0;
 }

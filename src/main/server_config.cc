@@ -66,6 +66,45 @@ Status LoadLimitsTable(const toml::table& t, const std::string& where, RateLimit
   return Status::Ok();
 }
 
+Status LoadSignupTable(const toml::table& t, const std::string& where, ServerConfig* c) {
+  MD_RETURN_IF_ERROR(CheckKeys(t, where, {"secret_file", "name_ref", "email_ref", "subdomain_ref", "app",
+                                          "per_client_per_hour", "total_per_hour"}));
+  c->signup_secret_file = t["secret_file"].value_or(c->signup_secret_file);
+  c->signup_name_ref = t["name_ref"].value_or(c->signup_name_ref);
+  c->signup_email_ref = t["email_ref"].value_or(c->signup_email_ref);
+  c->signup_subdomain_ref = t["subdomain_ref"].value_or(c->signup_subdomain_ref);
+  c->signup_app = t["app"].value_or(c->signup_app);
+  c->signup_per_client_per_hour = t["per_client_per_hour"].value_or(c->signup_per_client_per_hour);
+  c->signup_total_per_hour = t["total_per_hour"].value_or(c->signup_total_per_hour);
+  for (const std::string* ref : {&c->signup_name_ref, &c->signup_email_ref, &c->signup_subdomain_ref}) {
+    if (ref->empty() || ref->size() > 128) return InvalidArgument(where + ": the refs must be 1-128 characters");
+  }
+  if (Status s = ValidateAppName(c->signup_app); !s.ok()) return InvalidArgument(where + ": app: " + s.message());
+  if (c->signup_per_client_per_hour < 1 || c->signup_total_per_hour < 1) {
+    return InvalidArgument(where + ": per_client_per_hour and total_per_hour must be at least 1");
+  }
+  return Status::Ok();
+}
+
+Status LoadSmtpTable(const toml::table& t, const std::string& where, ServerConfig* c) {
+  MD_RETURN_IF_ERROR(CheckKeys(t, where, {"host", "port", "username", "password_file", "from", "starttls", "ca_file"}));
+  c->smtp_host = t["host"].value_or(c->smtp_host);
+  c->smtp_port = t["port"].value_or(c->smtp_port);
+  c->smtp_username = t["username"].value_or(c->smtp_username);
+  c->smtp_password_file = t["password_file"].value_or(c->smtp_password_file);
+  c->smtp_from = t["from"].value_or(c->smtp_from);
+  c->smtp_starttls = t["starttls"].value_or(c->smtp_starttls);
+  c->smtp_ca_file = t["ca_file"].value_or(c->smtp_ca_file);
+  if (c->smtp_host.empty() || c->smtp_host.find_first_of(" /@:[]") != std::string::npos) {
+    return InvalidArgument(where + ": host must be a host name or IPv4 address");
+  }
+  if (c->smtp_port < 1 || c->smtp_port > 65535) return InvalidArgument(where + ": port must be 1-65535");
+  if (!c->smtp_username.empty() && c->smtp_password_file.empty()) {
+    return InvalidArgument(where + ": username needs password_file (a file holding the password)");
+  }
+  return Status::Ok();
+}
+
 Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   toml::table t;
   try {
@@ -78,7 +117,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
                                {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
                                 "backup_retention_days", "db_connection_limit", "domain", "https_port",
-                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "vault_key_file"}));
+                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "signup", "smtp",
+                                "welcome_link_hours", "vault_key_file"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
@@ -113,6 +153,14 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   if (const toml::table* limits = t["limits"].as_table()) {
     MD_RETURN_IF_ERROR(LoadLimitsTable(*limits, where + " [limits]", &config->limits));
+  }
+  if (const toml::table* signup = t["signup"].as_table()) {
+    MD_RETURN_IF_ERROR(LoadSignupTable(*signup, where + " [signup]", config));
+  }
+  if (const toml::table* smtp = t["smtp"].as_table()) MD_RETURN_IF_ERROR(LoadSmtpTable(*smtp, where + " [smtp]", config));
+  if (auto v = t["welcome_link_hours"].value<int>()) config->welcome_link_hours = *v;
+  if (config->welcome_link_hours < 1 || config->welcome_link_hours > 24 * 30) {
+    return InvalidArgument(where + ": welcome_link_hours must be 1-720");
   }
   if (config->backup_retention_days < 1 || config->backup_retention_days > 3650) {
     return InvalidArgument(where + ": backup_retention_days must be 1-3650");

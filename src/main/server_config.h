@@ -45,7 +45,32 @@ struct ServerConfig {
   std::string acme_email;
   // [limits]: Let's Encrypt's published limits unless set.
   RateLimits limits;
+
+  // [signup]: the webhook at https://DOMAIN[:https_port]/v1/signup.
+  // secret_file holds the shared secret (empty: signups are refused); the
+  // refs say which Typeform answer is which; app is what a signup gets;
+  // per_client_per_hour and total_per_hour are its rate limits.
+  std::string signup_secret_file;
+  std::string signup_name_ref = "full_name";
+  std::string signup_email_ref = "email";
+  std::string signup_subdomain_ref = "subdomain";
+  std::string signup_app = "demo";
+  int signup_per_client_per_hour = 5;
+  int signup_total_per_hour = 100;
+  // [smtp]: host (empty: mail goes to DATA/outbox/*.eml), port, username,
+  // password_file, from, starttls (default true), ca_file.
+  std::string smtp_host;
+  int smtp_port = 587;
+  std::string smtp_username;
+  std::string smtp_password_file;
+  std::string smtp_from;  // "Name <address>" or an address; default noreply at DOMAIN
+  bool smtp_starttls = true;
+  std::string smtp_ca_file;
+  int welcome_link_hours = 24;  // how long a welcome email's credential link works
 };
+
+// Where the controller's public endpoints listen, for the front door only.
+inline std::string PublicSocketPath(const std::string& data_dir) { return data_dir + "/public/controller.sock"; }
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.
 Result<ServerConfig> ParseServeArgs(int argc, char** argv);

@@ -52,6 +52,8 @@ Result<std::vector<CertManager::Wanted>> CertManager::WantedSets() {
   if (settings_.domain.find('.') != std::string::npos) {
     wanted.push_back({NamesFor(settings_.domain, ""), "wildcard", ""});
   } else {
+    // DOMAIN itself (the controller's public endpoints) has its own.
+    wanted.push_back({{settings_.domain}, "controller", ""});
     MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, store_.ListInstances());
     for (const Instance& inst : instances) {
       if (inst.status == InstanceStatus::kDeleting) continue;
@@ -149,7 +151,7 @@ Result<bool> CertManager::EnsureServable(const Wanted& wanted, int64_t now_ms) {
 Result<bool> CertManager::OrderIfDue(const Wanted& wanted, int64_t now_ms) {
   // Per-instance certificates exist only for a one-label domain such as
   // localhost, which no public CA certifies: the local CA's are the ones.
-  if (!acme_ || wanted.purpose == "instance") return false;
+  if (!acme_ || wanted.purpose == "instance" || wanted.purpose == "controller") return false;
   MD_ASSIGN_OR_RETURN(CertRecord rec, RecordFor(wanted));
   std::string before = rec.cert_path;
   Status ordered;

@@ -26,13 +26,14 @@ std::string ParamsJson(std::initializer_list<std::pair<const char*, std::string>
 }  // namespace
 
 ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Resources& resources,
-                               FrontDoorParts front, Runner& runner, ControllerOptions options)
+                               FrontDoorParts front, Runner& runner, CustomerMail& mail, ControllerOptions options)
     : d_(deps),
       steps_(steps),
       backups_(backups),
       resources_(resources),
       front_(std::move(front)),
       runner_(runner),
+      mail_(mail),
       options_(options),
       credentials_(steps, resources) {}
 
@@ -174,6 +175,10 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
     report.cert_issuer = cert->issuer;
     report.cert_not_after_ms = cert->not_after_ms;
     report.cert_trusted = cert->source == "acme";
+  }
+  if (auto welcome = d_.store.GetWelcomeMail(sub); welcome.ok()) {
+    report.welcome_state = welcome->state;
+    report.welcome_error = welcome->error;
   }
   return report;
 }
@@ -469,6 +474,38 @@ Status ControllerImpl::RemoveDomain(const std::string& sub, const std::string& h
   if (!owned) return NotFound(host + " is not a domain of '" + sub + "'; see `meltanodata domains list " + sub + "`");
   MD_RETURN_IF_ERROR(d_.store.RemoveCustomDomain(host));
   return front_.certs.Serve(NowMs());
+}
+
+Result<std::vector<SignupInfo>> ControllerImpl::ListSignups() {
+  MD_ASSIGN_OR_RETURN(std::vector<Signup> signups, d_.store.ListSignups());
+  std::vector<SignupInfo> out;
+  for (Signup& s : signups) {
+    SignupInfo info{.signup = std::move(s)};
+    // Once admitted, a signup is where its create operation stands.
+    if (info.signup.operation_id != 0) {
+      auto op = d_.store.GetOperation(info.signup.operation_id);
+      if (op.ok()) {
+        bool done = op->state == OperationState::kSucceeded;
+        bool failed = op->state == OperationState::kFailed;
+        info.signup.state = done ? "provisioned" : failed ? "failed" : "provisioning";
+        if (failed) info.signup.error = op->error.substr(0, op->error.find('\n'));
+      }
+    }
+    if (!info.signup.instance.empty()) {
+      auto inst = d_.store.GetInstance(info.signup.instance);
+      if (inst.ok()) info.instance_status = InstanceStatusName(inst->status);
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<Operation> ControllerImpl::ResendWelcome(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
+  if (inst.status == InstanceStatus::kProvisioning) {
+    return FailedPrecondition("instance '" + sub + "' is still being provisioned; its welcome email follows");
+  }
+  return mail_.ResendWelcome(sub);
 }
 
 }  // namespace md

@@ -11,6 +11,7 @@
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
 #include "service/credentials.h"
+#include "service/customer_mail.h"
 #include "service/deps.h"
 #include "service/env_policy.h"
 #include "service/front_door.h"
@@ -38,7 +39,7 @@ struct ControllerOptions {
 class ControllerImpl final : public Controller {
  public:
   ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps& backups, Resources& resources,
-                 FrontDoorParts front, Runner& runner,
+                 FrontDoorParts front, Runner& runner, CustomerMail& mail,
                  ControllerOptions options);
 
   Result<Operation> CreateInstance(const CreateRequest& request) override;
@@ -77,6 +78,8 @@ class ControllerImpl final : public Controller {
   Result<std::vector<CustomDomain>> ListDomains(const std::string& subdomain) override;
   Result<CustomDomain> AddDomain(const std::string& subdomain, const std::string& host) override;
   Status RemoveDomain(const std::string& subdomain, const std::string& host) override;
+  Result<std::vector<SignupInfo>> ListSignups() override;
+  Result<Operation> ResendWelcome(const std::string& subdomain) override;
 
  private:
   // The instance, or NotFound naming it; FailedPrecondition for one being
@@ -104,6 +107,7 @@ class ControllerImpl final : public Controller {
   Resources& resources_;
   FrontDoorParts front_;
   Runner& runner_;
+  CustomerMail& mail_;
   ControllerOptions options_;
   const CredentialKinds credentials_;
   std::mutex admission_mu_;

@@ -60,6 +60,11 @@ Result<ProxyConfig> FrontDoor::Desired() {
     }
     config.routes.push_back(std::move(route));
   }
+  if (!settings_.public_socket.empty()) {
+    config.routes.push_back({.hosts = {settings_.domain},
+                             .upstream = "unix/" + settings_.public_socket,
+                             .forward_client_address = true});
+  }
   MD_ASSIGN_OR_RETURN(std::vector<CertRecord> certs, store_.ListCertificates());
   for (const CertRecord& c : certs) {
     if (c.cert_path.empty()) continue;

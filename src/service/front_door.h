@@ -21,6 +21,9 @@ struct FrontDoorSettings {
   std::string domain = "localhost";  // instances answer at SUB.DOMAIN
   int https_port = 8443;
   std::string data_dir;  // where the apps' sockets are (Layout)
+  // The controller's public endpoints (signup webhook, credential pages),
+  // served at DOMAIN itself; empty: DOMAIN is not routed.
+  std::string public_socket;
 };
 
 class FrontDoor {

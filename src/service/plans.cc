@@ -93,6 +93,9 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       add("restore_files", [&b, sub, from] { return b.RestoreFiles(sub, from); });
     }
     add_serving_steps();
+    // The welcome email is an operation of its own: a mail server that is
+    // down must never fail (and so roll back) the instance.
+    add("queue_welcome", [&m = mail_, sub, op_id = op.id] { return m.QueueWelcome(sub, op_id); });
     plan.on_failure = roll_back_create;
   } else if (kind == op_kind::kUpgrade) {
     std::string to = Param(op, "to");
@@ -204,6 +207,18 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
       return Status::Ok();
     });
     plan.on_failure = restart_unless_stopped;
+  } else if (kind == op_kind::kWelcome) {
+    add("send_welcome", [&m = mail_, sub] { return m.SendWelcome(sub); });
+    plan.steps.back().max_attempts = mail_.welcome_max_attempts();
+    plan.on_failure = [&m = mail_, sub](const Status& error) {
+      m.MarkWelcomeFailed(sub, error);
+      return error;
+    };
+  } else if (kind == op_kind::kSignupMail) {
+    std::string event = Param(op, "event");
+    std::string reason = Param(op, "reason");
+    add("send_signup_mail", [&m = mail_, event, reason] { return m.SendRejection(event, reason); });
+    plan.steps.back().max_attempts = mail_.welcome_max_attempts();
   } else {
     return InvalidArgument("unknown operation kind '" + kind + "'");
   }

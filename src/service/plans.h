@@ -6,6 +6,7 @@
 #include "service/backup_steps.h"
 #include "service/cert_manager.h"
 #include "service/credentials.h"
+#include "service/customer_mail.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/plan.h"
@@ -32,8 +33,8 @@ inline constexpr const char* kRotateCredentials = "rotate-credentials";
 
 class TenantPlans final : public PlanFactory {
  public:
-  TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs)
-      : steps_(steps), backups_(backups), resources_(resources), certs_(certs), credentials_(steps, resources) {}
+  TenantPlans(TenantSteps& steps, BackupSteps& backups, Resources& resources, CertManager& certs, CustomerMail& mail)
+      : steps_(steps), backups_(backups), resources_(resources), certs_(certs), mail_(mail), credentials_(steps, resources) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
 
@@ -42,6 +43,7 @@ class TenantPlans final : public PlanFactory {
   BackupSteps& backups_;
   Resources& resources_;
   CertManager& certs_;
+  CustomerMail& mail_;
   const CredentialKinds credentials_;
 };
 

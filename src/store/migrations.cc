@@ -179,6 +179,40 @@ CREATE INDEX audit_events_by_time ON audit_events(at_ms, id);
 CREATE INDEX audit_events_by_subdomain ON audit_events(subdomain, at_ms);
 )sql";
 
+// Version 6: signups from the webhook, welcome emails, single-use credential links.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE signups (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id       TEXT    NOT NULL UNIQUE,
+  name           TEXT    NOT NULL,
+  email          TEXT    NOT NULL,
+  subdomain      TEXT    NOT NULL,
+  state          TEXT    NOT NULL,
+  instance       TEXT    NOT NULL DEFAULT '',
+  operation_id   INTEGER NOT NULL DEFAULT 0,
+  error          TEXT    NOT NULL DEFAULT '',
+  client_address TEXT    NOT NULL DEFAULT '',
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL
+);
+CREATE TABLE welcome_mails (
+  subdomain  TEXT    PRIMARY KEY NOT NULL REFERENCES instances(subdomain) ON DELETE CASCADE,
+  state      TEXT    NOT NULL,
+  attempts   INTEGER NOT NULL,
+  error      TEXT    NOT NULL,
+  sent_ms    INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE TABLE credential_links (
+  token_hash TEXT    PRIMARY KEY NOT NULL,
+  subdomain  TEXT    NOT NULL REFERENCES instances(subdomain) ON DELETE CASCADE,
+  expires_ms INTEGER NOT NULL,
+  shown_ms   INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX credential_links_by_subdomain ON credential_links(subdomain);
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -231,6 +265,7 @@ const std::vector<Migration>& StoreMigrations() {
       {3, kSchemaV3},
       {4, kSchemaV4},
       {5, kSchemaV5},
+      {6, kSchemaV6},
   };
   return kMigrations;
 }

@@ -770,7 +770,8 @@ Result<int64_t> SqliteStore::TakeNumber(const std::string& key, int64_t floor) {
 
 Status SqliteStore::UpsertCertificate(const CertRecord& c) {
   MD_RETURN_IF_ERROR(CheckCertNames(c.names));
-  if (c.purpose != "wildcard" && c.purpose != "custom" && c.purpose != "instance") {
+  if (c.purpose != "wildcard" && c.purpose != "custom" && c.purpose != "instance" &&
+      c.purpose != "controller") {
     return InvalidArgument("store: certificate " + c.names + " has unknown purpose '" + c.purpose + "'");
   }
   if (!c.source.empty() && c.source != "acme" && c.source != "local") {
@@ -955,6 +956,159 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(const AuditQuery& q
                      .outcome = st.ColText(7)});
     }
     return out;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Signups, welcome emails, credential links
+
+namespace {
+
+constexpr const char* kSignupColumns =
+    "id, event_id, name, email, subdomain, state, instance, operation_id, error, client_address, created_ms, "
+    "updated_ms";
+
+Signup ReadSignup(const Statement& st) {
+  Signup s;
+  s.id = st.ColInt(0);
+  s.event_id = st.ColText(1);
+  s.name = st.ColText(2);
+  s.email = st.ColText(3);
+  s.subdomain = st.ColText(4);
+  s.state = st.ColText(5);
+  s.instance = st.ColText(6);
+  s.operation_id = st.ColInt(7);
+  s.error = st.ColText(8);
+  s.client_address = st.ColText(9);
+  s.created_ms = st.ColInt(10);
+  s.updated_ms = st.ColInt(11);
+  return s;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::InsertSignup(const Signup& s) {
+  if (s.event_id.empty()) return InvalidArgument("store: signup has no event id");
+  return Transact(true, [&]() -> Result<int64_t> {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare("INSERT INTO signups (event_id, name, email, subdomain, state, instance, operation_id, "
+                                "error, client_address, created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                                "ON CONFLICT(event_id) DO NOTHING"));
+    MD_RETURN_IF_ERROR(st.Text(s.event_id).Text(s.name).Text(s.email).Text(s.subdomain).Text(s.state)
+                           .Text(s.instance).Int(s.operation_id).Text(s.error).Text(s.client_address)
+                           .Int(s.created_ms).Int(s.updated_ms).Run());
+    if (sqlite3_changes(db_) == 0) return AlreadyExists("signup event " + s.event_id + " is already stored");
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  });
+}
+
+Result<Signup> SqliteStore::GetSignupByEvent(const std::string& event_id) {
+  return Transact(false, [&]() -> Result<Signup> {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare(std::string("SELECT ") + kSignupColumns + " FROM signups WHERE event_id = ?"));
+    st.Text(event_id);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no signup event " + event_id);
+    return ReadSignup(st);
+  });
+}
+
+Status SqliteStore::UpdateSignup(const Signup& s) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE signups SET state = ?, instance = ?, operation_id = ?, "
+                                              "error = ?, updated_ms = ? WHERE id = ?"));
+    MD_RETURN_IF_ERROR(st.Text(s.state).Text(s.instance).Int(s.operation_id).Text(s.error).Int(s.updated_ms)
+                           .Int(s.id).Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no signup " + std::to_string(s.id));
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Signup>> SqliteStore::ListSignups() {
+  return Transact(false, [&]() -> Result<std::vector<Signup>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(std::string("SELECT ") + kSignupColumns + " FROM signups ORDER BY id"));
+    std::vector<Signup> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadSignup(st));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::PutWelcomeMail(const WelcomeMail& m) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st,
+                        Prepare("INSERT INTO welcome_mails (subdomain, state, attempts, error, sent_ms, updated_ms) "
+                                "VALUES (?,?,?,?,?,?) ON CONFLICT(subdomain) DO UPDATE SET state = excluded.state, "
+                                "attempts = excluded.attempts, error = excluded.error, sent_ms = excluded.sent_ms, "
+                                "updated_ms = excluded.updated_ms"));
+    Status s = st.Text(m.subdomain).Text(m.state).Int(m.attempts).Text(m.error).Int(m.sent_ms).Int(m.updated_ms).Run();
+    if (!s.ok() && s.message().find("FOREIGN KEY") != std::string::npos) return NotFound("no instance " + m.subdomain);
+    return s;
+  });
+}
+
+Result<WelcomeMail> SqliteStore::GetWelcomeMail(const std::string& subdomain) {
+  return Transact(false, [&]() -> Result<WelcomeMail> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT subdomain, state, attempts, error, sent_ms, updated_ms "
+                                              "FROM welcome_mails WHERE subdomain = ?"));
+    st.Text(subdomain);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no welcome email for " + subdomain);
+    WelcomeMail m;
+    m.subdomain = st.ColText(0);
+    m.state = st.ColText(1);
+    m.attempts = static_cast<int>(st.ColInt(2));
+    m.error = st.ColText(3);
+    m.sent_ms = st.ColInt(4);
+    m.updated_ms = st.ColInt(5);
+    return m;
+  });
+}
+
+Status SqliteStore::ReplaceCredentialLink(const CredentialLink& l) {
+  return Transact(true, [&]() -> Status {
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT 1 FROM instances WHERE subdomain = ?"));
+      st.Text(l.subdomain);
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return NotFound("no instance " + l.subdomain);
+    }
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM credential_links WHERE subdomain = ?"));
+      MD_RETURN_IF_ERROR(st.Text(l.subdomain).Run());
+    }
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO credential_links (token_hash, subdomain, expires_ms, "
+                                              "shown_ms, created_ms) VALUES (?,?,?,?,?)"));
+    return st.Text(l.token_hash).Text(l.subdomain).Int(l.expires_ms).Int(l.shown_ms).Int(l.created_ms).Run();
+  });
+}
+
+Result<CredentialLink> SqliteStore::GetCredentialLink(const std::string& token_hash) {
+  return Transact(false, [&]() -> Result<CredentialLink> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT token_hash, subdomain, expires_ms, shown_ms, created_ms "
+                                              "FROM credential_links WHERE token_hash = ?"));
+    st.Text(token_hash);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no such credential link");
+    CredentialLink l;
+    l.token_hash = st.ColText(0);
+    l.subdomain = st.ColText(1);
+    l.expires_ms = st.ColInt(2);
+    l.shown_ms = st.ColInt(3);
+    l.created_ms = st.ColInt(4);
+    return l;
+  });
+}
+
+Result<bool> SqliteStore::MarkCredentialLinkShown(const std::string& token_hash, int64_t now_ms) {
+  return Transact(true, [&]() -> Result<bool> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE credential_links SET shown_ms = ? "
+                                              "WHERE token_hash = ? AND shown_ms = 0 AND expires_ms > ?"));
+    MD_RETURN_IF_ERROR(st.Int(now_ms).Text(token_hash).Int(now_ms).Run());
+    return sqlite3_changes(db_) > 0;
   });
 }
 

@@ -79,6 +79,16 @@ class SqliteStore final : public Store {
   Status RemoveCustomDomain(const std::string& host) override;
   Result<std::vector<CustomDomain>> ListCustomDomains(const std::string& subdomain) override;
 
+  Result<int64_t> InsertSignup(const Signup& signup) override;
+  Result<Signup> GetSignupByEvent(const std::string& event_id) override;
+  Status UpdateSignup(const Signup& signup) override;
+  Result<std::vector<Signup>> ListSignups() override;
+  Status PutWelcomeMail(const WelcomeMail& mail) override;
+  Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) override;
+  Status ReplaceCredentialLink(const CredentialLink& link) override;
+  Result<CredentialLink> GetCredentialLink(const std::string& token_hash) override;
+  Result<bool> MarkCredentialLinkShown(const std::string& token_hash, int64_t now_ms) override;
+
  private:
   using Statement = sqlite_internal::Statement;
 

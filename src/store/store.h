@@ -104,6 +104,24 @@ class Store {
   virtual Status RemoveCustomDomain(const std::string& host) = 0;  // NotFound if absent
   // "" = all; ordered by host.
   virtual Result<std::vector<CustomDomain>> ListCustomDomains(const std::string& subdomain) = 0;
+
+  // Signups. Insert assigns the id; AlreadyExists if the event id is known.
+  virtual Result<int64_t> InsertSignup(const Signup& signup) = 0;
+  virtual Result<Signup> GetSignupByEvent(const std::string& event_id) = 0;  // NotFound if absent
+  virtual Status UpdateSignup(const Signup& signup) = 0;                      // by id
+  virtual Result<std::vector<Signup>> ListSignups() = 0;                      // oldest first
+
+  // Welcome emails, one per instance (gone with it).
+  virtual Status PutWelcomeMail(const WelcomeMail& mail) = 0;
+  virtual Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) = 0;  // NotFound if absent
+
+  // Credential links. Replace drops the instance's other links in the same
+  // transaction (an old link stops working); NotFound if the instance is absent.
+  virtual Status ReplaceCredentialLink(const CredentialLink& link) = 0;
+  virtual Result<CredentialLink> GetCredentialLink(const std::string& token_hash) = 0;  // NotFound if absent
+  // Marks the link shown at `now_ms` if it was not yet and has not expired;
+  // returns whether this call did (only one caller ever gets true).
+  virtual Result<bool> MarkCredentialLinkShown(const std::string& token_hash, int64_t now_ms) = 0;
 };
 
 }  // namespace md

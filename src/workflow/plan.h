@@ -16,6 +16,7 @@ namespace md {
 struct PlanStep {
   std::string name;
   std::function<Status()> run;
+  int max_attempts = 0;  // tries when it returns Unavailable; 0: the runner's
 };
 
 struct Plan {

@@ -125,7 +125,8 @@ Status Runner::RunStep(Operation& op, StepRecord& step, const PlanStep& plan_ste
       return s;
     }
     step.error = s.message();
-    bool retry = s.code() == Code::kUnavailable && step.attempts < options_.max_attempts;
+    int max_attempts = plan_step.max_attempts > 0 ? plan_step.max_attempts : options_.max_attempts;
+    bool retry = s.code() == Code::kUnavailable && step.attempts < max_attempts;
     if (!retry) {
       step.state = StepState::kFailed;
       (void)store_.UpdateStep(op.id, step);

@@ -41,10 +41,10 @@ assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0
 assert_eq "$(https_code "https://nosuch.localhost:$HP/")" 000 "no certificate for an unknown host"
 assert_eq "$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")" "$caddy_pid" "same Caddy process"
 
-step "each instance has its own local-CA certificate (a wildcard of one label is not valid)"
+step "each instance has its own local-CA certificate (a wildcard of one label is not valid); so has localhost"
 certs=$(md certs list -o json)
 assert_eq "$(jq -r '[.[] | .names[0] + "|" + .purpose + "|" + (.trusted|tostring)] | join(" ")' <<<"$certs")" \
-  "blog.localhost|instance|false shop.localhost|instance|false"
+  "blog.localhost|instance|false localhost|controller|false shop.localhost|instance|false"
 key=$(find "$DATA/certs" -name key.pem | head -1)
 assert_eq "$(stat -c %a "$(dirname "$key")")" 700 "cert folder private"
 assert_eq "$(stat -c %a "$key")" 600 "key 0600"
@@ -62,7 +62,7 @@ assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0 "served after th
 step "delete takes the route away"
 md delete blog --yes --no-backup >/dev/null
 assert_eq "$(https_code "https://blog.localhost:$HP/")" 000 "deleted instance: no route, no certificate"
-for _ in $(seq 1 50); do [ "$(md certs list -o json | jq length)" = 1 ] && break; sleep 0.1; done
-assert_eq "$(md certs list -o json | jq -r '.[].names[0]')" shop.localhost "its certificate dropped"
+for _ in $(seq 1 50); do [ "$(md certs list -o json | jq length)" = 2 ] && break; sleep 0.1; done
+assert_eq "$(md certs list -o json | jq -r '[.[].names[0]] | join(" ")')" "localhost shop.localhost" "its certificate dropped"
 assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "the other one still served"
 echo "PASS front_door"

@@ -45,6 +45,22 @@ Status RenderStatus(const ProxyConfig& config, const CaddySettings& settings = S
 const json& Front(const json& j) { return j["apps"]["http"]["servers"]["front"]; }
 const json& Challenges(const json& j) { return j["apps"]["http"]["servers"]["challenges"]; }
 
+TEST(CaddyConfigTest, ControllerRouteAtLocalhostSetsTheClientAddressItself) {
+  ProxyConfig config{.routes = {{.hosts = {"localhost"},
+                                 .upstream = "unix//srv/md/public/controller.sock",
+                                 .forward_client_address = true}}};
+  json j = Render(config);
+  const json& route = Front(j)["routes"][0];
+  EXPECT_EQ(route["match"][0]["host"], json({"localhost"}));
+  const json& proxy = route["handle"][0];
+  EXPECT_EQ(proxy["upstreams"][0]["dial"], "unix//srv/md/public/controller.sock");
+  EXPECT_EQ(proxy["headers"]["request"]["set"]["X-Forwarded-For"], json({"{http.request.remote.host}"}));
+  // Other one-label names stay refused.
+  EXPECT_FALSE(RenderStatus(OneRoute({"intranet"})).ok());
+  EXPECT_FALSE(Render(OneRoute({"a.example.com"}))["apps"]["http"]["servers"]["front"]["routes"][0]["handle"][0]
+                   .contains("headers"));
+}
+
 TEST(CaddyConfigTest, InitialConfigHasAdminSocketStorageAndBothServers) {
   json j = Render({});
   EXPECT_EQ(j["admin"]["listen"], "unix//srv/md/caddy/admin.sock");

@@ -178,5 +178,28 @@ TEST_F(CertManagerTest, ACertificateWhoseFilesAreLostIsLeftOutAndReplacedByAStan
   EXPECT_EQ(proxy_.serving()->certificates.size(), 1u);
 }
 
+// With the embedded default domain, localhost itself is served too: the
+// controller's public endpoints, with their own local-CA certificate.
+TEST_F(CertManagerTest, LocalhostServesTheControllersHostWithItsOwnCertificate) {
+  FrontDoor door(*store_, proxy_, files_,
+                 {.domain = "localhost", .data_dir = dir_.string(), .public_socket = "/srv/md/public/controller.sock"});
+  budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
+  CertManager certs(*store_, *local_ca_, acme_.get(), nullptr, door, files_, *budget_, {.domain = "localhost"});
+  ASSERT_TRUE(certs.Reconcile(NowMs()).ok());
+  auto rec = store_->GetCertificate("localhost");
+  ASSERT_TRUE(rec.ok()) << rec.status().message();
+  EXPECT_EQ(rec->purpose, "controller");
+  EXPECT_EQ(rec->source, "local");
+  EXPECT_TRUE(acme_->orders().empty());  // no public CA certifies localhost
+  std::optional<ProxyConfig> serving = proxy_.serving();
+  ASSERT_TRUE(serving.has_value());
+  const ProxyConfig& served = *serving;
+  ASSERT_EQ(served.routes.size(), 1u);
+  EXPECT_EQ(served.routes[0].hosts, std::vector<std::string>{"localhost"});
+  EXPECT_EQ(served.routes[0].upstream, "unix//srv/md/public/controller.sock");
+  EXPECT_TRUE(served.routes[0].forward_client_address);
+  EXPECT_EQ(served.certificates.size(), 1u);
+}
+
 }  // namespace
 }  // namespace md

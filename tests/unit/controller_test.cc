@@ -3,10 +3,13 @@
 // components in tests/e2e.
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <functional>
+#include <thread>
+#include <tuple>
 
 #include "core/clock.h"
 #include "core/random.h"
@@ -18,13 +21,16 @@
 #include "drivers/proxy/fake_front_proxy.h"
 #include "drivers/cgroup/fake_cgroups.h"
 #include "drivers/host/fake_host.h"
+#include "drivers/mail/fake_mailer.h"
 #include "drivers/supervisor/fake_supervisor.h"
 #include "drivers/tenant_fs/fake_tenant_fs.h"
 #include "drivers/vault/fake_vault.h"
 #include "api/json_codec.h"
+#include "service/audit_log.h"
 #include "service/controller_impl.h"
 #include "service/env_policy.h"
 #include "service/plans.h"
+#include "service/public_service.h"
 #include "store/sqlite_store.h"
 
 namespace md {
@@ -87,15 +93,20 @@ class ControllerTest : public ::testing::Test {
                                            CertManagerSettings{.domain = "example.test"});
     resources_ = std::make_unique<Resources>(*deps_, *context_,
                                              FrontDoorResources{*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1"}});
-    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *resources_, *certs_);
+    mail_ = std::make_unique<CustomerMail>(
+        *store_, deps_->secrets(), mailer_, *door_,
+        CustomerMailSettings{.from = {.name = "MeltanoData", .address = "noreply@example.test"},
+                             .welcome_max_attempts = 8});
+    plans_ = std::make_unique<TenantPlans>(*steps_, *backups_, *resources_, *certs_, *mail_);
     RunnerOptions options;
     options.first_backoff = 1ms;
     options.max_backoff = 2ms;
     options.max_attempts = 5;
     runner_ = std::make_unique<Runner>(*store_, *plans_, options);
+    mail_->AttachRunner(*runner_);
     controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_, *resources_,
                                                    FrontDoorParts{*door_, *certs_, *local_ca_, https_probe_, ""},
-                                                   *runner_, ControllerOptions{});
+                                                   *runner_, *mail_, ControllerOptions{});
     ASSERT_TRUE(runner_->Start().ok());
   }
   // A failed create leaves nothing but its operation record.
@@ -161,6 +172,8 @@ class ControllerTest : public ::testing::Test {
   std::unique_ptr<FrontDoor> door_;
   std::unique_ptr<CertManager> certs_;
   std::unique_ptr<Resources> resources_;
+  FakeMailer mailer_;
+  std::unique_ptr<CustomerMail> mail_;
   std::unique_ptr<TenantPlans> plans_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<ControllerImpl> controller_;
@@ -853,6 +866,195 @@ TEST_F(ControllerTest, NoAnswerButCredentialsShowCarriesASecretValue) {
   }
   std::string shown = DumpJson(ToJson(*controller_->ShowCredentials("acme")));
   EXPECT_NE(shown.find(secrets[kDbPasswordKey]), std::string::npos);
+}
+
+// --- welcome emails and signups ----------------------------------------------------------
+
+// The text/plain part of a message BuildMessage made, decoded.
+std::string TextPartOf(const std::string& message) {
+  size_t start = message.find("Content-Type: text/plain");
+  size_t body = message.find("\r\n\r\n", start) + 4;
+  std::string b64;
+  for (size_t i = body; i < message.size() && message[i] != '-'; ++i) {
+    if (message[i] != '\r' && message[i] != '\n') b64 += message[i];
+  }
+  std::string text(b64.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                          reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
+  text.resize(n > 0 ? n : 0);
+  return text;
+}
+
+// The token of the credential link in a welcome email.
+std::string LinkTokenIn(const std::string& message) {
+  std::string text = TextPartOf(message);
+  size_t at = text.find("/v1/credentials/");
+  return at == std::string::npos ? "" : text.substr(at + 16, 64);
+}
+
+// The public endpoints over this fixture's controller.
+class SignupTest : public ControllerTest {
+ protected:
+  void SetUp() override {
+    ControllerTest::SetUp();
+    audit_ = std::make_unique<StoreAudit>(*store_);
+    service_ = std::make_unique<PublicService>(*store_, deps_->secrets(), *audit_, *controller_, *mail_, *door_, limiter_,
+                                               PublicServiceSettings{});
+  }
+  // Waits for the instance's welcome operation to end.
+  Operation WaitWelcome(const std::string& sub) {
+    for (int i = 0; i < 500; ++i) {
+      auto ops = store_->ListOperations(sub, 10);
+      for (const Operation& op : *ops) {
+        if (op.kind == op_kind::kWelcome && (op.state == OperationState::kSucceeded || op.state == OperationState::kFailed)) {
+          return op;
+        }
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    ADD_FAILURE() << "no welcome operation ended for " << sub;
+    return {};
+  }
+  SignupLimiter limiter_{{.per_client = 2, .total = 3}};
+  std::unique_ptr<StoreAudit> audit_;
+  std::unique_ptr<PublicService> service_;
+};
+
+TEST_F(SignupTest, CreateSendsAWelcomeWhoseLinkShowsThePasswordOnce) {
+  Operation op = CreateAndWait("wel");
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  EXPECT_EQ(WaitWelcome("wel").state, OperationState::kSucceeded);
+  auto sent = mailer_.sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].to, "wel@example.com");
+  std::string token = LinkTokenIn(sent[0].message);
+  ASSERT_EQ(token.size(), 64u);
+  std::string password = *Secrets(*store_, vault_).Get("wel", kAdminPasswordKey);
+  EXPECT_EQ(sent[0].message.find(password), std::string::npos) << "the mail carries a link, not the password";
+  EXPECT_EQ(controller_->GetStatus("wel")->welcome_state, "sent");
+
+  EXPECT_EQ(service_->Credentials(token, false, "198.51.100.4")->state, "ready");  // looking does not use it up
+  auto shown = service_->Credentials(token, true, "198.51.100.4");
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->state, "shown");
+  EXPECT_EQ(shown->password, password);
+  auto again = service_->Credentials(token, true, "198.51.100.4");
+  EXPECT_EQ(again->state, "already_shown");
+  EXPECT_TRUE(again->password.empty());
+  EXPECT_EQ(service_->Credentials(std::string(64, 'a'), true, "198.51.100.4")->state, "unknown");
+  // Only the token's hash is stored.
+  EXPECT_EQ(store_->GetCredentialLink(token).status().code(), Code::kNotFound);
+  // Showing it is audited, with the address the front door gave.
+  auto events = *store_->ListAuditEvents({.subdomain = "wel"});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].actor, "signup");
+  EXPECT_EQ(events[0].action, "credential link shown");
+  EXPECT_EQ(events[0].client, "198.51.100.4");
+  EXPECT_EQ(events[0].outcome, "ok");
+}
+
+TEST_F(SignupTest, ResendWelcomeReplacesTheLink) {
+  ASSERT_EQ(CreateAndWait("res").state, OperationState::kSucceeded);
+  WaitWelcome("res");
+  std::string first = LinkTokenIn(mailer_.sent().back().message);
+  auto op = controller_->ResendWelcome("res");
+  ASSERT_TRUE(op.ok()) << op.status().message();
+  EXPECT_EQ(Wait(*op).state, OperationState::kSucceeded);
+  std::string second = LinkTokenIn(mailer_.sent().back().message);
+  ASSERT_NE(first, second);
+  EXPECT_EQ(service_->Credentials(first, true, "198.51.100.4")->state, "unknown");
+  EXPECT_EQ(service_->Credentials(second, true, "198.51.100.4")->state, "shown");
+}
+
+TEST_F(SignupTest, MailServerDownIsRetriedAndNeverFailsTheInstance) {
+  mailer_.FailNext(3, Unavailable("smtp 127.0.0.1:25: connection refused"));
+  ASSERT_EQ(CreateAndWait("down").state, OperationState::kSucceeded);
+  Operation welcome = WaitWelcome("down");
+  EXPECT_EQ(welcome.state, OperationState::kSucceeded);
+  EXPECT_EQ(welcome.steps.at(0).attempts, 4);
+  EXPECT_EQ(mailer_.sent().size(), 1u);
+
+  // A mail server that never comes back: the welcome fails, the instance runs.
+  mailer_.FailNext(100, Unavailable("smtp 127.0.0.1:25: connection refused"));
+  ASSERT_EQ(CreateAndWait("never").state, OperationState::kSucceeded);
+  EXPECT_EQ(WaitWelcome("never").state, OperationState::kFailed);
+  auto status = controller_->GetStatus("never");
+  EXPECT_EQ(status->instance.status, InstanceStatus::kRunning);
+  EXPECT_EQ(status->welcome_state, "failed");
+  EXPECT_NE(status->welcome_error.find("connection refused"), std::string::npos);
+}
+
+TEST_F(SignupTest, ReplayedEventProvisionsOnce) {
+  SignupRequest r{.event_id = "ev-1", .name = "Ann", .email = "ann@acme.example", .subdomain = "sig",
+                  .client_address = "203.0.113.7"};
+  auto first = service_->Signup(r);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->state, "provisioning");
+  EXPECT_FALSE(first->duplicate);
+  auto second = service_->Signup(r);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->duplicate);
+  EXPECT_EQ(second->operation_id, first->operation_id);
+  EXPECT_EQ(Wait(*store_->GetOperation(first->operation_id)).state, OperationState::kSucceeded);
+  auto signups = controller_->ListSignups();
+  ASSERT_EQ(signups->size(), 1u);
+  EXPECT_EQ(signups->at(0).signup.state, "provisioned");
+  EXPECT_EQ(signups->at(0).signup.client_address, "203.0.113.7");
+  EXPECT_EQ(signups->at(0).instance_status, "running");
+  std::vector<AuditEvent> events = *store_->ListAuditEvents({.subdomain = "sig"});
+  std::vector<std::string> audited;
+  for (const AuditEvent& e : events) {
+    EXPECT_EQ(e.actor, "signup");
+    EXPECT_EQ(e.client, "203.0.113.7");
+    audited.push_back(e.action);
+  }
+  EXPECT_EQ(audited, (std::vector<std::string>{"signup admitted", "signup received"})) << "newest first, once";
+}
+
+TEST_F(SignupTest, UnprovisionableSignupIsStoredAndTheCustomerTold) {
+  ASSERT_EQ(CreateAndWait("taken").state, OperationState::kSucceeded);
+  WaitWelcome("taken");
+  size_t before = mailer_.sent().size();
+  for (const auto& [event, sub, advice] : {std::tuple{"ev-t", "taken", "already in use"},
+                                           std::tuple{"ev-r", "www", "reserved"}, std::tuple{"ev-i", "-bad-", "hyphen"}}) {
+    auto got = service_->Signup(
+        {.event_id = event, .name = "Bo", .email = "bo@b.example", .subdomain = sub, .client_address = event});
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->state, "rejected") << sub;
+    EXPECT_FALSE(got->error.empty());
+    size_t want = mailer_.sent().size() + 1;
+    for (int i = 0; i < 300 && mailer_.sent().size() < want; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(mailer_.sent().size(), want);
+    EXPECT_EQ(mailer_.sent().back().to, "bo@b.example");
+    EXPECT_NE(TextPartOf(mailer_.sent().back().message).find(advice), std::string::npos) << sub;
+  }
+  EXPECT_EQ(mailer_.sent().size(), before + 3);
+  auto signups = controller_->ListSignups();
+  EXPECT_EQ(signups->size(), 3u);
+  for (const SignupInfo& s : *signups) EXPECT_EQ(s.signup.state, "rejected");
+}
+
+TEST_F(SignupTest, RateLimitsPerClientAndInTotal) {
+  auto signup = [&](const std::string& event, const std::string& client) {
+    return *service_->Signup({.event_id = event, .name = "C", .email = "c@c.example", .subdomain = "r" + event,
+                              .client_address = client});
+  };
+  EXPECT_NE(signup("1", "198.51.100.1").state, "rate_limited");
+  EXPECT_NE(signup("2", "198.51.100.1").state, "rate_limited");
+  SignupReceipt third = signup("3", "198.51.100.1");
+  EXPECT_EQ(third.state, "rate_limited");
+  EXPECT_GT(third.retry_after_s, 0);
+  EXPECT_EQ(third.signup_id, 0);  // nothing stored
+  EXPECT_NE(signup("4", "198.51.100.2").state, "rate_limited");
+  EXPECT_EQ(signup("5", "198.51.100.3").state, "rate_limited");  // the total
+  EXPECT_EQ(store_->ListSignups()->size(), 3u);
+}
+
+TEST(SignupLimiter, ForgetsAfterTheWindow) {
+  SignupLimiter limiter({.per_client = 1, .total = 10, .window_ms = 1000});
+  EXPECT_EQ(limiter.Admit("a", 0), 0);
+  EXPECT_EQ(limiter.Admit("a", 400), 600);
+  EXPECT_EQ(limiter.Admit("a", 1000), 0);
 }
 
 }  // namespace

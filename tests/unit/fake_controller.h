@@ -439,6 +439,22 @@ class FakeController : public Controller {
     return Status::Ok();
   }
 
+  Result<std::vector<SignupInfo>> ListSignups() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListSignups");
+    return signups;
+  }
+
+  Result<Operation> ResendWelcome(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ResendWelcome");
+    if (!instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    return Enqueue("welcome", sub, "{}", {"send_welcome"});
+  }
+
+  // What ListSignups answers; a test fills it in.
+  std::vector<SignupInfo> signups;
+
   // Lets a test read what the API passed down.
   int last_log_lines = 0;
 

@@ -65,7 +65,9 @@ Status ValidateProxyHost(std::string_view host, bool allow_wildcard) {
     ok = IsLdhLabel(name.substr(start, dot - start));
     start = dot + 1;
   }
-  if (!ok || labels < 2) {
+  // localhost (RFC 6761) is the one name of one label: the controller's own
+  // host with the embedded defaults.
+  if (!ok || (labels < 2 && name != "localhost")) {
     return InvalidArgument("host '" + ForMessage(host) + "' is not a lower-case name of two or more labels" +
                            (allow_wildcard ? " (optionally '*.' first)" : ""));
   }

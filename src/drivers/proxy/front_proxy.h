@@ -13,10 +13,14 @@
 namespace md {
 
 struct ProxyRoute {
-  // Lower-case LDH names of at least two labels; "*.example.com" covers one
-  // label. An exact name wins over a wildcard that also matches.
+  // Lower-case LDH names of at least two labels (or "localhost");
+  // "*.example.com" covers one label. An exact name wins over a wildcard
+  // that also matches.
   std::vector<std::string> hosts;
   std::string upstream;  // "unix/" + the app's socket path
+  // The upstream gets the client's address in X-Forwarded-For, set by the
+  // proxy alone (whatever the client sent in it is dropped).
+  bool forward_client_address = false;
   bool operator==(const ProxyRoute&) const = default;
 };
 
