@@ -92,9 +92,8 @@ Status CustomerMail::Deliver(const MailMessage& message) {
 
 Status CustomerMail::SendWelcome(const std::string& sub) {
   auto inst = store_.GetInstance(sub);
-  if (!inst.ok() && inst.status().code() == Code::kNotFound) {
-    return FailedPrecondition("instance " + sub + " is gone: no welcome email to send");
-  }
+  // Deleted before its welcome went out: there is nobody to welcome.
+  if (!inst.ok() && inst.status().code() == Code::kNotFound) return Status::Ok();
   MD_RETURN_IF_ERROR(inst.status());
   // The mail carries a link to the password, never the password itself; a
   // link to nothing is not sent.

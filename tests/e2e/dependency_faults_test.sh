@@ -42,7 +42,7 @@ md create --subdomain late --email a@example.com --name A --no-wait >/dev/null
 sleep 2
 pg_up
 assert_eq "$(wait_op late)" succeeded "create after the cluster came back"
-attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late")][0].id')" -o json |
+attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late" and .kind=="create")][0].id')" -o json |
   jq '.steps[] | select(.name=="create_role") | .attempts')
 [ "$attempts" -gt 1 ] || fail "create_role, the first step on the cluster, was not retried ($attempts attempt)"
 assert_eq "$(app_code "$(jf "$(md show late -o json)" .subdomain)" "/healthz")" 200
