@@ -164,7 +164,11 @@ Result<std::string> RunChecked(const std::vector<std::string>& argv, const Proce
   return std::move(r.output);
 }
 
-std::vector<std::string> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv) {
+Result<std::vector<std::string>> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv) {
+  if (uid == 0 || gid == 0 || uid == static_cast<uid_t>(-1) || gid == static_cast<gid_t>(-1)) {
+    return InvalidArgument("refusing to run " + (argv.empty() ? std::string("a command") : argv[0]) +
+                           " as " + std::to_string(uid) + ":" + std::to_string(gid) + ": not a tenant");
+  }
   std::vector<std::string> full = {"setpriv", "--reuid=" + std::to_string(uid), "--regid=" + std::to_string(gid),
                                    "--clear-groups", "--no-new-privs", "--"};
   full.insert(full.end(), argv.begin(), argv.end());

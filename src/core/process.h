@@ -38,8 +38,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
 Result<std::string> RunChecked(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // `argv` run as uid:gid through setpriv: no supplementary groups, and no
-// new privileges (a set-user-ID program does not raise them).
-std::vector<std::string> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv);
+// new privileges (a set-user-ID program does not raise them). Refuses root
+// and -1 (which setpriv would take as "unchanged", i.e. still root).
+Result<std::vector<std::string>> AsUser(uid_t uid, gid_t gid, const std::vector<std::string>& argv);
 
 // The last non-empty line of `text`, trimmed; for error messages.
 std::string LastLine(const std::string& text);

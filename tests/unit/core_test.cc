@@ -304,3 +304,19 @@ TEST(RunProcess, ReportsMissingProgram) {
 
 }  // namespace
 }  // namespace md
+
+namespace md {
+namespace {
+
+TEST(AsUserTest, WrapsInSetprivAndRefusesRootAndTheKeepOwner) {
+  auto argv = AsUser(2000000, 2000000, {"true"});
+  ASSERT_TRUE(argv.ok());
+  EXPECT_EQ(argv->front(), "setpriv");
+  EXPECT_EQ(argv->back(), "true");
+  EXPECT_EQ(AsUser(0, 2000000, {"true"}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(AsUser(2000000, 0, {"true"}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(AsUser(static_cast<uid_t>(-1), static_cast<gid_t>(-1), {"true"}).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace md

@@ -28,7 +28,7 @@ Status CheckTenant(Owner tenant) {
 // `argv` to run as `tenant` (checked): through setpriv, without
 // supplementary groups or a way to regain privileges; as is when the caller
 // already has those ids (tests run unprivileged).
-Argv AsTenant(Owner tenant, const Argv& argv) {
+Result<Argv> AsTenant(Owner tenant, const Argv& argv) {
   if (tenant.uid == geteuid() && tenant.gid == getegid()) return argv;
   return AsUser(tenant.uid, tenant.gid, argv);
 }
@@ -68,7 +68,8 @@ Status TarFailed(const ProcessResult& r) {
 // its exit status is not the judge: the folder being empty is.
 Status RemoveTenantFolder(int parent_fd, const std::string& name, const std::string& path, Owner tenant,
                           int timeout_ms) {
-  auto r = RunProcess(AsTenant(tenant, {"rm", "-rf", "--one-file-system", "--", path}), TenantOptions(timeout_ms));
+  MD_ASSIGN_OR_RETURN(Argv rm, AsTenant(tenant, {"rm", "-rf", "--one-file-system", "--", path}));
+  auto r = RunProcess(rm, TenantOptions(timeout_ms));
   if (!r.ok()) return r.status().WithContext("rm");
   if (unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) return Status::Ok();
   std::string why = r->output.empty() ? strerror(errno) : Trim(r->output.substr(0, r->output.find('\n')));
@@ -82,9 +83,9 @@ Status ProjectFiles::Archive(const std::string& project_dir, Owner tenant, int o
   ProcessOptions opts = TenantOptions(timeout_ms_);
   opts.stdout_fd = out_fd;
   // --ignore-failed-read: what the tenant cannot read is not its data.
-  auto r = RunProcess(AsTenant(tenant, {tar_, "--create", "--gzip", "--numeric-owner", "--ignore-failed-read",
-                                        "--file=-", "--directory=" + project_dir, "."}),
-                      opts);
+  MD_ASSIGN_OR_RETURN(Argv tar, AsTenant(tenant, {tar_, "--create", "--gzip", "--numeric-owner", "--ignore-failed-read",
+                                                   "--file=-", "--directory=" + project_dir, "."}));
+  auto r = RunProcess(tar, opts);
   if (!r.ok()) return r.status().WithContext("tar");
   // 1 ("file changed as we read it"): the copy may be torn; a live app
   // writing its files makes this transient, so the caller may try again.
@@ -131,9 +132,10 @@ Status ProjectFiles::ReplaceIn(int parent_fd, const std::string& parent, const s
   // --no-same-owner: everything extracted is the tenant's, whoever owned it when archived.
   ProcessOptions opts = TenantOptions(timeout_ms_);
   opts.stdin_fd = archive_fd;
-  auto r = RunProcess(AsTenant(tenant, {tar_, "--extract", "--gzip", "--no-same-owner", "--preserve-permissions",
-                                        "--file=-", "--directory=" + staging}),
-                      opts);
+  auto tar = AsTenant(tenant, {tar_, "--extract", "--gzip", "--no-same-owner", "--preserve-permissions",
+                               "--file=-", "--directory=" + staging});
+  if (!tar.ok()) return discard(tar.status());
+  auto r = RunProcess(*tar, opts);
   if (!r.ok()) return discard(r.status().WithContext("tar"));
   if (r->exit_code != 0) return discard(TarFailed(*r));
 

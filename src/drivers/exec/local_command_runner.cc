@@ -28,7 +28,7 @@ Status LocalCommandRunner::RunAsController(const Argv& argv, const std::string& 
 Status LocalCommandRunner::RunAsTenant(const TenantCommand& command) {
   ProcessOptions options{.cwd = command.cwd, .timeout_ms = command.timeout_ms};
   for (const auto& [key, value] : command.env) options.env.push_back(key + "=" + value);
-  Argv argv = AsUser(command.uid, command.gid, command.argv);
+  MD_ASSIGN_OR_RETURN(Argv argv, AsUser(command.uid, command.gid, command.argv));
   if (!command.cgroup_procs.empty()) argv = InCgroup(command.cgroup_procs, argv);
   return RunChecked(argv, options).status();
 }
@@ -36,7 +36,8 @@ Status LocalCommandRunner::RunAsTenant(const TenantCommand& command) {
 Status LocalCommandRunner::SignalAsTenant(uid_t uid, gid_t gid, int pid, int signal) {
   if (pid < 2) return InvalidArgument("refusing to signal pid " + std::to_string(pid));
   Argv kill = {"kill", "-s", std::to_string(signal), "--", std::to_string(pid)};
-  return RunChecked(AsUser(uid, gid, kill), {.cwd = "/"}).status();
+  MD_ASSIGN_OR_RETURN(Argv argv, AsUser(uid, gid, kill));
+  return RunChecked(argv, {.cwd = "/"}).status();
 }
 
 }  // namespace md
