@@ -77,6 +77,13 @@ struct DoctorFinding {
 
 enum class Lifecycle { kStart, kStop, kRestart };
 
+// One line of ~/.ssh/known_hosts: "HOSTS TYPE KEY".
+struct KnownHostLine {
+  std::string hosts;  // a pattern: "[*.example.com]:2022", or one host
+  std::string type;
+  std::string key;
+};
+
 // A checked backup of one instance, as `backups list` shows it.
 struct BackupInfo {
   std::string id;
@@ -151,6 +158,11 @@ class Controller {
   // until its trusted certificate is issued (in the background).
   virtual Result<CustomDomain> AddDomain(const std::string& subdomain, const std::string& host) = 0;
   virtual Status RemoveDomain(const std::string& subdomain, const std::string& host) = 0;
+
+  // File access: the SFTP server's host keys as known_hosts lines, for the
+  // host of instance `subdomain`, or ("") for every instance's host.
+  // FailedPrecondition when file access is off.
+  virtual Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) = 0;
 };
 
 }  // namespace md

@@ -94,6 +94,7 @@ Json ToJson(const ResourceLimits& change);
 Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
 Json ToJson(const DomainRequest& request);
+Json ToJson(const KnownHostLine& line);
 
 template <typename T>
 Json ToJson(const std::vector<T>& items) {
@@ -114,6 +115,7 @@ Status FromJson(const Json& j, DoctorFinding* out);
 Status FromJson(const Json& j, BackupInfo* out);
 Status FromJson(const Json& j, CertificateInfo* out);
 Status FromJson(const Json& j, CustomDomain* out);
+Status FromJson(const Json& j, KnownHostLine* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):

@@ -76,6 +76,8 @@ const std::vector<Command>& Commands() {
        "serve an instance at a customer's own host name too (its own certificate, HTTP-01)", CmdDomainsAdd},
       {"domains remove", {}, "domains remove SUB HOST", "stop serving an instance at a custom host name",
        CmdDomainsRemove},
+      {"known-hosts", {}, "known-hosts [SUB]",
+       "print ~/.ssh/known_hosts lines for the SFTP server at every instance's host (or SUB's)", CmdKnownHosts},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "api/server.h"
+#include "core/data_dir.h"
 #include "core/files.h"
 #include "core/random.h"
 #include "core/system_user.h"
@@ -24,6 +25,7 @@
 #include "drivers/supervisor/s6_supervisor.h"
 #include "drivers/tenant_fs/linux_tenant_fs.h"
 #include "main/backup_pruner.h"
+#include "main/file_access_stack.h"
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
 #include "service/controller_impl.h"
@@ -88,13 +90,7 @@ std::string ExecutableDir() {
 
 // The parent cgroup of this controller's tenants: named after its data dir
 // (FNV-1a), so that two controllers on one host never share groups.
-std::string CgroupParent(const std::string& data_dir) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : data_dir) h = (h ^ c) * 16777619u;
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%08x", h);
-  return std::string("meltanodata-") + hex;
-}
+std::string CgroupParent(const std::string& data_dir) { return "meltanodata-" + DataDirTag(data_dir); }
 
 RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
@@ -153,6 +149,10 @@ int RunServe(int argc, char** argv) {
   LocalCommandRunner commands;
   ProfileCatalog profiles(config.profiles_dir);
   UnixHealthProbe probe;
+  auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
+  if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
+  auto file_access = FileAccessStack::Start(config, supervisor, **store, (*front_door)->parts().local_ca);
+  if (!file_access.ok()) return Fail(file_access.status().WithContext("starting file access (FTP, SFTP)"));
   ServiceDeps deps{.store = **store,
                    .database = database,
                    .host = host,
@@ -161,6 +161,7 @@ int RunServe(int argc, char** argv) {
                    .archiver = archiver,
                    .tenant_fs = tenant_fs,
                    .commands = commands,
+                   .file_accounts = (*file_access)->accounts(),
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
@@ -168,17 +169,18 @@ int RunServe(int argc, char** argv) {
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
-  auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
-  if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   InstanceContext context(deps);
   TenantSteps steps(deps, context);
   BackupSteps backups(deps, context);
-  Resources resources(deps, context, (*front_door)->resources());
+  FrontDoorResources published = (*front_door)->resources();
+  published.sshfp = (*file_access)->sshfp();
+  Resources resources(deps, context, published);
   TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs);
   Runner runner(**store, plans, MakeRunnerOptions(config));
   ControllerImpl controller(
       deps, steps, backups, resources, (*front_door)->parts(), runner,
-      {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
+      {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000,
+       .file_access = (*file_access)->summary()});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);
 

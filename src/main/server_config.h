@@ -10,6 +10,16 @@
 
 namespace md {
 
+// [files]: FTP (explicit FTPS, vsftpd) and SFTP (sshd) to tenants' files, on
+// ports that leave the host's own sshd alone.
+struct FileAccessConfig {
+  bool enabled = true;
+  int sftp_port = 2022;
+  int ftp_port = 2021;
+  int passive_min = 21000;  // passive_ports = "21000-21099": FTP's data connections
+  int passive_max = 21099;
+};
+
 struct ServerConfig {
   std::string data_dir;              // default: /var/lib/meltanodata as root, else XDG data home
   std::string listen_host = "127.0.0.1";
@@ -42,6 +52,7 @@ struct ServerConfig {
   std::string acme_email;
   // [limits]: Let's Encrypt's published limits unless set.
   RateLimits limits;
+  FileAccessConfig files;
 };
 
 // Parses `serve` arguments (argv[0] is "serve"). InvalidArgument on bad usage.

@@ -120,6 +120,14 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
 
 Instance ControllerImpl::WithUrl(Instance inst) {
   inst.url = front_.door.UrlOf(inst.subdomain);
+  const FileAccessSummary& files = options_.file_access;
+  if (files.sftp_port != 0) {
+    inst.file_access = {.host = front_.door.HostOf(inst.subdomain),
+                        .sftp_port = files.sftp_port,
+                        .ftp_port = files.ftp_port,
+                        .username = inst.unix_user,
+                        .host_keys = files.host_keys};
+  }
   return inst;
 }
 
@@ -411,6 +419,20 @@ Result<std::vector<CertificateInfo>> ControllerImpl::ListCertificates() {
 }
 
 Result<std::string> ControllerImpl::LocalCaRootPem() { return front_.local_ca.RootPem(); }
+
+Result<std::vector<KnownHostLine>> ControllerImpl::KnownHosts(const std::string& sub) {
+  const FileAccessSummary& files = options_.file_access;
+  if (files.sftp_port == 0) return FailedPrecondition("file access is off (file_access = false in the config)");
+  std::string host = "*." + front_.door.settings().domain;  // every instance, those to come too
+  if (!sub.empty()) {
+    MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+    host = front_.door.HostOf(sub);
+  }
+  std::string hosts = files.sftp_port == 22 ? host : "[" + host + "]:" + std::to_string(files.sftp_port);
+  std::vector<KnownHostLine> lines;
+  for (const HostKeyInfo& key : files.host_keys) lines.push_back({hosts, key.type, key.key});
+  return lines;
+}
 
 Result<std::vector<CustomDomain>> ControllerImpl::ListDomains(const std::string& sub) {
   if (!sub.empty()) MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
