@@ -107,12 +107,21 @@ md known-hosts >"$DATA/known_hosts"
 assert_contains "$(cat "$DATA/known_hosts")" "[*.example.test]:$SFTP_PORT ssh-ed25519 "
 printf '#!/bin/sh\necho "%s"\n' "$PW_A" >"$DATA/askpass"
 chmod 0700 "$DATA/askpass"
-printf 'put %s project/up-openssh.txt\n' "$DATA/up-sftp.txt" >"$DATA/batch"
-SSH_ASKPASS="$DATA/askpass" SSH_ASKPASS_REQUIRE=force setsid -w sftp -b "$DATA/batch" -P "$SFTP_PORT" \
-  -o UserKnownHostsFile="$DATA/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
-  -o HostKeyAlias="[$HOST_A]:$SFTP_PORT" -o PreferredAuthentications=password -o BatchMode=no \
-  "$USER_A@127.0.0.1" </dev/null >"$DATA/sftp.out" 2>&1 || { cat "$DATA/sftp.out" >&2; fail "sftp with known-hosts"; }
+# Commands on stdin, not -b (which turns password authentication off).
+printf 'put %s up-openssh.txt\n' "$DATA/up-sftp.txt" |
+  SSH_ASKPASS="$DATA/askpass" SSH_ASKPASS_REQUIRE=force setsid -w sftp -P "$SFTP_PORT" \
+    -o UserKnownHostsFile="$DATA/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
+    -o HostKeyAlias="[$HOST_A]:$SFTP_PORT" -o PreferredAuthentications=password \
+    "$USER_A@127.0.0.1" >"$DATA/sftp.out" 2>&1 || { cat "$DATA/sftp.out" >&2; fail "sftp with known-hosts"; }
+# The session starts in project/ (ForceCommand internal-sftp -d /project).
 [ -f "$DATA/tenants/$A/project/up-openssh.txt" ] || fail "sftp's upload is not in project/"
+ssh-keygen -q -t ed25519 -N '' -f "$DATA/other_key" </dev/null
+echo "[*.example.test]:$SFTP_PORT $(cut -d' ' -f1,2 "$DATA/other_key.pub")" >"$DATA/wrong_known_hosts"
+if printf 'ls\n' | SSH_ASKPASS="$DATA/askpass" SSH_ASKPASS_REQUIRE=force setsid -w sftp -P "$SFTP_PORT" \
+  -o UserKnownHostsFile="$DATA/wrong_known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
+  -o HostKeyAlias="[$HOST_A]:$SFTP_PORT" "$USER_A@127.0.0.1" >/dev/null 2>&1; then
+  fail "sftp connected with no matching known_hosts line"
+fi
 
 step "tenant $A cannot list or read $B's files"
 printf 'secret of %s\n' "$B" >"$DATA/b-secret.txt"
