@@ -89,6 +89,13 @@ struct SignupInfo {
 
 enum class Lifecycle { kStart, kStop, kRestart };
 
+// One line of ~/.ssh/known_hosts: "HOSTS TYPE KEY".
+struct KnownHostLine {
+  std::string hosts;  // a pattern: "[*.example.com]:2022", or one host
+  std::string type;
+  std::string key;
+};
+
 // A checked backup of one instance, as `backups list` shows it.
 struct BackupInfo {
   std::string id;
@@ -187,6 +194,10 @@ class Controller {
   // Sends the welcome email again with a fresh credential link (the old link
   // stops working).
   virtual Result<Operation> ResendWelcome(const std::string& subdomain) = 0;
+  // File access: the SFTP server's host keys as known_hosts lines, for the
+  // host of instance `subdomain`, or ("") for every instance's host.
+  // FailedPrecondition when file access is off.
+  virtual Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) = 0;
 };
 
 }  // namespace md

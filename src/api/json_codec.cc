@@ -157,6 +157,38 @@ void PutInstanceFields(const Instance& in, Json* j) {
   (*j)["database"] = {{"cluster", in.cluster}, {"name", in.db_name}, {"role", in.db_role}};
   (*j)["created_at"] = TimeOrNull(in.created_ms);
   (*j)["updated_at"] = TimeOrNull(in.updated_ms);
+  const FileAccessInfo& f = in.file_access;
+  if (f.sftp_port == 0) {
+    (*j)["file_access"] = nullptr;
+    return;
+  }
+  Json keys = Json::array();
+  for (const HostKeyInfo& k : f.host_keys) keys.push_back({{"type", k.type}, {"key", k.key}, {"sha256", k.sha256}});
+  (*j)["file_access"] = {{"host", f.host},         {"sftp_port", f.sftp_port}, {"ftp_port", f.ftp_port},
+                         {"username", f.username}, {"host_keys", keys}};
+}
+
+void ReadFileAccess(const Json& j, FileAccessInfo* out, ObjectReader& parent) {
+  ObjectReader r(j, "file_access", false);
+  r.String("host", &out->host);
+  r.Int("sftp_port", &out->sftp_port);
+  r.Int("ftp_port", &out->ftp_port);
+  r.String("username", &out->username);
+  r.Ignore("host_keys");
+  auto keys = j.find("host_keys");
+  if (keys != j.end() && keys->is_array()) {
+    for (const Json& k : *keys) {
+      if (!k.is_object()) continue;
+      ObjectReader kr(k, "host key", false);
+      HostKeyInfo key;
+      kr.String("type", &key.type);
+      kr.String("key", &key.key);
+      kr.String("sha256", &key.sha256);
+      parent.Merge(kr.Finish());
+      out->host_keys.push_back(std::move(key));
+    }
+  }
+  parent.Merge(r.Finish());
 }
 
 void ReadInstanceFields(ObjectReader& r, Instance* out) {
@@ -179,6 +211,7 @@ void ReadInstanceFields(ObjectReader& r, Instance* out) {
   }
   r.Time("created_at", &out->created_ms);
   r.Time("updated_at", &out->updated_ms);
+  if (const Json* files = r.Object("file_access")) ReadFileAccess(*files, &out->file_access, r);
 }
 
 }  // namespace
@@ -526,6 +559,8 @@ Json ToJson(const UpgradeRequest& r) {
 
 Json ToJson(const DomainRequest& r) { return {{"host", r.host}}; }
 
+Json ToJson(const KnownHostLine& l) { return {{"hosts", l.hosts}, {"type", l.type}, {"key", l.key}}; }
+
 // --- decoders -----------------------------------------------------------------------------
 
 Status FromJson(const Json& j, Instance* out) {
@@ -663,6 +698,14 @@ Status FromJson(const Json& j, CertificateInfo* out) {
   r.Time("not_after", &out->not_after_ms);
   r.Time("next_order_at", &out->next_order_ms);
   r.String("last_error", &out->last_error);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, KnownHostLine* out) {
+  ObjectReader r(j, "known host", false);
+  r.String("hosts", &out->hosts, true);
+  r.String("type", &out->type, true);
+  r.String("key", &out->key, true);
   return r.Finish();
 }
 

@@ -98,6 +98,7 @@ Json ToJson(const ResourceLimits& change);
 Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
 Json ToJson(const DomainRequest& request);
+Json ToJson(const KnownHostLine& line);
 
 template <typename T>
 Json ToJson(const std::vector<T>& items) {
@@ -121,6 +122,7 @@ Status FromJson(const Json& j, CustomDomain* out);
 Status FromJson(const Json& j, Credential* out);
 Status FromJson(const Json& j, AuditEvent* out);
 Status FromJson(const Json& j, SignupInfo* out);
+Status FromJson(const Json& j, KnownHostLine* out);
 Status FromJson(const Json& j, EnvMap* out);                     // {"KEY": "VALUE", ...}
 Status FromJson(const Json& j, std::string* out);
 // Request bodies (strict):

@@ -39,6 +39,9 @@ struct CredentialView {
   std::string url;       // the instance's public URL
   std::string username;  // the app's admin user
   std::string password;  // only when state is "shown"
+  // SFTP and FTPS (sftp_port 0: off); its password only when "shown".
+  FileAccessInfo files;
+  std::string files_password;
 };
 
 class PublicEndpoints {

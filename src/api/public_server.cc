@@ -62,17 +62,33 @@ bool IsToken(const std::string& token) {
   return true;
 }
 
+// How to reach the files: hosts, ports, user, and the password once shown.
+std::string FileAccessHtml(const CredentialView& v) {
+  const FileAccessInfo& files = v.files;
+  if (files.sftp_port == 0) return "";
+  std::string html = "<h2>Your files</h2>\n<p>SFTP: <b>" + HtmlEscape(files.host) + "</b>, port <b>" +
+                     std::to_string(files.sftp_port) + "</b>; FTP with TLS (explicit FTPS): port <b>" +
+                     std::to_string(files.ftp_port) + "</b></p>\n<p>Username: <b>" + HtmlEscape(files.username) +
+                     "</b></p>\n";
+  if (!v.files_password.empty()) {
+    html += "<p>Password: <code id=\"files-password\">" + HtmlEscape(v.files_password) + "</code></p>\n";
+  }
+  return html;
+}
+
 void WriteCredentialPage(Response& res, const CredentialView& v) {
   std::string where = "<p>Your instance: <a href=\"" + HtmlEscape(v.url) + "\">" + HtmlEscape(v.url) + "</a></p>\n";
   if (v.state == "ready") {
     WritePage(res, 200, "Your MeltanoData login",
               where + "<p>Username: <b>" + HtmlEscape(v.username) + "</b></p>\n"
               "<p>The password can be shown once only. Have a safe place ready to keep it.</p>\n"
-              "<form method=\"post\"><button type=\"submit\">Show my password</button></form>\n");
+              "<form method=\"post\"><button type=\"submit\">Show my password</button></form>\n" +
+                  FileAccessHtml(v));
   } else if (v.state == "shown") {
     WritePage(res, 200, "Your MeltanoData login",
               where + "<p>Username: <b>" + HtmlEscape(v.username) + "</b></p>\n<p>Password: <code id=\"password\">" +
-                  HtmlEscape(v.password) + "</code></p>\n<p>This page will not show it again.</p>\n");
+                  HtmlEscape(v.password) + "</code></p>\n" + FileAccessHtml(v) +
+                  "<p>This page will not show these passwords again.</p>\n");
   } else if (v.state == "already_shown") {
     WritePage(res, 410, "Already shown",
               "<p>This link was already used: the password has already been shown, and is not shown twice. "

@@ -379,6 +379,12 @@ void ApiServer::InstallRoutes() {
           MD_ASSIGN_OR_RETURN(std::string pem, c.LocalCaRootPem());
           return Ok(Json{{"root_pem", pem}});
         }));
+  s.Get("/v1/known-hosts", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
+          std::string sub(QueryParam(req, "subdomain").value_or(""));
+          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
+          MD_ASSIGN_OR_RETURN(auto lines, c.KnownHosts(sub));
+          return Ok(ToJson(lines));
+        }));
   s.Get("/v1/domains", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
           std::string sub(QueryParam(req, "subdomain").value_or(""));
           if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));

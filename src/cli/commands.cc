@@ -89,6 +89,8 @@ const std::vector<Command>& Commands() {
       {"resend-welcome", {kNoWait}, "resend-welcome SUB",
        "send an instance's welcome email again, with a fresh single-use link (the old link stops working)",
        CmdResendWelcome},
+      {"known-hosts", {}, "known-hosts [SUB]",
+       "print ~/.ssh/known_hosts lines for the SFTP server at every instance's host (or SUB's)", CmdKnownHosts},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList},
       {"ops show", {}, "ops show ID", "show an operation and its steps", CmdOpsShow},

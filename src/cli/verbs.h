@@ -40,6 +40,7 @@ int CmdClustersRemove(Context& ctx);
 
 int CmdCertsList(Context& ctx);
 int CmdCa(Context& ctx);
+int CmdKnownHosts(Context& ctx);
 int CmdDomainsList(Context& ctx);
 int CmdDomainsAdd(Context& ctx);
 int CmdDomainsRemove(Context& ctx);

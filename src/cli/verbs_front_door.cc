@@ -83,6 +83,24 @@ int CmdCa(Context& ctx) {
   return kExitOk;
 }
 
+int CmdKnownHosts(Context& ctx) {
+  int code = 0;
+  std::string sub;
+  if (!OptionalSubdomain(ctx, "known-hosts [SUB]", &sub, &code)) return code;
+  MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
+  Query query;
+  if (!sub.empty()) query.push_back({"subdomain", sub});
+  MD_CLI_TRY(ctx, Json answer, client->Get("/v1/known-hosts", query));
+  if (ctx.json) {
+    PrintJson(ctx.out, answer);
+    return kExitOk;
+  }
+  MD_CLI_TRY(ctx, auto lines, ApiClient::Decode<std::vector<KnownHostLine>>(answer));
+  // Exactly the file's format, so that `meltanodata known-hosts >> ~/.ssh/known_hosts` works.
+  for (const KnownHostLine& line : lines) ctx.out << line.hosts << " " << line.type << " " << line.key << "\n";
+  return kExitOk;
+}
+
 int CmdDomainsList(Context& ctx) {
   int code = 0;
   std::string sub;

@@ -91,7 +91,14 @@ int CmdShow(Context& ctx) {
     return kExitOk;
   }
   MD_CLI_TRY(ctx, Instance in, ApiClient::Decode<Instance>(answer));
-  PrintFields(ctx.out, InstanceFields(in));
+  auto fields = InstanceFields(in);
+  const FileAccessInfo& f = in.file_access;
+  if (f.sftp_port != 0) {
+    fields.push_back({"sftp", "sftp://" + f.username + "@" + f.host + ":" + std::to_string(f.sftp_port) + "/"});
+    fields.push_back({"ftp (TLS)", "ftp://" + f.username + "@" + f.host + ":" + std::to_string(f.ftp_port) + "/"});
+    for (const HostKeyInfo& key : f.host_keys) fields.push_back({"host key", key.sha256 + " (" + key.type + ")"});
+  }
+  PrintFields(ctx.out, fields);
   return kExitOk;
 }
 

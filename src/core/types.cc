@@ -50,11 +50,12 @@ constexpr std::array<std::pair<StepState, const char*>, 4> kStepState = {{
     {StepState::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<ResourceKind, const char*>, 8> kResourceKind = {{
+constexpr std::array<std::pair<ResourceKind, const char*>, 9> kResourceKind = {{
     {ResourceKind::kPgRole, "pg_role"},
     {ResourceKind::kPgDatabase, "pg_database"},
     {ResourceKind::kUnixUser, "unix_user"},
     {ResourceKind::kDirectory, "directory"},
+    {ResourceKind::kFileAccount, "file_account"},
     {ResourceKind::kCgroup, "cgroup"},
     {ResourceKind::kService, "service"},
     {ResourceKind::kDnsRecord, "dns_record"},

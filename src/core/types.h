@@ -21,6 +21,23 @@ struct ResourceLimits {
   int cpu_weight = 0;  // 1-10000, 100 an even share
 };
 
+// An SSH host key as clients check it.
+struct HostKeyInfo {
+  std::string type;    // "ssh-ed25519", …
+  std::string key;     // the public key, base64, as in a known_hosts line
+  std::string sha256;  // "SHA256:…", as ssh-keygen -l prints it
+};
+
+// How a tenant reaches its files (derived, not stored): SFTP and explicit
+// FTPS to `host`, logging in as `username` with its file-access password.
+struct FileAccessInfo {
+  std::string host;
+  int sftp_port = 0;  // 0: file access is off
+  int ftp_port = 0;
+  std::string username;
+  std::vector<HostKeyInfo> host_keys;  // of the SFTP server
+};
+
 // One hosted tenant. Every derived name (user, database, role, port) is
 // chosen once, at create, and recorded so that delete can find it again.
 struct Instance {
@@ -35,6 +52,7 @@ struct Instance {
   std::string db_role;
   std::string unix_user;
   std::string url;         // derived, not stored: the public URL, https://SUB.DOMAIN[:PORT]/
+  FileAccessInfo file_access;  // derived, not stored
   int64_t uid = 0;         // of unix_user; 0 until allocated, never reused
   ResourceLimits limits;   // per-instance overrides of the profile's
   int64_t created_ms = 0;
@@ -85,8 +103,18 @@ struct Operation {
 
 // The kinds of thing an instance owns outside the store, one ResourceType
 // each (service/resources/); the ledger names them so.
-enum class ResourceKind { kPgRole, kPgDatabase, kUnixUser, kDirectory, kCgroup, kService, kDnsRecord, kRoute };
-// "pg_role", "pg_database", "unix_user", "directory", "cgroup", "service", "dns_record", "route".
+enum class ResourceKind {
+  kPgRole,
+  kPgDatabase,
+  kUnixUser,
+  kDirectory,
+  kFileAccount,
+  kCgroup,
+  kService,
+  kDnsRecord,
+  kRoute
+};
+// "pg_role", "pg_database", "unix_user", "directory", "file_account", "cgroup", "service", "dns_record", "route".
 const char* ResourceKindName(ResourceKind k);
 bool ParseResourceKind(const std::string& name, ResourceKind* out);
 

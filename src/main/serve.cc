@@ -11,6 +11,7 @@
 
 #include "api/public_server.h"
 #include "api/server.h"
+#include "core/data_dir.h"
 #include "core/files.h"
 #include "core/random.h"
 #include "core/strings.h"
@@ -29,6 +30,7 @@
 #include "drivers/tenant_fs/linux_tenant_fs.h"
 #include "drivers/vault/sodium_vault.h"
 #include "main/backup_pruner.h"
+#include "main/file_access_stack.h"
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
 #include "service/audit_log.h"
@@ -95,13 +97,7 @@ std::string ExecutableDir() {
 
 // The parent cgroup of this controller's tenants: named after its data dir
 // (FNV-1a), so that two controllers on one host never share groups.
-std::string CgroupParent(const std::string& data_dir) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : data_dir) h = (h ^ c) * 16777619u;
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%08x", h);
-  return std::string("meltanodata-") + hex;
-}
+std::string CgroupParent(const std::string& data_dir) { return "meltanodata-" + DataDirTag(data_dir); }
 
 RunnerOptions MakeRunnerOptions(const ServerConfig& config) {
   RunnerOptions options;
@@ -221,6 +217,11 @@ int RunServe(int argc, char** argv) {
   LocalCommandRunner commands;
   ProfileCatalog profiles(config.profiles_dir);
   UnixHealthProbe probe;
+  if (Status s = EnsurePublicDir(config.data_dir, proxy_user); !s.ok()) return Fail(s);
+  auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
+  if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
+  auto file_access = FileAccessStack::Start(config, supervisor, **store, (*front_door)->parts().local_ca);
+  if (!file_access.ok()) return Fail(file_access.status().WithContext("starting file access (FTP, SFTP)"));
   ServiceDeps deps{.store = **store,
                    .database = database,
                    .host = host,
@@ -230,6 +231,7 @@ int RunServe(int argc, char** argv) {
                    .tenant_fs = tenant_fs,
                    .commands = commands,
                    .vault = **vault,
+                   .file_accounts = (*file_access)->accounts(),
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
@@ -237,7 +239,6 @@ int RunServe(int argc, char** argv) {
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
-  if (Status s = EnsurePublicDir(config.data_dir, proxy_user); !s.ok()) return Fail(s);
   std::string signup_secret;
   if (!config.signup_secret_file.empty()) {
     auto secret = ReadSecretFile(config.signup_secret_file, "[signup] secret_file");
@@ -248,12 +249,12 @@ int RunServe(int argc, char** argv) {
   if (!mailer.ok()) return Fail(mailer.status());
   auto sender = SenderAddress(config);
   if (!sender.ok()) return Fail(sender.status());
-  auto front_door = FrontDoorStack::Start(config, supervisor, **store, proxy_user);
-  if (!front_door.ok()) return Fail(front_door.status().WithContext("starting the front door"));
   InstanceContext context(deps);
   TenantSteps steps(deps, context);
   BackupSteps backups(deps, context);
-  Resources resources(deps, context, (*front_door)->resources());
+  FrontDoorResources published = (*front_door)->resources();
+  published.sshfp = (*file_access)->sshfp();
+  Resources resources(deps, context, published);
   CustomerMail mail(**store, deps.secrets(), **mailer, (*front_door)->parts().door,
                     {.from = *sender, .link_validity_ms = int64_t{config.welcome_link_hours} * 3600 * 1000});
   TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs, mail);
@@ -261,7 +262,8 @@ int RunServe(int argc, char** argv) {
   mail.AttachRunner(runner);
   ControllerImpl controller(
       deps, steps, backups, resources, (*front_door)->parts(), runner, mail,
-      {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000});
+      {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000,
+       .file_access = (*file_access)->summary()});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
   BackupPruner pruner(controller);
 

@@ -102,6 +102,37 @@ Status LoadSmtpTable(const toml::table& t, const std::string& where, ServerConfi
   if (!c->smtp_username.empty() && c->smtp_password_file.empty()) {
     return InvalidArgument(where + ": username needs password_file (a file holding the password)");
   }
+  if (!c->smtp_username.empty() && !c->smtp_starttls) {
+    return InvalidArgument(where + ": username needs starttls = true (a password is never sent in clear)");
+  }
+  return Status::Ok();
+}
+
+// [files]: enabled, sftp_port, ftp_port, passive_ports = "MIN-MAX".
+Status LoadFilesTable(const toml::table& t, const std::string& where, FileAccessConfig* files) {
+  MD_RETURN_IF_ERROR(CheckKeys(t, where, {"enabled", "sftp_port", "ftp_port", "passive_ports"}));
+  files->enabled = t["enabled"].value_or(files->enabled);
+  files->sftp_port = t["sftp_port"].value_or(files->sftp_port);
+  files->ftp_port = t["ftp_port"].value_or(files->ftp_port);
+  if (auto range = t["passive_ports"].value<std::string>()) {
+    int min = 0, max = 0;
+    char tail = 0;
+    if (std::sscanf(range->c_str(), "%d-%d%c", &min, &max, &tail) != 2) {
+      return InvalidArgument(where + ": passive_ports must be \"MIN-MAX\", e.g. \"21000-21099\"");
+    }
+    files->passive_min = min;
+    files->passive_max = max;
+  }
+  for (int port : {files->sftp_port, files->ftp_port, files->passive_min, files->passive_max}) {
+    if (port < 1 || port > 65535) return InvalidArgument(where + ": ports must be 1-65535");
+  }
+  if (files->sftp_port == files->ftp_port) return InvalidArgument(where + ": sftp_port and ftp_port must differ");
+  if (files->passive_min > files->passive_max) return InvalidArgument(where + ": passive_ports: MIN is above MAX");
+  for (int port : {files->sftp_port, files->ftp_port}) {
+    if (port >= files->passive_min && port <= files->passive_max) {
+      return InvalidArgument(where + ": passive_ports must not hold sftp_port or ftp_port");
+    }
+  }
   return Status::Ok();
 }
 
@@ -118,7 +149,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
                                 "backup_retention_days", "db_connection_limit", "domain", "https_port",
                                 "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "signup", "smtp",
-                                "welcome_link_hours", "vault_key_file"}));
+                                "welcome_link_hours", "vault_key_file", "files"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
   if (auto v = t["profiles_dir"].value<std::string>()) config->profiles_dir = *v;
@@ -150,6 +181,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
     config->acme_ca_file = (*acme)["ca_file"].value_or(std::string());
     config->acme_roots_file = (*acme)["roots_file"].value_or(std::string());
     config->acme_email = (*acme)["email"].value_or(std::string());
+  }
+  if (const toml::table* files = t["files"].as_table()) {
+    MD_RETURN_IF_ERROR(LoadFilesTable(*files, where + " [files]", &config->files));
   }
   if (const toml::table* limits = t["limits"].as_table()) {
     MD_RETURN_IF_ERROR(LoadLimitsTable(*limits, where + " [limits]", &config->limits));

@@ -10,6 +10,16 @@
 
 namespace md {
 
+// [files]: FTP (explicit FTPS, vsftpd) and SFTP (sshd) to tenants' files, on
+// ports that leave the host's own sshd alone.
+struct FileAccessConfig {
+  bool enabled = true;
+  int sftp_port = 2022;
+  int ftp_port = 2021;
+  int passive_min = 21000;  // passive_ports = "21000-21099": FTP's data connections
+  int passive_max = 21099;
+};
+
 struct ServerConfig {
   std::string data_dir;              // default: /var/lib/meltanodata as root, else XDG data home
   std::string listen_host = "127.0.0.1";
@@ -67,6 +77,7 @@ struct ServerConfig {
   bool smtp_starttls = true;
   std::string smtp_ca_file;
   int welcome_link_hours = 24;  // how long a welcome email's credential link works
+  FileAccessConfig files;
 };
 
 // Where the controller's public endpoints listen, for the front door only.

@@ -82,6 +82,8 @@ Status BackupSteps::RestoreSecrets(const std::string& sub, const std::string& id
   Secrets secrets = d_.secrets();
   auto values = secrets.OpenBundle(sub, sealed);
   if (!values.ok()) return values.status().WithContext("the secrets of backup " + id);
+  // A welcome link still out there must not show the restored passwords.
+  MD_RETURN_IF_ERROR(d_.store.DropCredentialLinks(sub));
   return secrets.Replace(sub, *values);
 }
 

@@ -113,6 +113,7 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
   // Generated once and kept: changing the salt would void stored passwords.
   EnvMap secrets = {{kDbPasswordKey, RandomHex(kDbPasswordBytes)},
                     {kAdminPasswordKey, RandomHex(kAdminPasswordBytes)},
+                    {kFilesPasswordKey, RandomHex(kFilesPasswordBytes)},
                     {kSecretKeyKey, RandomHex(32)},
                     {kPasswordSaltKey, RandomHex(16)}};
   MD_ASSIGN_OR_RETURN(EnvMap sealed, d_.secrets().Seal(inst.subdomain, secrets));
@@ -123,6 +124,14 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
 
 Instance ControllerImpl::WithUrl(Instance inst) {
   inst.url = front_.door.UrlOf(inst.subdomain);
+  const FileAccessSummary& files = options_.file_access;
+  if (files.sftp_port != 0) {
+    inst.file_access = {.host = front_.door.HostOf(inst.subdomain),
+                        .sftp_port = files.sftp_port,
+                        .ftp_port = files.ftp_port,
+                        .username = inst.unix_user,
+                        .host_keys = files.host_keys};
+  }
   return inst;
 }
 
@@ -265,12 +274,12 @@ Result<Operation> ControllerImpl::ChangeSecrets(const std::string& sub, const En
 
 Result<std::vector<Credential>> ControllerImpl::ShowCredentials(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, GetInstance(sub));
-  MD_ASSIGN_OR_RETURN(EnvMap secrets, d_.secrets().Get(sub));
   std::vector<Credential> out;
   for (const CredentialKind& kind : credentials_.all()) {
-    auto it = secrets.find(kind.secret_key);
-    if (it == secrets.end()) continue;
-    out.push_back({.kind = kind.name, .username = kind.username(inst), .password = it->second,
+    auto password = d_.secrets().Get(sub, kind.secret_key);
+    if (!password.ok() && password.status().code() == Code::kNotFound) continue;
+    MD_RETURN_IF_ERROR(password.status());
+    out.push_back({.kind = kind.name, .username = kind.username(inst), .password = *password,
                    .target = kind.target(inst)});
   }
   return out;
@@ -443,6 +452,20 @@ Result<std::vector<CertificateInfo>> ControllerImpl::ListCertificates() {
 }
 
 Result<std::string> ControllerImpl::LocalCaRootPem() { return front_.local_ca.RootPem(); }
+
+Result<std::vector<KnownHostLine>> ControllerImpl::KnownHosts(const std::string& sub) {
+  const FileAccessSummary& files = options_.file_access;
+  if (files.sftp_port == 0) return FailedPrecondition("file access is off ([files] enabled = false in the config)");
+  std::string host = "*." + front_.door.settings().domain;  // every instance, those to come too
+  if (!sub.empty()) {
+    MD_RETURN_IF_ERROR(ExistingInstance(sub).status());
+    host = front_.door.HostOf(sub);
+  }
+  std::string hosts = files.sftp_port == 22 ? host : "[" + host + "]:" + std::to_string(files.sftp_port);
+  std::vector<KnownHostLine> lines;
+  for (const HostKeyInfo& key : files.host_keys) lines.push_back({hosts, key.type, key.key});
+  return lines;
+}
 
 Result<std::vector<CustomDomain>> ControllerImpl::ListDomains(const std::string& sub) {
   if (!sub.empty()) MD_RETURN_IF_ERROR(ExistingInstance(sub).status());

@@ -32,8 +32,17 @@ struct FrontDoorParts {
   std::string trusted_roots;  // PEM file: the local CA's root and the ACME CA's roots
 };
 
+// What `show` and `known-hosts` tell of file access (FTP and SFTP at each
+// instance's host). sftp_port 0: file access is off.
+struct FileAccessSummary {
+  int sftp_port = 0;
+  int ftp_port = 0;
+  std::vector<HostKeyInfo> host_keys;
+};
+
 struct ControllerOptions {
   int64_t backup_retention_ms = int64_t{7} * 24 * 3600 * 1000;
+  FileAccessSummary file_access;
 };
 
 class ControllerImpl final : public Controller {
@@ -80,6 +89,7 @@ class ControllerImpl final : public Controller {
   Status RemoveDomain(const std::string& subdomain, const std::string& host) override;
   Result<std::vector<SignupInfo>> ListSignups() override;
   Result<Operation> ResendWelcome(const std::string& subdomain) override;
+  Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) override;
 
  private:
   // The instance, or NotFound naming it; FailedPrecondition for one being

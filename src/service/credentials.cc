@@ -22,6 +22,20 @@ CredentialKinds::CredentialKinds(TenantSteps& steps, Resources& resources) {
                     .apply = [&resources](const std::string& sub) {
                       return resources.Of(ResourceKind::kPgRole).Ensure(sub);
                     }});
+  kinds_.push_back({.name = "files",
+                    .secret_key = kFilesPasswordKey,
+                    .random_bytes = kFilesPasswordBytes,
+                    .username = [](const Instance& inst) { return inst.unix_user; },
+                    .target = [](const Instance& inst) {
+                      const FileAccessInfo& files = inst.file_access;
+                      if (files.sftp_port == 0) return std::string("file access (off on this controller)");
+                      return "SFTP (port " + std::to_string(files.sftp_port) + ") and FTPS (port " +
+                             std::to_string(files.ftp_port) + ") at " + files.host;
+                    },
+                    // Ensuring the account writes the vault's password's hash.
+                    .apply = [&resources](const std::string& sub) {
+                      return resources.Of(ResourceKind::kFileAccount).Ensure(sub);
+                    }});
 }
 
 Result<std::vector<const CredentialKind*>> CredentialKinds::Select(const std::string& name) const {

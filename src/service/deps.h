@@ -9,6 +9,7 @@
 #include "drivers/cgroup/cgroups.h"
 #include "drivers/database/database.h"
 #include "drivers/exec/command_runner.h"
+#include "drivers/files/file_accounts.h"
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
 #include "drivers/tenant_fs/tenant_fs.h"
@@ -31,6 +32,7 @@ struct ServiceDeps {
   TenantFs& tenant_fs;  // every file beneath a directory a tenant can write
   CommandRunner& commands;  // every program the steps start (installs, work as a tenant)
   Vault& vault;             // seals every secret the store keeps; use secrets()
+  FileAccounts& file_accounts;  // tenants' FTP and SFTP logins
   const ProfileCatalog& profiles;
   HealthProbe& probe;
   Layout layout;
@@ -52,5 +54,6 @@ inline constexpr const char* kDbPasswordKey = "md:db_password";
 inline constexpr const char* kAdminPasswordKey = "md:admin_password";
 inline constexpr const char* kSecretKeyKey = "md:secret_key";        // e.g. MELTANO_UI_SECRET_KEY
 inline constexpr const char* kPasswordSaltKey = "md:password_salt";  // e.g. MELTANO_UI_PASSWORD_SALT
+inline constexpr const char* kFilesPasswordKey = "md:files_password";  // FTP and SFTP login
 
 }  // namespace md

@@ -4,6 +4,7 @@
 #include "core/digest.h"
 #include "core/validate.h"
 #include "service/admin_credentials.h"
+#include "service/deps.h"
 
 namespace md {
 namespace {
@@ -98,6 +99,7 @@ Result<CredentialView> PublicService::Credentials(const std::string& token, bool
   if (!link.ok() && link.status().code() == Code::kNotFound) return CredentialView{.state = "unknown"};
   MD_RETURN_IF_ERROR(link.status());
   CredentialView view{.url = door_.UrlOf(link->subdomain), .username = kAdminUsername};
+  if (auto inst = controller_.GetInstance(link->subdomain); inst.ok()) view.files = inst->file_access;
   const int64_t now = NowMs();
   if (link->shown_ms != 0) {
     view.state = "already_shown";
@@ -106,11 +108,18 @@ Result<CredentialView> PublicService::Credentials(const std::string& token, bool
   } else if (!reveal) {
     view.state = "ready";
   } else {
+    // Opened before the link is used up, so a failure here leaves it valid.
+    MD_ASSIGN_OR_RETURN(std::string password, InitialAdminPassword(secrets_, link->subdomain));
+    std::string files_password;
+    if (view.files.sftp_port != 0) {
+      MD_ASSIGN_OR_RETURN(files_password, secrets_.Get(link->subdomain, kFilesPasswordKey));
+    }
     MD_ASSIGN_OR_RETURN(bool mine, store_.MarkCredentialLinkShown(hash, now));
     if (!mine) {
       view.state = "already_shown";  // another request took it a moment ago
     } else {
-      MD_ASSIGN_OR_RETURN(view.password, InitialAdminPassword(secrets_, link->subdomain));
+      view.password = std::move(password);
+      view.files_password = std::move(files_password);
       view.state = "shown";
       Record("credential link shown", link->subdomain, client_address, 200, "ok");
     }

@@ -163,6 +163,8 @@ Status TenantSteps::WriteSecrets(const std::string& sub) {
 }
 
 Status TenantSteps::RenewSecret(const std::string& sub, const std::string& key, size_t bytes) {
+  // A welcome link still out there must not show the new password.
+  MD_RETURN_IF_ERROR(d_.store.DropCredentialLinks(sub));
   return d_.secrets().Set(sub, {{key, RandomHex(bytes)}}, {});
 }
 

@@ -1086,6 +1086,13 @@ Status SqliteStore::ReplaceCredentialLink(const CredentialLink& l) {
   });
 }
 
+Status SqliteStore::DropCredentialLinks(const std::string& subdomain) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM credential_links WHERE subdomain = ?"));
+    return st.Text(subdomain).Run();
+  });
+}
+
 Result<CredentialLink> SqliteStore::GetCredentialLink(const std::string& token_hash) {
   return Transact(false, [&]() -> Result<CredentialLink> {
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT token_hash, subdomain, expires_ms, shown_ms, created_ms "

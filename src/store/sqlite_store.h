@@ -86,6 +86,7 @@ class SqliteStore final : public Store {
   Status PutWelcomeMail(const WelcomeMail& mail) override;
   Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) override;
   Status ReplaceCredentialLink(const CredentialLink& link) override;
+  Status DropCredentialLinks(const std::string& subdomain) override;
   Result<CredentialLink> GetCredentialLink(const std::string& token_hash) override;
   Result<bool> MarkCredentialLinkShown(const std::string& token_hash, int64_t now_ms) override;
 

@@ -118,6 +118,8 @@ class Store {
   // Credential links. Replace drops the instance's other links in the same
   // transaction (an old link stops working); NotFound if the instance is absent.
   virtual Status ReplaceCredentialLink(const CredentialLink& link) = 0;
+  // Drops the instance's links: after its passwords change, none shows them.
+  virtual Status DropCredentialLinks(const std::string& subdomain) = 0;
   virtual Result<CredentialLink> GetCredentialLink(const std::string& token_hash) = 0;  // NotFound if absent
   // Marks the link shown at `now_ms` if it was not yet and has not expired;
   // returns whether this call did (only one caller ever gets true).

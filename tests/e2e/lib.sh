@@ -3,7 +3,9 @@
 # Source it; every *_test.sh runs with `set -euo pipefail`.
 
 BIN=${MELTANODATA_BIN:?set MELTANODATA_BIN to the meltanodata binary}
-DATA=$(mktemp -d /tmp/md-e2e.XXXXXX)
+# E2E_DATA_PARENT: where the data dir goes (default /tmp); SFTP logins need
+# one whose every component is root's and not writable by others (not /tmp).
+DATA=$(mktemp -d "${E2E_DATA_PARENT:-/tmp}/md-e2e.XXXXXX")
 chmod 0755 "$DATA"
 CTRL_PID=""
 EXTRA_PG_DIRS=()
@@ -63,8 +65,9 @@ app_code() {
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 
 start_controller() {
-  local port
+  local port passive
   port=$(free_port)
+  passive=$((30000 + RANDOM % 3000 * 10))  # FTP's passive ports: ten from here
   cat >"$DATA/config.toml" <<TOML
 embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
@@ -73,6 +76,10 @@ backup_retention_days = ${BACKUP_RETENTION_DAYS:-7}
 https_port = ${HTTPS_PORT:-$(free_port)}
 http_port = ${HTTP_PORT:-$(free_port)}
 ${EXTRA_CONFIG:-}
+[files]
+sftp_port = ${SFTP_PORT:-$(free_port)}
+ftp_port = ${FTP_PORT:-$(free_port)}
+passive_ports = "${PASSIVE_PORTS:-$passive-$((passive + 9))}"
 TOML
   MELTANODATA_FAULT=${MELTANODATA_FAULT:-} "$BIN" serve --data-dir "$DATA" --listen "127.0.0.1:$port" \
     --config "$DATA/config.toml" >>"$DATA/controller.log" 2>&1 &
@@ -165,6 +172,8 @@ print("%08x" % h)' "$DATA")
   for g in /sys/fs/cgroup/{memory,pids,cpu,unified}/"$parent"/tenant-* /sys/fs/cgroup/{memory,pids,cpu,unified}/"$parent"; do
     [ -d "$g" ] && rmdir "$g" 2>/dev/null || true
   done
+  # The file servers' PAM service of this data dir (named as in file_access_stack.cc).
+  rm -f "/etc/pam.d/meltanodata-files-${parent#meltanodata-}"
   # Small filesystems a test mounted to fill up.
   awk -v d="$DATA/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true

@@ -175,6 +175,16 @@ TYPED_TEST(DnsUpdaterContract, EachTypeIsItsOwnRecordSet) {
   EXPECT_EQ(this->Lookup("acme.example.test", "TXT"), Values{});
 }
 
+TYPED_TEST(DnsUpdaterContract, SshfpRecordsRoundTripCanonical) {
+  const std::string ed25519 = "4 2 17DFC1FA0CF0A8A671D4AF12DF46C730E4BB8E957B78DFAA31F3EB5D05C03FAF";
+  const std::string rsa = "1 2 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+  ASSERT_TRUE(this->dns().Replace("acme.example.test", "SSHFP", {ed25519, rsa}, 300).ok());
+  EXPECT_EQ(this->Lookup("acme.example.test", "SSHFP"),
+            (Values{rsa, "4 2 17dfc1fa0cf0a8a671d4af12df46c730e4bb8e957b78dfaa31f3eb5d05c03faf"}));
+  ASSERT_TRUE(this->dns().Remove("acme.example.test", "SSHFP").ok());
+  EXPECT_EQ(this->Lookup("acme.example.test", "SSHFP"), Values{});
+}
+
 TYPED_TEST(DnsUpdaterContract, ApexWildcardAndUpperCaseNames) {
   ASSERT_TRUE(this->dns().Replace("example.test", "A", {"192.0.2.1"}, 300).ok());
   ASSERT_TRUE(this->dns().Replace("*.acme.example.test", "A", {"192.0.2.2"}, 300).ok());

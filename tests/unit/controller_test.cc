@@ -18,6 +18,8 @@
 #include "drivers/database/fake_database.h"
 #include "drivers/dns/fake_dns_updater.h"
 #include "drivers/exec/fake_command_runner.h"
+#include "drivers/files/fake_file_accounts.h"
+#include "drivers/files/password_hash.h"
 #include "drivers/proxy/fake_front_proxy.h"
 #include "drivers/cgroup/fake_cgroups.h"
 #include "drivers/host/fake_host.h"
@@ -59,6 +61,14 @@ class NoHttpsProbe final : public HttpsProbe {
   }
 };
 
+// The fixture's SFTP host key, as FileAccessStack reads it.
+const char* const kSshfp = "4 2 17dfc1fa0cf0a8a671d4af12df46c730e4bb8e957b78dfaa31f3eb5d05c03faf";
+const FileAccessSummary kFileAccess{
+    .sftp_port = 2022,
+    .ftp_port = 2021,
+    .host_keys = {{"ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAIINosJrMaJsD63a3jNproVtc/+KIHEYDXVvm3lBEf2dE",
+                   "SHA256:F9/B+gzwqKZx1K8S30bHMOS7jpV7eN+qMfPrXQXAP68"}}};
+
 class ControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,6 +87,7 @@ class ControllerTest : public ::testing::Test {
                                                       .tenant_fs = tenant_fs_,
                                                       .commands = commands_,
                                                       .vault = vault_,
+                                                      .file_accounts = file_accounts_,
                                                       .profiles = profiles_,
                                                       .probe = probe_,
                                                       .layout = Layout(dir_.string()),
@@ -92,7 +103,7 @@ class ControllerTest : public ::testing::Test {
     certs_ = std::make_unique<CertManager>(*store_, *local_ca_, nullptr, nullptr, *door_, cert_files_, *budget_,
                                            CertManagerSettings{.domain = "example.test"});
     resources_ = std::make_unique<Resources>(*deps_, *context_,
-                                             FrontDoorResources{*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1"}});
+                                             FrontDoorResources{*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1"}, {kSshfp}});
     mail_ = std::make_unique<CustomerMail>(
         *store_, deps_->secrets(), mailer_, *door_,
         CustomerMailSettings{.from = {.name = "MeltanoData", .address = "noreply@example.test"},
@@ -106,7 +117,7 @@ class ControllerTest : public ::testing::Test {
     mail_->AttachRunner(*runner_);
     controller_ = std::make_unique<ControllerImpl>(*deps_, *steps_, *backups_, *resources_,
                                                    FrontDoorParts{*door_, *certs_, *local_ca_, https_probe_, ""},
-                                                   *runner_, *mail_, ControllerOptions{});
+                                                   *runner_, *mail_, ControllerOptions{.file_access = kFileAccess});
     ASSERT_TRUE(runner_->Start().ok());
   }
   // A failed create leaves nothing but its operation record.
@@ -156,6 +167,7 @@ class ControllerTest : public ::testing::Test {
   FakeArchiver archiver_;
   FakeTenantFs tenant_fs_;
   FakeCommandRunner commands_;
+  FakeFileAccounts file_accounts_;
   ProfileCatalog profiles_;
   ScriptedProbe probe_;
   std::unique_ptr<ServiceDeps> deps_;
@@ -221,7 +233,8 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  EXPECT_EQ(ledger->size(), 10u);  // role, database, user, 3 directories, cgroup, service, DNS record, route
+  // role, database, user, 3 directories, file account, cgroup, service, DNS records A and SSHFP, route
+  EXPECT_EQ(ledger->size(), 12u);
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
@@ -240,9 +253,64 @@ TEST_F(ControllerTest, PublishesAnAaaaRecordWhenAnIpv6AddressIsSet) {
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
 }
 
+TEST_F(ControllerTest, FileAccountIsChrootedToTheTenantsRootWithItsOwnPassword) {
+  CreateAndWait("acme");
+  auto account = file_accounts_.Get("md-acme");
+  ASSERT_TRUE(account.has_value());
+  EXPECT_EQ(account->root, dir_.string() + "/tenants/acme");
+  auto password = Secrets(*store_, vault_).Get("acme", kFilesPasswordKey);
+  ASSERT_TRUE(password.ok());
+  EXPECT_TRUE(PasswordMatches(*password, account->password_hash));
+  EXPECT_FALSE(PasswordMatches(*password + "x", account->password_hash));
+  EXPECT_EQ(account->password_hash.find(*password), std::string::npos) << "stored hashed";
+  auto names = controller_->ListSecretNames("acme");
+  for (const auto& n : *names) EXPECT_EQ(n.find("files"), std::string::npos) << "internal secret listed";
+}
+
+TEST_F(ControllerTest, RotatingTheFilesPasswordRewritesTheAccountsHash) {
+  CreateAndWait("acme");
+  std::string old_password = *Secrets(*store_, vault_).Get("acme", kFilesPasswordKey);
+  Operation op = Wait(*controller_->RotateCredentials("acme", "files"));
+  ASSERT_EQ(op.state, OperationState::kSucceeded) << op.error;
+  std::string password = *Secrets(*store_, vault_).Get("acme", kFilesPasswordKey);
+  EXPECT_NE(password, old_password);
+  auto account = file_accounts_.Get("md-acme");
+  ASSERT_TRUE(account.has_value());
+  EXPECT_TRUE(PasswordMatches(password, account->password_hash));
+  EXPECT_FALSE(PasswordMatches(old_password, account->password_hash)) << "the old password still logs in";
+  auto shown = controller_->ShowCredentials("acme");
+  ASSERT_TRUE(shown.ok());
+  auto files = std::find_if(shown->begin(), shown->end(), [](const Credential& c) { return c.kind == "files"; });
+  ASSERT_NE(files, shown->end());
+  EXPECT_EQ(files->username, "md-acme");
+  EXPECT_EQ(files->password, password);
+}
+
+TEST_F(ControllerTest, ShowGivesFileAccessAndKnownHostsItsHostKeys) {
+  CreateAndWait("acme");
+  auto shown = controller_->GetInstance("acme");
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->file_access.host, "acme.example.test");
+  EXPECT_EQ(shown->file_access.sftp_port, 2022);
+  EXPECT_EQ(shown->file_access.ftp_port, 2021);
+  EXPECT_EQ(shown->file_access.username, "md-acme");
+  ASSERT_EQ(shown->file_access.host_keys.size(), 1u);
+  EXPECT_EQ(shown->file_access.host_keys[0].sha256, "SHA256:F9/B+gzwqKZx1K8S30bHMOS7jpV7eN+qMfPrXQXAP68");
+  auto all = controller_->KnownHosts("");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].hosts, "[*.example.test]:2022");
+  EXPECT_EQ((*all)[0].type, "ssh-ed25519");
+  EXPECT_EQ((*controller_->KnownHosts("acme"))[0].hosts, "[acme.example.test]:2022");
+  EXPECT_EQ(controller_->KnownHosts("nope").status().code(), Code::kNotFound);
+}
+
 TEST_F(ControllerTest, DeleteTakesTheRouteAndDnsRecordAway) {
   CreateAndWait("acme");
+  EXPECT_EQ(*dns_.Lookup("acme.example.test", "SSHFP"), std::vector<std::string>{kSshfp});
   ASSERT_EQ(Wait(*controller_->DeleteInstance("acme", false)).state, OperationState::kSucceeded);
+  EXPECT_TRUE(dns_.Lookup("acme.example.test", "SSHFP")->empty());
+  EXPECT_FALSE(file_accounts_.Get("md-acme").has_value()) << "its login is gone";
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
   EXPECT_TRUE(proxy_.serving()->routes.empty());
 }
@@ -938,6 +1006,8 @@ TEST_F(SignupTest, CreateSendsAWelcomeWhoseLinkShowsThePasswordOnce) {
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->state, "shown");
   EXPECT_EQ(shown->password, password);
+  EXPECT_EQ(shown->files.username, "md-wel");
+  EXPECT_EQ(shown->files_password, *Secrets(*store_, vault_).Get("wel", kFilesPasswordKey));
   auto again = service_->Credentials(token, true, "198.51.100.4");
   EXPECT_EQ(again->state, "already_shown");
   EXPECT_TRUE(again->password.empty());
@@ -964,6 +1034,22 @@ TEST_F(SignupTest, ResendWelcomeReplacesTheLink) {
   ASSERT_NE(first, second);
   EXPECT_EQ(service_->Credentials(first, true, "198.51.100.4")->state, "unknown");
   EXPECT_EQ(service_->Credentials(second, true, "198.51.100.4")->state, "shown");
+}
+
+TEST_F(SignupTest, ARotateOrARestoreVoidsTheWelcomeLink) {
+  ASSERT_EQ(CreateAndWait("rot").state, OperationState::kSucceeded);
+  WaitWelcome("rot");
+  std::string token = LinkTokenIn(mailer_.sent().back().message);
+  ASSERT_EQ(service_->Credentials(token, false, "198.51.100.4")->state, "ready");
+  ASSERT_EQ(Wait(*controller_->RotateCredentials("rot", "admin")).state, OperationState::kSucceeded);
+  EXPECT_EQ(service_->Credentials(token, true, "198.51.100.4")->state, "unknown") << "a leaked link shows the new password";
+
+  ASSERT_EQ(Wait(*controller_->BackupInstance("rot")).state, OperationState::kSucceeded);
+  ASSERT_EQ(Wait(*controller_->ResendWelcome("rot")).state, OperationState::kSucceeded);
+  token = LinkTokenIn(mailer_.sent().back().message);
+  Operation restored = Wait(*controller_->Restore("rot", (*controller_->ListBackups("rot"))[0].id));
+  ASSERT_EQ(restored.state, OperationState::kSucceeded) << restored.error;
+  EXPECT_EQ(service_->Credentials(token, true, "198.51.100.4")->state, "unknown");
 }
 
 TEST_F(SignupTest, MailServerDownIsRetriedAndNeverFailsTheInstance) {

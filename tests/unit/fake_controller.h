@@ -62,7 +62,7 @@ class FakeController : public Controller {
     static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
                                                  "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
-                                                 "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit"};
+                                                 "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit", "KnownHosts"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
@@ -397,10 +397,21 @@ class FakeController : public Controller {
     return out;
   }
 
+  static constexpr const char* kHostKey = "AAAAC3NzaC1lZDI1NTE5AAAAIINosJrMaJsD63a3jNproVtc/+KIHEYDXVvm3lBEf2dE";
+
   Result<std::string> LocalCaRootPem() override {
     std::lock_guard<std::mutex> lock(mu_);
     Record("LocalCaRootPem");
     return std::string(kRootPem);
+  }
+
+  // One ed25519 key, for the host of `sub` or for every instance's.
+  Result<std::vector<KnownHostLine>> KnownHosts(const std::string& sub) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("KnownHosts");
+    if (!sub.empty() && !instances_.count(sub)) return NotFound("no instance '" + sub + "'");
+    std::string host = sub.empty() ? "*.example.test" : sub + ".example.test";
+    return std::vector<KnownHostLine>{{"[" + host + "]:2022", "ssh-ed25519", kHostKey}};
   }
 
   Result<std::vector<CustomDomain>> ListDomains(const std::string& sub) override {

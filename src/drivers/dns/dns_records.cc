@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string_view>
 
 #include "core/validate.h"
@@ -57,6 +58,26 @@ Result<std::string> CanonicalAddress(int family, const std::string& type, const 
   return std::string(text);
 }
 
+// "ALG FPTYPE HEX" (RFC 4255): two numbers 1-255 and an even number of hex
+// digits, written with single spaces and the digits in lower case.
+Result<std::string> CanonicalSshfp(const std::string& value) {
+  std::istringstream in(value);
+  int algorithm = 0, fp_type = 0;
+  std::string hex, extra;
+  auto bad = [&] {
+    return InvalidArgument("DNS SSHFP value '" + ForMessage(value) + "' must be 'ALGORITHM TYPE HEX-FINGERPRINT'");
+  };
+  if (!(in >> algorithm >> fp_type >> hex) || (in >> extra) || algorithm < 1 || algorithm > 255 || fp_type < 1 ||
+      fp_type > 255 || hex.empty() || hex.size() % 2 != 0 || hex.size() > 128) {
+    return bad();
+  }
+  for (char& c : hex) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c + 32);
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return bad();
+  }
+  return std::to_string(algorithm) + " " + std::to_string(fp_type) + " " + hex;
+}
+
 }  // namespace
 
 Result<std::string> CheckDomainName(const std::string& what, const std::string& domain) {
@@ -72,8 +93,8 @@ Result<std::string> CheckName(const std::string& zone, const std::string& name) 
 }
 
 Status CheckType(const std::string& type) {
-  if (type == "A" || type == "AAAA" || type == "TXT") return Status::Ok();
-  return InvalidArgument("DNS record type must be A, AAAA or TXT, not '" + ForMessage(type) + "'");
+  if (type == "A" || type == "AAAA" || type == "TXT" || type == "SSHFP") return Status::Ok();
+  return InvalidArgument("DNS record type must be A, AAAA, TXT or SSHFP, not '" + ForMessage(type) + "'");
 }
 
 Status CheckTtl(int ttl) {
@@ -85,6 +106,7 @@ Result<std::string> CanonicalValue(const std::string& type, const std::string& v
   MD_RETURN_IF_ERROR(CheckType(type));
   if (type == "A") return CanonicalAddress(AF_INET, type, value);
   if (type == "AAAA") return CanonicalAddress(AF_INET6, type, value);
+  if (type == "SSHFP") return CanonicalSshfp(value);
   if (value.empty() || value.size() > kMaxTxtBytes) {
     return InvalidArgument("DNS TXT value must be 1 to " + std::to_string(kMaxTxtBytes) + " bytes");
   }

@@ -25,7 +25,7 @@ Result<std::string> CheckDomainName(const std::string& what, const std::string& 
 // lower case.
 Result<std::string> CheckName(const std::string& zone, const std::string& name);
 
-// "A", "AAAA" or "TXT", exactly.
+// "A", "AAAA", "TXT" or "SSHFP", exactly.
 Status CheckType(const std::string& type);
 
 // 1 to kMaxTtl seconds.
@@ -33,7 +33,7 @@ Status CheckTtl(int ttl);
 
 // A value of `type` as the backends write it: A and AAAA as inet_ntop
 // prints the address literal (2001:db8::1), TXT unchanged (1 to kMaxTxtBytes
-// bytes of printable ASCII).
+// bytes of printable ASCII), SSHFP as "ALGORITHM TYPE hex" (RFC 4255).
 Result<std::string> CanonicalValue(const std::string& type, const std::string& value);
 
 // One or more values, canonical, sorted, without duplicates.

@@ -1,6 +1,7 @@
 #pragma once
-// DnsUpdater: the A, AAAA and TXT records of one zone on its authoritative
-// server (tenant hostnames, ACME DNS-01 challenges). Every method is
+// DnsUpdater: the A, AAAA, TXT and SSHFP records of one zone on its
+// authoritative server (tenant hostnames, ACME DNS-01 challenges, SSH host
+// key fingerprints). Every method is
 // idempotent and thread-safe; names and values are checked before anything
 // is sent (dns_records.h), and a bad one is InvalidArgument.
 
@@ -13,8 +14,8 @@ namespace md {
 
 struct DnsRecord {
   std::string name;   // FQDN without the trailing dot, e.g. acme.example.test
-  std::string type;   // "A", "AAAA" or "TXT"
-  std::string value;  // an IPv4 / IPv6 literal, or TXT text (printable ASCII, at most 255 bytes)
+  std::string type;   // "A", "AAAA", "TXT" or "SSHFP"
+  std::string value;  // an IPv4 / IPv6 literal, TXT text (printable ASCII, at most 255 bytes), or "ALG FPTYPE HEX"
   int ttl = 300;
 };
 

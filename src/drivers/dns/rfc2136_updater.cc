@@ -5,8 +5,11 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <optional>
+#include <sstream>
+#include <vector>
 
 #include "core/validate.h"
 #include "drivers/dns/dns_records.h"
@@ -49,7 +52,28 @@ std::string RcodeName(int rcode) {
 
 ldns_rr_type RrType(const std::string& type) {
   if (type == "A") return LDNS_RR_TYPE_A;
+  if (type == "SSHFP") return LDNS_RR_TYPE_SSHFP;
   return type == "AAAA" ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_TXT;
+}
+
+// An SSHFP value's three fields ("ALG FPTYPE hex", canonical) as rdata.
+bool PushSshfpRdfs(ldns_rr* rr, const std::string& value) {
+  std::istringstream in(value);
+  unsigned algorithm = 0, fp_type = 0;
+  std::string hex;
+  in >> algorithm >> fp_type >> hex;
+  std::vector<uint8_t> bytes(hex.size() / 2);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  ldns_rdf* fields[] = {ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8, static_cast<uint8_t>(algorithm)),
+                        ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8, static_cast<uint8_t>(fp_type)),
+                        ldns_rdf_new_frm_data(LDNS_RDF_TYPE_HEX, bytes.size(), bytes.data())};
+  bool ok = true;
+  for (ldns_rdf* field : fields) {
+    if (ok && field != nullptr && ldns_rr_push_rdf(rr, field)) continue;
+    ok = false;
+    ldns_rdf_deep_free(field);
+  }
+  return ok;
 }
 
 // The rdata of a canonical value (dns_records.h): an address, or one
@@ -77,7 +101,9 @@ Ldns<ldns_rr> NewRr(const std::string& name, const std::string& type, const Chan
   ldns_rr_set_type(rr.get(), RrType(type));
   ldns_rr_set_class(rr.get(), change.rr_class);
   ldns_rr_set_ttl(rr.get(), change.ttl);
-  if (change.value) {
+  if (change.value && type == "SSHFP") {
+    if (!PushSshfpRdfs(rr.get(), *change.value)) return nullptr;
+  } else if (change.value) {
     ldns_rdf* rdata = ValueRdf(type, *change.value);
     if (rdata == nullptr || !ldns_rr_push_rdf(rr.get(), rdata)) {
       ldns_rdf_deep_free(rdata);
@@ -167,10 +193,20 @@ Status SendUpdate(const Rfc2136Settings& s, const std::string& name, const std::
   return Status::Ok();
 }
 
-// The value of an answer's A, AAAA or TXT record, as dns_records.h writes it
-// (TXT character-strings joined).
+// The value of an answer's A, AAAA, TXT or SSHFP record, as dns_records.h
+// writes it (TXT character-strings joined).
 std::string ValueText(const ldns_rr* rr) {
   std::string out;
+  if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SSHFP && ldns_rr_rd_count(rr) == 3) {
+    for (size_t i = 0; i < 2; ++i) out += std::to_string(ldns_rdf2native_int8(ldns_rr_rdf(rr, i))) + " ";
+    const ldns_rdf* fp = ldns_rr_rdf(rr, 2);
+    char hex[3];
+    for (size_t i = 0; i < ldns_rdf_size(fp); ++i) {
+      std::snprintf(hex, sizeof hex, "%02x", ldns_rdf_data(fp)[i]);
+      out += hex;
+    }
+    return out;
+  }
   for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
     const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
     const uint8_t* data = ldns_rdf_data(rdf);

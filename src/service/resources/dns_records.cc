@@ -1,5 +1,7 @@
-// An instance's DNS records (ref: "NAME TYPE"): A, and AAAA when an IPv6
-// address is set, through RFC 2136 updates. The zone is not listed, so there
+// An instance's DNS records (ref: "NAME TYPE"): A, AAAA when an IPv6
+// address is set, and SSHFP with the fingerprints of the SFTP server's host
+// keys (so `ssh -o VerifyHostKeyDNS=yes` trusts them with no known_hosts
+// edit), through RFC 2136 updates. The zone is not listed, so there
 // is no orphan sweep: every record this controller makes is in the ledger
 // before it exists.
 
@@ -23,12 +25,13 @@ class DnsRecordsType final : public ResourceType {
   Status Ensure(const std::string& sub) override {
     if (!front_.dns) return Status::Ok();
     std::string name = front_.door.HostOf(sub);
-    std::vector<std::pair<std::string, std::string>> records = {{"A", front_.addresses.ipv4}};
-    if (!front_.addresses.ipv6.empty()) records.push_back({"AAAA", front_.addresses.ipv6});
-    for (const auto& [type, address] : records) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> records = {{"A", {front_.addresses.ipv4}}};
+    if (!front_.addresses.ipv6.empty()) records.push_back({"AAAA", {front_.addresses.ipv6}});
+    if (!front_.sshfp.empty()) records.push_back({"SSHFP", front_.sshfp});
+    for (const auto& [type, values] : records) {
       MD_RETURN_IF_ERROR(
           store_.AddLedger({.subdomain = sub, .kind = ResourceKind::kDnsRecord, .ref = name + " " + type}).status());
-      MD_RETURN_IF_ERROR(front_.dns->Replace(name, type, {address}, kRecordTtl).WithContext("DNS " + type + " " + name));
+      MD_RETURN_IF_ERROR(front_.dns->Replace(name, type, values, kRecordTtl).WithContext("DNS " + type + " " + name));
     }
     return Status::Ok();
   }

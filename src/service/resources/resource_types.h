@@ -28,12 +28,16 @@ struct FrontDoorResources {
   CertManager& certs;
   DnsUpdater* dns;
   PublicAddresses addresses;
+  // SSHFP values ("ALG 2 HEX") of the file servers' SSH host keys, published
+  // at each instance's host name with its A records; empty: none.
+  std::vector<std::string> sshfp = {};
 };
 
 std::unique_ptr<ResourceType> NewPgRoleType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewPgDatabaseType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewUnixUserType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewDirectoriesType(ServiceDeps deps, InstanceContext& ctx);
+std::unique_ptr<ResourceType> NewFileAccountType(ServiceDeps deps);
 std::unique_ptr<ResourceType> NewCgroupType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewAppServiceType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewDnsRecordsType(Store& store, FrontDoorResources front);

@@ -9,6 +9,7 @@ Resources::Resources(ServiceDeps deps, InstanceContext& ctx, FrontDoorResources 
   types_.push_back(NewPgDatabaseType(deps, ctx));
   types_.push_back(NewUnixUserType(deps, ctx));
   types_.push_back(NewDirectoriesType(deps, ctx));
+  types_.push_back(NewFileAccountType(deps));
   types_.push_back(NewCgroupType(deps, ctx));
   types_.push_back(NewAppServiceType(deps, ctx));
   types_.push_back(NewDnsRecordsType(deps.store, front));

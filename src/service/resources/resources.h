@@ -17,8 +17,8 @@ class Resources {
   // Every type this controller manages, over `deps` and the front door.
   Resources(ServiceDeps deps, InstanceContext& ctx, FrontDoorResources front);
 
-  // Create's order: role, database, Unix user, directories, cgroup, service,
-  // DNS records, route.
+  // Create's order: role, database, Unix user, directories, file account,
+  // cgroup, service, DNS records, route.
   const std::vector<std::unique_ptr<ResourceType>>& in_create_order() const { return types_; }
   ResourceType& Of(ResourceKind kind) const;
 
