@@ -1,5 +1,7 @@
 #include "service/customer_mail.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -68,15 +70,22 @@ std::string CustomerMail::PublicBase() const {
   return "https://" + s.domain + (s.https_port == 443 ? "" : ":" + std::to_string(s.https_port));
 }
 
-Status CustomerMail::QueueWelcome(const std::string& sub, int64_t after_op) {
-  if (runner_ == nullptr) return Internal("customer mail: no runner attached");
-  std::string after = std::to_string(after_op);
-  MD_ASSIGN_OR_RETURN(std::vector<Operation> ops, store_.ListOperations(sub, 50));
-  for (const Operation& op : ops) {
-    if (op.kind == op_kind::kWelcome && Param(op.params, "after") == after) return Status::Ok();  // queued before a crash
-  }
-  MD_RETURN_IF_ERROR(store_.PutWelcomeMail({.subdomain = sub, .state = "pending", .updated_ms = NowMs()}));
-  return runner_->Submit(op_kind::kWelcome, sub, json{{"after", after}}.dump()).status();
+void CustomerMail::QueueWelcome(const std::string& sub, int64_t after_op) {
+  auto queue = [&]() -> Status {
+    if (runner_ == nullptr) return Internal("customer mail: no runner attached");
+    std::string after = std::to_string(after_op);
+    MD_ASSIGN_OR_RETURN(std::vector<Operation> ops, store_.ListOperations(sub, 50));
+    for (const Operation& op : ops) {
+      if (op.kind == op_kind::kWelcome && Param(op.params, "after") == after) return Status::Ok();  // before a crash
+    }
+    MD_RETURN_IF_ERROR(store_.PutWelcomeMail({.subdomain = sub, .state = "pending", .updated_ms = NowMs()}));
+    return runner_->Submit(op_kind::kWelcome, sub, json{{"after", after}}.dump()).status();
+  };
+  Status queued = queue();
+  if (queued.ok()) return;
+  std::fprintf(stderr, "meltanodata: welcome email of %s not queued: %s\n", sub.c_str(), queued.message().c_str());
+  (void)store_.PutWelcomeMail(
+      {.subdomain = sub, .state = "failed", .error = "not queued: " + queued.message(), .updated_ms = NowMs()});
 }
 
 Result<Operation> CustomerMail::ResendWelcome(const std::string& sub) {

@@ -46,7 +46,9 @@ class CustomerMail {
 
   // A step of create: submits the instance's welcome operation, once per
   // create operation `after_op` (safe to run again), and marks it pending.
-  Status QueueWelcome(const std::string& subdomain, int64_t after_op);
+  // Never fails the create: if it cannot be queued, the welcome state says
+  // "failed" with why (status shows it; resend-welcome sends it).
+  void QueueWelcome(const std::string& subdomain, int64_t after_op);
   // Submits a welcome operation now (resend-welcome).
   Result<Operation> ResendWelcome(const std::string& subdomain);
   // The step of a welcome operation: a fresh link, the mail built and sent.

@@ -25,6 +25,12 @@ Result<std::vector<std::string>> TenantPlans::StepNames(const std::string& kind)
   return names;
 }
 
+std::string TenantPlans::LockKey(const Operation& op) {
+  // No subdomain holds ':', so the mail key is no instance's.
+  if (op.kind == op_kind::kWelcome || op.kind == op_kind::kSignupMail) return "mail:";
+  return op.subdomain;
+}
+
 Result<Plan> TenantPlans::Build(const Operation& op) {
   TenantSteps& s = steps_;
   const std::string sub = op.subdomain;
@@ -95,7 +101,10 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add_serving_steps();
     // The welcome email is an operation of its own: a mail server that is
     // down must never fail (and so roll back) the instance.
-    add("queue_welcome", [&m = mail_, sub, op_id = op.id] { return m.QueueWelcome(sub, op_id); });
+    add("queue_welcome", [&m = mail_, sub, op_id = op.id] {
+      m.QueueWelcome(sub, op_id);
+      return Status::Ok();
+    });
     plan.on_failure = roll_back_create;
   } else if (kind == op_kind::kUpgrade) {
     std::string to = Param(op, "to");

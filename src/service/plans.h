@@ -37,6 +37,9 @@ class TenantPlans final : public PlanFactory {
       : steps_(steps), backups_(backups), resources_(resources), certs_(certs), mail_(mail), credentials_(steps, resources) {}
   Result<std::vector<std::string>> StepNames(const std::string& kind) override;
   Result<Plan> Build(const Operation& op) override;
+  // Mail operations wait for a mail server apart from the instance's own
+  // (an upgrade never queues behind a welcome that retries), one at a time.
+  std::string LockKey(const Operation& op) override;
 
  private:
   TenantSteps& steps_;

@@ -33,6 +33,9 @@ class PlanFactory {
   virtual ~PlanFactory() = default;
   virtual Result<std::vector<std::string>> StepNames(const std::string& kind) = 0;
   virtual Result<Plan> Build(const Operation& op) = 0;
+  // Operations with the same key run one at a time, oldest first; by default
+  // an instance's operations share its subdomain.
+  virtual std::string LockKey(const Operation& op) { return op.subdomain; }
 };
 
 }  // namespace md

@@ -86,9 +86,10 @@ void Runner::DispatchLoop() {
     if (pending.ok()) {
       for (Operation& op : *pending) {
         if (stopping_ || static_cast<int>(workers_.size()) >= options_.max_concurrent) break;
-        if (workers_.count(op.id) || busy_.count(op.subdomain)) continue;
-        busy_.insert(op.subdomain);
-        workers_.emplace(op.id, std::thread([this, op = std::move(op)]() mutable { Execute(std::move(op)); }));
+        std::string key = plans_.LockKey(op);
+        if (workers_.count(op.id) || busy_.count(key)) continue;
+        busy_.insert(key);
+        workers_.emplace(op.id, std::thread([this, op = std::move(op), key]() mutable { Execute(std::move(op), key); }));
       }
     } else {
       std::fprintf(stderr, "runner: cannot list operations: %s\n", pending.status().message().c_str());
@@ -139,7 +140,7 @@ Status Runner::RunStep(Operation& op, StepRecord& step, const PlanStep& plan_ste
   }
 }
 
-void Runner::Execute(Operation op) {
+void Runner::Execute(Operation op, const std::string& lock_key) {
   if (op.state != OperationState::kRunning) {
     op.state = OperationState::kRunning;
     op.started_ms = NowMs();
@@ -186,7 +187,7 @@ void Runner::Execute(Operation op) {
   // An operation interrupted by Stop() stays running in the store; it resumes.
   if (!interrupted) Finish(op, status);
   std::lock_guard lock(mu_);
-  busy_.erase(op.subdomain);
+  busy_.erase(lock_key);
   finished_workers_.insert(op.id);
   wake_.notify_all();
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Runner: executes durable operations. Each step's state is written to the
-// store as it starts and ends; one operation runs at a time per instance
-// (later ones queue, oldest first); operations left queued or running by a
+// store as it starts and ends; one operation runs at a time per lock key
+// (PlanFactory::LockKey, by default the instance; later ones queue, oldest first); operations left queued or running by a
 // previous controller are resumed by Start(). Thread-safe.
 
 #include <chrono>
@@ -52,7 +52,7 @@ class Runner {
 
  private:
   void DispatchLoop();
-  void Execute(Operation op);
+  void Execute(Operation op, const std::string& lock_key);
   // Runs one step with retries; returns its final status.
   Status RunStep(Operation& op, StepRecord& step, const PlanStep& plan_step);
   void Finish(Operation& op, const Status& status);
@@ -67,7 +67,7 @@ class Runner {
   bool stopping_ = false;
   bool submitted_ = false;                 // a Submit since the dispatcher last looked
   bool started_ = false;
-  std::set<std::string> busy_;             // subdomains with a running operation
+  std::set<std::string> busy_;             // lock keys with a running operation
   std::map<int64_t, std::thread> workers_; // running operations
   std::set<int64_t> finished_workers_;     // to be joined by the dispatcher
   std::thread dispatcher_;

@@ -31,16 +31,22 @@ class ScriptedPlans final : public PlanFactory {
   std::atomic<int> concurrent{0};
   std::atomic<int> max_concurrent{0};
   std::atomic<bool> failure_handler_ran{false};
+  std::atomic<bool> hold_mail{false};  // "mail" operations wait while set
 
   Result<std::vector<std::string>> StepNames(const std::string& kind) override {
     if (kind == "bad") return InvalidArgument("unknown kind");
     return std::vector<std::string>{"one", "two", "three"};
   }
 
+  std::string LockKey(const Operation& op) override { return op.kind == "mail" ? "mail:" : op.subdomain; }
+
   Result<Plan> Build(const Operation& op) override {
     Plan plan;
     for (const char* name : {"one", "two", "three"}) {
-      plan.steps.push_back({name, [this, name, sub = op.subdomain] { return Run(sub, name); }});
+      plan.steps.push_back({name, [this, name, sub = op.subdomain, mail = op.kind == "mail"] {
+                              while (mail && hold_mail) std::this_thread::sleep_for(1ms);
+                              return Run(sub, name);
+                            }});
     }
     plan.on_failure = [this](const Status& s) {
       failure_handler_ran = true;
@@ -179,6 +185,20 @@ TEST_F(RunnerTest, RunsOneOperationAtATimePerInstanceInOrder) {
   std::vector<std::string> expected = {"acme:one", "acme:two", "acme:three", "acme:one", "acme:two", "acme:three"};
   EXPECT_EQ(plans_.order(), expected);
   EXPECT_EQ(plans_.max_concurrent.load(), 1);
+}
+
+TEST_F(RunnerTest, AnOperationWithAnotherLockKeyDoesNotHoldTheInstance) {
+  Runner runner(*store_, plans_, FastOptions());
+  plans_.hold_mail = true;
+  auto mail = runner.Submit("mail", "acme", "{}");
+  auto upgrade = runner.Submit("upgrade", "acme", "{}");
+  ASSERT_TRUE(runner.Start().ok());
+  auto done = runner.WaitFinal(upgrade->id, 5s);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, OperationState::kSucceeded);
+  EXPECT_NE(store_->GetOperation(mail->id)->state, OperationState::kSucceeded) << "the mail is still held";
+  plans_.hold_mail = false;
+  EXPECT_EQ(runner.WaitFinal(mail->id, 5s)->state, OperationState::kSucceeded);
 }
 
 TEST_F(RunnerTest, RunsDifferentInstancesConcurrently) {
