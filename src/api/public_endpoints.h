@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "core/types.h"
 
 namespace md {
 

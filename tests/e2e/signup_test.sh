@@ -6,8 +6,12 @@
 # password signs in to the demo app. Replays provision once; unsigned,
 # tampered, oversized and invalid deliveries are refused; a rejected signup
 # is told why by email; signups are rate-limited; a mail server that is down
-# leaves the welcome pending, and it arrives once the server is back.
+# leaves the welcome pending, and it arrives once the server is back. The
+# same page's file login uploads over SFTP and FTPS into project/; a rotate
+# changes every password, and after delete no login and no secret is left.
 set -euo pipefail
+# sshd chroots only below root-owned dirs nobody else can write: not /tmp.
+E2E_DATA_PARENT=/var/lib
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3  # Debian's, which has python3-aiosmtpd
@@ -170,6 +174,31 @@ assert_eq "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT
 assert_contains "$(md status "$SUB")" "welcome"
 assert_eq "$(jf "$(md status "$SUB" -o json)" .welcome.state)" sent
 
+step "the page's file login uploads over SFTP and FTPS into project/, as the tenant"
+FILES_PASSWORD=$(sed -n 's/.*<code id="files-password">\([^<]*\)<.*/\1/p' <<<"$page")
+[ -n "$FILES_PASSWORD" ] || fail "the page did not show the file-access password: $page"
+SHOW=$(md show "$SUB" -o json)
+FUSER=$(jf "$SHOW" .file_access.username)
+FHOST=$(jf "$SHOW" .file_access.host)
+SFTP_PORT=$(jf "$SHOW" .file_access.sftp_port)
+FTP_PORT=$(jf "$SHOW" .file_access.ftp_port)
+assert_contains "$page" "$FUSER"
+ECDSA_SHA256=$(jf "$SHOW" '.file_access.host_keys[] | select(.type | startswith("ecdsa")) | .sha256')
+files_curl() {  # files_curl PASSWORD ARGS...: SFTP checked against show's key, FTPS against the local CA
+  local pw=$1
+  shift
+  curl -sS --max-time 20 --resolve "$FHOST:$SFTP_PORT:127.0.0.1" --resolve "$FHOST:$FTP_PORT:127.0.0.1" \
+    --hostpubsha256 "${ECDSA_SHA256#SHA256:}" --ssl-reqd --cacert "$ROOT" -u "$FUSER:$pw" "$@"
+}
+printf 'sftp %s\n' "$P" >"$DATA/up-sftp.txt"
+files_curl "$FILES_PASSWORD" -T "$DATA/up-sftp.txt" "sftp://$FHOST:$SFTP_PORT/project/up-sftp.txt" || fail "SFTP upload"
+printf 'ftps %s\n' "$P" >"$DATA/up-ftps.txt"
+files_curl "$FILES_PASSWORD" -T "$DATA/up-ftps.txt" "ftp://$FHOST:$FTP_PORT/project/up-ftps.txt" || fail "FTPS upload"
+for f in up-sftp.txt up-ftps.txt; do
+  assert_eq "$(stat -c '%U:%G' "$DATA/tenants/$SUB/project/$f")" "$FUSER:$FUSER" "$f owned by the tenant"
+done
+assert_eq "$(cat "$DATA/tenants/$SUB/project/up-ftps.txt")" "ftps $P"
+
 step "a signup that cannot be provisioned is stored and the customer told why"
 OTHER="bo.$P@b.example"
 typeform "ev-$P-2" "Bo" "$OTHER" "$SUB" >"$DATA/p2.json"
@@ -215,6 +244,36 @@ assert_ne "$NEW_LINK" "$LINK"
 assert_eq "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" "$LINK")" 404 "the old link is void"
 assert_contains "$(curl -sS --max-time 5 --cacert "$ROOT" -X POST "$NEW_LINK")" "$PASSWORD" "the new link works once"
 
-step "no password in the controller's log or the outbox"
-if grep -qF "$PASSWORD" "$DATA/controller.log"; then fail "the password is in the controller log"; fi
+step "credentials rotate: every password changes; the new ones sign in, the old ones do not"
+expect_exit 0 credentials rotate "$SUB"
+creds=$(md credentials show "$SUB" -o json)
+NEW_PASSWORD=$(jf "$creds" '.[] | select(.kind == "admin") | .password')
+NEW_FILES_PASSWORD=$(jf "$creds" '.[] | select(.kind == "files") | .password')
+assert_ne "$NEW_PASSWORD" "$PASSWORD"
+assert_ne "$NEW_FILES_PASSWORD" "$FILES_PASSWORD"
+assert_eq "$(curl -sS --max-time 5 --cacert "$ROOT" -d "password=$NEW_PASSWORD" "https://$SUB.localhost:$HP/login")" welcome
+assert_eq "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" -d "password=$PASSWORD" \
+  "https://$SUB.localhost:$HP/login")" 401 "the old admin password"
+files_curl "$NEW_FILES_PASSWORD" "sftp://$FHOST:$SFTP_PORT/project/" | grep -q up-ftps.txt || fail "SFTP after rotate"
+if files_curl "$FILES_PASSWORD" "sftp://$FHOST:$SFTP_PORT/project/" >/dev/null 2>&1; then
+  fail "the old file password still logs in"
+fi
+assert_eq "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" -X POST "$NEW_LINK")" 404 \
+  "a rotate voids the welcome link"
+
+step "no password in the controller's log, the store or the API's answers"
+for pw in "$PASSWORD" "$FILES_PASSWORD" "$NEW_PASSWORD" "$NEW_FILES_PASSWORD"; do
+  if grep -qaF "$pw" "$DATA/controller.log" "$DATA"/meltanodata.db*; then fail "a password is in the log or the store"; fi
+  assert_not_contains "$(md show "$SUB" -o json)$(md status "$SUB" -o json)$(md signups list -o json)" "$pw"
+done
+
+step "delete: the logins fail, the vault holds nothing of $SUB"
+expect_exit 0 delete "$SUB" --yes --no-backup
+if files_curl "$NEW_FILES_PASSWORD" "sftp://$FHOST:$SFTP_PORT/project/" >/dev/null 2>&1; then
+  fail "the file login works after delete"
+fi
+assert_eq "$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM secrets WHERE subdomain = ?", (sys.argv[2],)).fetchone()[0])' \
+  "$DATA/meltanodata.db" "$SUB")" 0 "vault entries left"
+expect_exit 3 credentials show "$SUB"
 echo "PASS signup_test"
