@@ -15,21 +15,6 @@ using httplib::Response;
 
 constexpr int kThreads = 4;
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void WriteJson(Response& res, int status, const Json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");

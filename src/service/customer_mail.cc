@@ -5,27 +5,13 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "service/admin_credentials.h"
 
 namespace md {
 namespace {
 
 using nlohmann::json;
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string HtmlPage(const std::string& body) {
   return "<!doctype html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\">\n" +
