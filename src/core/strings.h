@@ -23,6 +23,9 @@ std::string PercentEncode(std::string_view s);
 // whatever they were given).
 std::string PercentDecode(std::string_view s);
 
+// `s` with A-Z lower-cased; other bytes as they are.
+std::string AsciiLower(std::string_view s);
+
 // `s` safe as HTML text and as a quoted attribute value: & < > " ' escaped.
 std::string HtmlEscape(std::string_view s);
 

@@ -88,11 +88,16 @@ Status ReadKeyFile(const std::string& path, unsigned char* key) {
 
 }  // namespace
 
-Result<std::unique_ptr<SodiumVault>> SodiumVault::OpenKeyFile(const std::string& key_path) {
+Result<std::unique_ptr<SodiumVault>> SodiumVault::OpenKeyFile(const std::string& key_path, MissingKey missing) {
   if (sodium_init() < 0) return Internal("vault: libsodium cannot be initialised");
   struct stat st {};
   if (lstat(key_path.c_str(), &st) != 0) {
     if (errno != ENOENT) return ErrnoStatus("vault: cannot stat key file " + key_path);
+    if (missing == MissingKey::kRefuse) {
+      return FailedPrecondition("vault: key file " + key_path + " is missing, but the store holds secrets sealed "
+                                "with it: check vault_key_file and that its volume is mounted, or restore the "
+                                "key (a new key would open none of them)");
+    }
     MD_RETURN_IF_ERROR(CreateKeyFile(key_path));
   }
   auto* key = static_cast<unsigned char*>(sodium_malloc(kKeyBytes));
