@@ -522,6 +522,7 @@ Json ToJson(const SignupInfo& info) {
           {"instance_status", info.instance_status},
           {"operation", s.operation_id ? Json(s.operation_id) : Json(nullptr)},
           {"error", s.error},
+          {"reason", s.reason},
           {"client_address", s.client_address},
           {"created_at", TimeOrNull(s.created_ms)},
           {"updated_at", TimeOrNull(s.updated_ms)}};
@@ -753,6 +754,7 @@ Status FromJson(const Json& j, SignupInfo* out) {
   auto op = j.is_object() ? j.find("operation") : j.end();
   if (op != j.end() && op->is_number_integer()) s.operation_id = op->get<int64_t>();
   r.String("error", &s.error);
+  r.String("reason", &s.reason);
   r.String("client_address", &s.client_address);
   r.Time("created_at", &s.created_ms);
   r.Time("updated_at", &s.updated_ms);

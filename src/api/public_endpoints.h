@@ -26,7 +26,7 @@ struct SignupReceipt {
   int64_t signup_id = 0;      // 0 when rate-limited (nothing stored)
   std::string state;          // Signup::state, or "rate_limited"
   int64_t operation_id = 0;   // the instance's create operation, if admitted
-  std::string error;          // why it was rejected
+  std::string error;          // when rejected: advice for the customer (never the operator's error)
   bool duplicate = false;     // this event had been delivered before
   int64_t retry_after_s = 0;  // when rate-limited
 };

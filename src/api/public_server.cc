@@ -13,22 +13,10 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-constexpr int kThreads = 4;
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// Enough threads that a few clients sending their body slowly do not hold up
+// the webhook and the credential pages, and a short read timeout to cut them off.
+constexpr int kThreads = 16;
+constexpr int kReadTimeoutS = 3;
 
 void WriteJson(Response& res, int status, const Json& body) {
   res.status = status;
@@ -145,7 +133,7 @@ void PublicServer::InstallRoutes() {
   s.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   s.set_payload_max_length(kMaxSignupBodyBytes);
   s.set_keep_alive_timeout(2);
-  s.set_read_timeout(10, 0);
+  s.set_read_timeout(kReadTimeoutS, 0);
   s.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     int code = res.status;

@@ -16,6 +16,7 @@
 
 #include "api/json_codec.h"
 #include "api/requests.h"
+#include "core/clock.h"
 #include "core/validate.h"
 
 namespace md {
@@ -134,6 +135,9 @@ void ApiServer::AuditRequest(const Request& req, const Response& res) {
   const bool reads_only = req.method == "GET" || req.method == "HEAD";
   const bool authenticated = Authenticated(req);
   if (reads_only && authenticated && !std::regex_match(req.path, kCredentials)) return;
+  // Refusals cost the client nothing: one row per address per minute, so they cannot fill the store.
+  int64_t unrecorded = 0;
+  if (!authenticated && !unauthenticated_.Admit(req.remote_addr, NowMs(), &unrecorded)) return;
   AuditEvent e;
   e.actor = authenticated ? "admin" : "";
   e.action = ForMessage(req.method, 16) + " " + ForMessage(req.path, 200);
@@ -157,6 +161,7 @@ void ApiServer::AuditRequest(const Request& req, const Response& res) {
     Status error = StatusFromHttpError(res.status, res.body);
     e.outcome = CodeName(error.code());
   }
+  if (unrecorded > 0) e.outcome += " (+" + std::to_string(unrecorded) + " more not recorded)";
   audit_->Record(std::move(e));
 }
 

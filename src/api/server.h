@@ -4,7 +4,8 @@
 // `Authorization: Bearer TOKEN`. It calls the Controller and nothing else.
 // Every request that changes something, reads credentials or fails to
 // authenticate is recorded in the Audit (if given) before it is answered:
-// who, what, when, from where, result — never a body. Does not own the Controller or the Audit,
+// who, what, when, from where, result — never a body; refused ones at most
+// once a minute per client address (api/audit_throttle.h). Does not own the Controller or the Audit,
 // which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "api/audit_throttle.h"
 #include "api/controller.h"
 #include "core/audit.h"
 #include "core/status.h"
@@ -55,6 +57,7 @@ class ApiServer {
   std::string host_;
   int port_;
   int bound_port_ = 0;
+  AuditThrottle unauthenticated_;  // which refused requests are recorded
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

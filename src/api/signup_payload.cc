@@ -52,11 +52,6 @@ std::string StringField(const Json& obj, const std::string& key, const std::stri
   return value;
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; });
-  return s;
-}
-
 // Typeform: form_response.answers[], each {type, <type>: value, field: {ref}}.
 void ReadTypeformAnswers(const Json& j, const SignupFieldRefs& refs, SignupRequest* out, Reasons& reasons) {
   auto type = j.find("event_type");
@@ -141,8 +136,8 @@ Result<SignupRequest> ParseSignupPayload(std::string_view body, const SignupFiel
     reasons.Add("event_id is empty");
   }
   out.name = Trim(out.name);
-  out.email = Lower(Trim(out.email));
-  out.subdomain = Lower(Trim(out.subdomain));
+  out.email = AsciiLower(Trim(out.email));
+  out.subdomain = AsciiLower(Trim(out.subdomain));
   // The name and address must be usable, or there is no one to tell; the
   // subdomain is checked by the controller, which emails the reason.
   if (!out.name.empty() || reasons.empty()) {

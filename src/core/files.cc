@@ -14,21 +14,25 @@
 namespace md {
 namespace fs = std::filesystem;
 
+Status WriteAll(int fd, std::string_view data, const std::string& shown) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("cannot write " + shown);
+    if (n == 0) return Internal("cannot write " + shown + ": no progress");
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
 Status WriteFileAtomic(const std::string& path, const std::string& content, mode_t mode, Owner owner) {
   std::string tmp = path + ".tmp-" + RandomHex(4);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus("cannot create " + tmp);
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Status s = ErrnoStatus("cannot write " + tmp);
-      close(fd);
-      unlink(tmp.c_str());
-      return s;
-    }
-    done += static_cast<size_t>(n);
+  if (Status s = WriteAll(fd, content, tmp); !s.ok()) {
+    close(fd);
+    unlink(tmp.c_str());
+    return s;
   }
   if (fchown(fd, owner.uid, owner.gid) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
     Status s = ErrnoStatus("cannot set owner/mode of " + tmp);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -19,6 +20,10 @@ struct Owner {
   uid_t uid = static_cast<uid_t>(-1);
   gid_t gid = static_cast<gid_t>(-1);
 };
+
+// Writes all of `data` to `fd`, again after EINTR and short writes. An error
+// names `shown` ("cannot write SHOWN: ..."); the caller closes `fd`.
+Status WriteAll(int fd, std::string_view data, const std::string& shown);
 
 // Writes `content` to a temporary file beside `path`, sets owner and mode,
 // fsyncs, and renames it over `path`: readers see the old or the new file.

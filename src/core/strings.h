@@ -1,6 +1,6 @@
 #pragma once
 // Small string helpers shared across modules: trimming, quoting for /bin/sh,
-// and RFC 3986 percent-encoding. Pure functions; thread-safe.
+// RFC 3986 percent-encoding and HTML escaping. Pure functions; thread-safe.
 
 #include <string>
 #include <string_view>
@@ -22,5 +22,11 @@ std::string PercentEncode(std::string_view s);
 // hex digits is kept as is, so any input decodes (callers redact or compare
 // whatever they were given).
 std::string PercentDecode(std::string_view s);
+
+// `s` with A-Z lower-cased; other bytes as they are.
+std::string AsciiLower(std::string_view s);
+
+// `s` safe as HTML text and as a quoted attribute value: & < > " ' escaped.
+std::string HtmlEscape(std::string_view s);
 
 }  // namespace md

@@ -212,8 +212,9 @@ struct Signup {
   std::string state;
   std::string instance;        // the instance made for it, "" if none
   int64_t operation_id = 0;    // its create operation, 0 if none
-  std::string error;           // why it was rejected
-  std::string client_address;  // from the front door's header
+  std::string error;           // why it was rejected, for the operator (never sent to the customer)
+  std::string reason;          // when rejected: "invalid", "taken" or "full" (SignupRejectionName)
+  std::string client_address;  // the sender's address (the form tool's, for a webhook), from the front door
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };

@@ -3,11 +3,18 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/clock.h"
+#include "service/record_retention.h"
+
 namespace md {
 
 constexpr auto kPruneInterval = std::chrono::hours(1);
 
-BackupPruner::BackupPruner(Controller& controller) : controller_(controller), thread_([this] { Loop(); }) {}
+BackupPruner::BackupPruner(Controller& controller, Store& store, int64_t record_retention_ms)
+    : controller_(controller),
+      store_(store),
+      record_retention_ms_(record_retention_ms),
+      thread_([this] { Loop(); }) {}
 
 BackupPruner::~BackupPruner() {
   {
@@ -27,6 +34,11 @@ void BackupPruner::Loop() {
       std::fprintf(stderr, "meltanodata: pruning old backups failed: %s\n", pruned.status().message().c_str());
     } else if (*pruned > 0) {
       std::fprintf(stderr, "meltanodata: removed %d backup(s) past their retention\n", *pruned);
+    }
+    auto records = PruneOldRecords(store_, NowMs() - record_retention_ms_);
+    if (!records.ok()) {
+      std::fprintf(stderr, "meltanodata: pruning old audit events and signups failed: %s\n",
+                   records.status().message().c_str());
     }
     lock.lock();
     wake_.wait_for(lock, kPruneInterval, [this] { return stopping_; });

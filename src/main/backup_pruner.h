@@ -1,18 +1,21 @@
 #pragma once
-// BackupPruner: removes backups past their retention, once at start and then
-// every hour, on its own thread, for as long as it lives.
+// BackupPruner: removes backups past their retention, and audit events and
+// finished signups past theirs (service/record_retention.h), once at start
+// and then every hour, on its own thread, for as long as it lives.
 
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
 #include "api/controller.h"
+#include "store/store.h"
 
 namespace md {
 
 class BackupPruner {
  public:
-  explicit BackupPruner(Controller& controller);
+  BackupPruner(Controller& controller, Store& store, int64_t record_retention_ms);
   ~BackupPruner();  // stops and joins the thread
   BackupPruner(const BackupPruner&) = delete;
   BackupPruner& operator=(const BackupPruner&) = delete;
@@ -21,6 +24,8 @@ class BackupPruner {
   void Loop();
 
   Controller& controller_;
+  Store& store_;
+  const int64_t record_retention_ms_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_

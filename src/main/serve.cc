@@ -33,6 +33,7 @@
 #include "main/file_access_stack.h"
 #include "main/front_door_stack.h"
 #include "main/server_config.h"
+#include "main/vault_key.h"
 #include "service/audit_log.h"
 #include "service/controller_impl.h"
 #include "service/layout.h"
@@ -188,7 +189,7 @@ int RunServe(int argc, char** argv) {
   if (!token.ok()) return Fail(token.status());
   auto store = SqliteStore::Open(config.data_dir + "/meltanodata.db");
   if (!store.ok()) return Fail(store.status());
-  auto vault = SodiumVault::OpenKeyFile(config.vault_key_file);
+  auto vault = OpenVault(**store, config.vault_key_file);
   if (!vault.ok()) return Fail(vault.status());
   // Secrets an older version kept in clear are sealed now, once.
   auto sealed = Secrets(**store, **vault).SealPlainSecrets();
@@ -265,10 +266,10 @@ int RunServe(int argc, char** argv) {
       {.backup_retention_ms = int64_t{config.backup_retention_days} * 24 * 3600 * 1000,
        .file_access = (*file_access)->summary()});
   if (Status s = runner.Start(); !s.ok()) return Fail(s);
-  BackupPruner pruner(controller);
+  BackupPruner pruner(controller, **store, int64_t{config.audit_retention_days} * 24 * 3600 * 1000);
 
   StoreAudit audit(**store);
-  SignupLimiter limiter({.per_client = config.signup_per_client_per_hour, .total = config.signup_total_per_hour});
+  SignupLimiter limiter({.per_email = config.signup_per_email_per_hour, .total = config.signup_total_per_hour});
   PublicService public_service(**store, deps.secrets(), audit, controller, mail, (*front_door)->parts().door, limiter,
                                {.app = config.signup_app});
   PublicServer public_server(public_service, {.socket_path = PublicSocketPath(config.data_dir),

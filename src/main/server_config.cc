@@ -68,20 +68,25 @@ Status LoadLimitsTable(const toml::table& t, const std::string& where, RateLimit
 
 Status LoadSignupTable(const toml::table& t, const std::string& where, ServerConfig* c) {
   MD_RETURN_IF_ERROR(CheckKeys(t, where, {"secret_file", "name_ref", "email_ref", "subdomain_ref", "app",
-                                          "per_client_per_hour", "total_per_hour"}));
+                                          "per_email_per_hour", "per_client_per_hour", "total_per_hour"}));
   c->signup_secret_file = t["secret_file"].value_or(c->signup_secret_file);
   c->signup_name_ref = t["name_ref"].value_or(c->signup_name_ref);
   c->signup_email_ref = t["email_ref"].value_or(c->signup_email_ref);
   c->signup_subdomain_ref = t["subdomain_ref"].value_or(c->signup_subdomain_ref);
   c->signup_app = t["app"].value_or(c->signup_app);
-  c->signup_per_client_per_hour = t["per_client_per_hour"].value_or(c->signup_per_client_per_hour);
+  // per_client_per_hour is per_email_per_hour's old name (it always meant one customer's signups).
+  if (t.contains("per_email_per_hour") && t.contains("per_client_per_hour")) {
+    return InvalidArgument(where + ": set per_email_per_hour only (per_client_per_hour is its old name)");
+  }
+  c->signup_per_email_per_hour = t["per_client_per_hour"].value_or(c->signup_per_email_per_hour);
+  c->signup_per_email_per_hour = t["per_email_per_hour"].value_or(c->signup_per_email_per_hour);
   c->signup_total_per_hour = t["total_per_hour"].value_or(c->signup_total_per_hour);
   for (const std::string* ref : {&c->signup_name_ref, &c->signup_email_ref, &c->signup_subdomain_ref}) {
     if (ref->empty() || ref->size() > 128) return InvalidArgument(where + ": the refs must be 1-128 characters");
   }
   if (Status s = ValidateAppName(c->signup_app); !s.ok()) return InvalidArgument(where + ": app: " + s.message());
-  if (c->signup_per_client_per_hour < 1 || c->signup_total_per_hour < 1) {
-    return InvalidArgument(where + ": per_client_per_hour and total_per_hour must be at least 1");
+  if (c->signup_per_email_per_hour < 1 || c->signup_total_per_hour < 1) {
+    return InvalidArgument(where + ": per_email_per_hour and total_per_hour must be at least 1");
   }
   return Status::Ok();
 }
@@ -147,8 +152,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   MD_RETURN_IF_ERROR(CheckKeys(t, where,
                                {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
                                 "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
-                                "backup_retention_days", "db_connection_limit", "domain", "https_port",
-                                "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "signup", "smtp",
+                                "backup_retention_days", "audit_retention_days", "db_connection_limit", "domain",
+                                "https_port", "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "signup", "smtp",
                                 "welcome_link_hours", "vault_key_file", "files"}));
   if (auto v = t["data_dir"].value<std::string>()) config->data_dir = *v;
   if (auto v = t["listen"].value<std::string>()) MD_RETURN_IF_ERROR(ParseListen(*v, config));
@@ -164,6 +169,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
   if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
+  if (auto v = t["audit_retention_days"].value<int>()) config->audit_retention_days = *v;
   if (auto v = t["db_connection_limit"].value<int>()) config->db_connection_limit = *v;
   if (auto v = t["vault_key_file"].value<std::string>()) {
     if (v->empty() || v->front() != '/') return InvalidArgument(where + ": vault_key_file must be an absolute path");
@@ -198,6 +204,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   }
   if (config->backup_retention_days < 1 || config->backup_retention_days > 3650) {
     return InvalidArgument(where + ": backup_retention_days must be 1-3650");
+  }
+  if (config->audit_retention_days < 1 || config->audit_retention_days > 3650) {
+    return InvalidArgument(where + ": audit_retention_days must be 1-3650");
   }
   if (config->db_connection_limit < 1 || config->db_connection_limit > 10000) {
     return InvalidArgument(where + ": db_connection_limit must be 1-10000");

@@ -32,6 +32,7 @@ struct ServerConfig {
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
   int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
+  int audit_retention_days = 365;    // audit events and finished signups older than this too
   int db_connection_limit = 20;      // each tenant role's PostgreSQL CONNECTION LIMIT
   // The vault's master key (created once, 0600); default DATA/vault.key. Keep
   // it apart from copies of the store: together they open every secret.
@@ -59,13 +60,14 @@ struct ServerConfig {
   // [signup]: the webhook at https://DOMAIN[:https_port]/v1/signup.
   // secret_file holds the shared secret (empty: signups are refused); the
   // refs say which Typeform answer is which; app is what a signup gets;
-  // per_client_per_hour and total_per_hour are its rate limits.
+  // per_email_per_hour (old name per_client_per_hour: signups of one customer
+  // email address) and total_per_hour are its rate limits.
   std::string signup_secret_file;
   std::string signup_name_ref = "full_name";
   std::string signup_email_ref = "email";
   std::string signup_subdomain_ref = "subdomain";
   std::string signup_app = "demo";
-  int signup_per_client_per_hour = 5;
+  int signup_per_email_per_hour = 5;
   int signup_total_per_hour = 100;
   // [smtp]: host (empty: mail goes to DATA/outbox/*.eml), port, username,
   // password_file, from, starttls (default true), ca_file.

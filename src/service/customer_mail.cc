@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/random.h"
+#include "core/strings.h"
 #include "service/admin_credentials.h"
 
 namespace md {
@@ -14,34 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string HtmlPage(const std::string& body) {
   return "<!doctype html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\">\n" +
          body + "</body></html>\n";
-}
-
-std::string Advice(const std::string& reason) {
-  if (reason == "taken") return "That subdomain is already in use. Please sign up again and choose another one.";
-  if (reason == "invalid") {
-    return "A subdomain is 1 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, "
-           "and some names (www, admin, mail, ...) are reserved. Please sign up again with another one.";
-  }
-  return "We have no room for new instances at the moment. Our team has been told; please sign up again later, "
-         "or reply to this email and we will get back to you.";
 }
 
 std::string Param(const std::string& params, const char* key) {
@@ -59,6 +35,21 @@ const char* SignupRejectionName(SignupRejection r) {
     case SignupRejection::kNoCapacity: return "full";
   }
   return "full";
+}
+
+std::string SignupRejectionAdvice(const std::string& reason) {
+  if (reason == SignupRejectionName(SignupRejection::kSubdomainTaken)) {
+    return "That subdomain is already in use. Please sign up again and choose another one.";
+  }
+  if (reason == SignupRejectionName(SignupRejection::kInvalidSubdomain)) {
+    return "A subdomain is 1 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, "
+           "and some names (www, admin, mail, ...) are reserved. Please sign up again with another one.";
+  }
+  if (reason == SignupRejectionName(SignupRejection::kNoCapacity)) {
+    return "We have no room for new instances at the moment. Our team has been told; please sign up again later, "
+           "or reply to this email and we will get back to you.";
+  }
+  return "Please sign up again later, or reply to this email and we will get back to you.";
 }
 
 CustomerMail::CustomerMail(Store& store, Secrets secrets, Mailer& mailer, FrontDoor& door,
@@ -161,10 +152,11 @@ Status CustomerMail::SendRejection(const std::string& event_id, const std::strin
   MailMessage m{.from = settings_.from,
                 .to = {.name = signup.name, .address = signup.email},
                 .subject = "Your MeltanoData signup could not be completed"};
-  m.text = "Hello " + signup.name + ",\n\nwe could not set up your instance: " + signup.error + "\n\n" +
-           Advice(reason) + "\n";
-  m.html = HtmlPage("<p>Hello " + HtmlEscape(signup.name) + ",</p>\n<p>we could not set up your instance: " +
-                    HtmlEscape(signup.error) + "</p>\n<p>" + HtmlEscape(Advice(reason)) + "</p>\n");
+  // The advice only: signup.error is the operator's (it may name clusters or commands).
+  const std::string advice = SignupRejectionAdvice(reason);
+  m.text = "Hello " + signup.name + ",\n\nwe could not set up your instance.\n\n" + advice + "\n";
+  m.html = HtmlPage("<p>Hello " + HtmlEscape(signup.name) + ",</p>\n<p>we could not set up your instance.</p>\n<p>" +
+                    HtmlEscape(advice) + "</p>\n");
   return Deliver(m);
 }
 

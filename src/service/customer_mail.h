@@ -28,6 +28,11 @@ inline constexpr const char* kSignupMail = "signup-mail";  // params {"event": e
 // Why a signup could not be provisioned; chooses the advice in the email.
 enum class SignupRejection { kInvalidSubdomain, kSubdomainTaken, kNoCapacity };
 const char* SignupRejectionName(SignupRejection r);  // "invalid", "taken", "full"
+// What the customer is told for a reason named by SignupRejectionName (in
+// the email and the webhook's answer): advice only, never the operator's
+// error, which stays in the store (`signups list`). An unknown name gets a
+// neutral text.
+std::string SignupRejectionAdvice(const std::string& reason);
 
 struct CustomerMailSettings {
   MailAddress from;

@@ -9,9 +9,11 @@
 namespace md {
 namespace {
 
+// The customer's view: for a rejection, the advice for its reason, never the
+// operator's error (which stays in the store).
 SignupReceipt ReceiptOf(const Signup& s, bool duplicate) {
-  return {.signup_id = s.id, .state = s.state, .operation_id = s.operation_id, .error = s.error,
-          .duplicate = duplicate};
+  return {.signup_id = s.id, .state = s.state, .operation_id = s.operation_id,
+          .error = s.state == "rejected" ? SignupRejectionAdvice(s.reason) : "", .duplicate = duplicate};
 }
 
 }  // namespace
@@ -59,6 +61,7 @@ Status PublicService::Admit(md::Signup& signup) {
   }
   signup.state = "rejected";
   signup.error = op.status().message();
+  signup.reason = SignupRejectionName(reason);
   MD_RETURN_IF_ERROR(store_.UpdateSignup(signup));
   Record("signup rejected", signup.subdomain, signup.client_address, 202, CodeName(op.status().code()));
   return mail_.QueueRejection(signup.event_id, reason).status();
@@ -74,7 +77,7 @@ Result<SignupReceipt> PublicService::Signup(const SignupRequest& r) {
   }
   if (existing.status().code() != Code::kNotFound) return existing.status();
   const int64_t now = NowMs();
-  if (int64_t wait_ms = limiter_.Admit(r.client_address, now); wait_ms > 0) {
+  if (int64_t wait_ms = limiter_.Admit(r.email, now); wait_ms > 0) {
     Record("signup rate-limited", r.subdomain, r.client_address, 429, CodeName(Code::kUnavailable));
     return SignupReceipt{.state = "rate_limited", .retry_after_s = (wait_ms + 999) / 1000};
   }

@@ -213,6 +213,13 @@ CREATE TABLE credential_links (
 CREATE INDEX credential_links_by_subdomain ON credential_links(subdomain);
 )sql";
 
+// Version 7: why a signup was rejected, as a reason name ("invalid", "taken",
+// "full"): the customer is told the advice for it, never the operator's error.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE signups ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX signups_by_update ON signups(updated_ms);
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -266,6 +273,7 @@ const std::vector<Migration>& StoreMigrations() {
       {4, kSchemaV4},
       {5, kSchemaV5},
       {6, kSchemaV6},
+      {7, kSchemaV7},
   };
   return kMigrations;
 }

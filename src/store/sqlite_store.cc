@@ -734,6 +734,14 @@ Result<int> SqliteStore::SealPlainSecrets(const SealFn& seal) {
   return sealed;
 }
 
+Result<int64_t> SqliteStore::CountSealedSecrets() {
+  return Transact(false, [&]() -> Result<int64_t> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT COUNT(*) FROM secrets"));
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    return row ? st.ColInt(0) : 0;
+  });
+}
+
 Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& key) {
   return Transact(false, [&]() -> Result<std::optional<std::string>> {
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT value FROM settings WHERE key = ?"));
@@ -959,6 +967,14 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(const AuditQuery& q
   });
 }
 
+Result<int> SqliteStore::PruneAuditEvents(int64_t before_ms) {
+  return Transact(true, [&]() -> Result<int> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM audit_events WHERE at_ms < ?"));
+    MD_RETURN_IF_ERROR(st.Int(before_ms).Run());
+    return sqlite3_changes(db_);
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Signups, welcome emails, credential links
 
@@ -966,7 +982,7 @@ namespace {
 
 constexpr const char* kSignupColumns =
     "id, event_id, name, email, subdomain, state, instance, operation_id, error, client_address, created_ms, "
-    "updated_ms";
+    "updated_ms, reason";
 
 Signup ReadSignup(const Statement& st) {
   Signup s;
@@ -982,6 +998,7 @@ Signup ReadSignup(const Statement& st) {
   s.client_address = st.ColText(9);
   s.created_ms = st.ColInt(10);
   s.updated_ms = st.ColInt(11);
+  s.reason = st.ColText(12);
   return s;
 }
 
@@ -992,11 +1009,11 @@ Result<int64_t> SqliteStore::InsertSignup(const Signup& s) {
   return Transact(true, [&]() -> Result<int64_t> {
     MD_ASSIGN_OR_RETURN(Statement st,
                         Prepare("INSERT INTO signups (event_id, name, email, subdomain, state, instance, operation_id, "
-                                "error, client_address, created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                                "error, client_address, created_ms, updated_ms, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
                                 "ON CONFLICT(event_id) DO NOTHING"));
     MD_RETURN_IF_ERROR(st.Text(s.event_id).Text(s.name).Text(s.email).Text(s.subdomain).Text(s.state)
                            .Text(s.instance).Int(s.operation_id).Text(s.error).Text(s.client_address)
-                           .Int(s.created_ms).Int(s.updated_ms).Run());
+                           .Int(s.created_ms).Int(s.updated_ms).Text(s.reason).Run());
     if (sqlite3_changes(db_) == 0) return AlreadyExists("signup event " + s.event_id + " is already stored");
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   });
@@ -1016,9 +1033,9 @@ Result<Signup> SqliteStore::GetSignupByEvent(const std::string& event_id) {
 Status SqliteStore::UpdateSignup(const Signup& s) {
   return Transact(true, [&]() -> Status {
     MD_ASSIGN_OR_RETURN(Statement st, Prepare("UPDATE signups SET state = ?, instance = ?, operation_id = ?, "
-                                              "error = ?, updated_ms = ? WHERE id = ?"));
-    MD_RETURN_IF_ERROR(st.Text(s.state).Text(s.instance).Int(s.operation_id).Text(s.error).Int(s.updated_ms)
-                           .Int(s.id).Run());
+                                              "error = ?, reason = ?, updated_ms = ? WHERE id = ?"));
+    MD_RETURN_IF_ERROR(st.Text(s.state).Text(s.instance).Int(s.operation_id).Text(s.error).Text(s.reason)
+                           .Int(s.updated_ms).Int(s.id).Run());
     if (sqlite3_changes(db_) == 0) return NotFound("no signup " + std::to_string(s.id));
     return Status::Ok();
   });
@@ -1034,6 +1051,14 @@ Result<std::vector<Signup>> SqliteStore::ListSignups() {
       out.push_back(ReadSignup(st));
     }
     return out;
+  });
+}
+
+Result<int> SqliteStore::PruneSignups(int64_t before_ms) {
+  return Transact(true, [&]() -> Result<int> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM signups WHERE updated_ms < ? AND state != 'received'"));
+    MD_RETURN_IF_ERROR(st.Int(before_ms).Run());
+    return sqlite3_changes(db_);
   });
 }
 

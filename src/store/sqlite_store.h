@@ -59,7 +59,9 @@ class SqliteStore final : public Store {
   Result<EnvMap> GetSecrets(const std::string& subdomain) override;
   Status SetSecrets(const std::string& subdomain, const EnvMap& set, const std::vector<std::string>& unset) override;
   Result<int> SealPlainSecrets(const SealFn& seal) override;
+  Result<int64_t> CountSealedSecrets() override;
   Status AddAuditEvent(const AuditEvent& event) override;
+  Result<int> PruneAuditEvents(int64_t before_ms) override;
   Result<std::vector<AuditEvent>> ListAuditEvents(const AuditQuery& query) override;
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
@@ -83,6 +85,7 @@ class SqliteStore final : public Store {
   Result<Signup> GetSignupByEvent(const std::string& event_id) override;
   Status UpdateSignup(const Signup& signup) override;
   Result<std::vector<Signup>> ListSignups() override;
+  Result<int> PruneSignups(int64_t before_ms) override;
   Status PutWelcomeMail(const WelcomeMail& mail) override;
   Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) override;
   Status ReplaceCredentialLink(const CredentialLink& link) override;

@@ -67,10 +67,15 @@ class Store {
   using SealFn = std::function<Result<std::string>(const std::string& subdomain, const std::string& key,
                                                    const std::string& value)>;
   virtual Result<int> SealPlainSecrets(const SealFn& seal) = 0;
+  // How many sealed secrets the store holds (all instances): while there is
+  // one, the vault key that sealed it must not be replaced.
+  virtual Result<int64_t> CountSealedSecrets() = 0;
 
   // The audit log. Add assigns `id`.
   virtual Status AddAuditEvent(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEvent>> ListAuditEvents(const AuditQuery& query) = 0;
+  // Removes events with at_ms < before_ms; returns how many.
+  virtual Result<int> PruneAuditEvents(int64_t before_ms) = 0;
 
   // Controller settings (small key/value pairs, e.g. the port range cursor).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
@@ -110,6 +115,9 @@ class Store {
   virtual Result<Signup> GetSignupByEvent(const std::string& event_id) = 0;  // NotFound if absent
   virtual Status UpdateSignup(const Signup& signup) = 0;                      // by id
   virtual Result<std::vector<Signup>> ListSignups() = 0;                      // oldest first
+  // Removes finished signups (provisioning or rejected, not "received") last
+  // updated before before_ms; returns how many.
+  virtual Result<int> PruneSignups(int64_t before_ms) = 0;
 
   // Welcome emails, one per instance (gone with it).
   virtual Status PutWelcomeMail(const WelcomeMail& mail) = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/json_codec.h"
+#include "api/audit_throttle.h"
 #include "api/server.h"
 #include "fake_controller.h"
 
@@ -852,6 +853,38 @@ TEST_F(AuditedApiTest, RecordsChangesCredentialReadsAndRefusedTokensButNoValue) 
     EXPECT_EQ(all.find(value), std::string::npos) << all;
     EXPECT_EQ(all.find("pw-for-db"), std::string::npos) << all;
   }
+}
+
+TEST_F(AuditedApiTest, RecordsRefusedRequestsOncePerClientAMinute) {
+  size_t before = audit_.events().size();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(client_->Post("/v1/instances/acme/stop", Auth("wrong"), "", "application/json")->status, 401);
+  }
+  ASSERT_EQ(client_->Get("/v1/instances")->status, 401);  // no token at all
+  std::vector<AuditEvent> events = audit_.events();
+  ASSERT_EQ(events.size(), before + 1) << "one row for six refusals within the minute";
+  EXPECT_EQ(events.back().outcome, "unauthenticated");
+  ASSERT_EQ(Post("/v1/instances/acme/stop")->status, 202);
+  EXPECT_EQ(audit_.events().size(), before + 2) << "the admin's own requests are not throttled";
+}
+
+TEST(AuditThrottle, OneRowPerClientAWindowThenSaysHowManyWereNot) {
+  AuditThrottle throttle(/*window_ms=*/1000, /*max_clients=*/2);
+  int64_t unrecorded = -1;
+  EXPECT_TRUE(throttle.Admit("a", 0, &unrecorded));
+  EXPECT_EQ(unrecorded, 0);
+  EXPECT_FALSE(throttle.Admit("a", 10, &unrecorded));
+  EXPECT_FALSE(throttle.Admit("a", 999, &unrecorded));
+  EXPECT_TRUE(throttle.Admit("b", 20, &unrecorded)) << "another client has its own";
+  EXPECT_TRUE(throttle.Admit("a", 1000, &unrecorded));
+  EXPECT_EQ(unrecorded, 2);
+  // Full (a, b): new addresses share one bucket, so memory stays bounded.
+  EXPECT_TRUE(throttle.Admit("c", 1010, &unrecorded));
+  EXPECT_FALSE(throttle.Admit("d", 1020, &unrecorded));
+  EXPECT_FALSE(throttle.Admit("e", 1030, &unrecorded));
+  // Once a's and b's windows are over, their places are free again.
+  EXPECT_TRUE(throttle.Admit("f", 2500, &unrecorded));
+  EXPECT_EQ(unrecorded, 0);
 }
 
 TEST_F(AuditedApiTest, AuditRouteFiltersAndChecksItsQuery) {

@@ -33,6 +33,7 @@
 #include "service/env_policy.h"
 #include "service/plans.h"
 #include "service/public_service.h"
+#include "service/record_retention.h"
 #include "store/sqlite_store.h"
 
 namespace md {
@@ -983,7 +984,7 @@ class SignupTest : public ControllerTest {
     ADD_FAILURE() << "no welcome operation ended for " << sub;
     return {};
   }
-  SignupLimiter limiter_{{.per_client = 2, .total = 3}};
+  SignupLimiter limiter_{{.per_email = 2, .total = 3}};
   std::unique_ptr<StoreAudit> audit_;
   std::unique_ptr<PublicService> service_;
 };
@@ -1103,15 +1104,16 @@ TEST_F(SignupTest, UnprovisionableSignupIsStoredAndTheCustomerTold) {
   size_t before = mailer_.sent().size();
   for (const auto& [event, sub, advice] : {std::tuple{"ev-t", "taken", "already in use"},
                                            std::tuple{"ev-r", "www", "reserved"}, std::tuple{"ev-i", "-bad-", "hyphen"}}) {
+    const std::string email = std::string(event) + "@b.example";  // one each: the limit is per email address
     auto got = service_->Signup(
-        {.event_id = event, .name = "Bo", .email = "bo@b.example", .subdomain = sub, .client_address = event});
+        {.event_id = event, .name = "Bo", .email = email, .subdomain = sub, .client_address = event});
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got->state, "rejected") << sub;
     EXPECT_FALSE(got->error.empty());
     size_t want = mailer_.sent().size() + 1;
     for (int i = 0; i < 300 && mailer_.sent().size() < want; ++i) std::this_thread::sleep_for(10ms);
     ASSERT_EQ(mailer_.sent().size(), want);
-    EXPECT_EQ(mailer_.sent().back().to, "bo@b.example");
+    EXPECT_EQ(mailer_.sent().back().to, email);
     EXPECT_NE(TextPartOf(mailer_.sent().back().message).find(advice), std::string::npos) << sub;
   }
   EXPECT_EQ(mailer_.sent().size(), before + 3);
@@ -1120,24 +1122,73 @@ TEST_F(SignupTest, UnprovisionableSignupIsStoredAndTheCustomerTold) {
   for (const SignupInfo& s : *signups) EXPECT_EQ(s.signup.state, "rejected");
 }
 
-TEST_F(SignupTest, RateLimitsPerClientAndInTotal) {
-  auto signup = [&](const std::string& event, const std::string& client) {
-    return *service_->Signup({.event_id = event, .name = "C", .email = "c@c.example", .subdomain = "r" + event,
-                              .client_address = client});
+TEST_F(SignupTest, RejectionTellsTheCustomerAdviceNeverTheOperatorsError) {
+  for (const char* name : {"small", "big"}) {
+    Cluster c = *store_->GetCluster(name);
+    c.draining = true;
+    ASSERT_TRUE(store_->UpdateCluster(c).ok());
+  }
+  const SignupRequest request{.event_id = "ev-full", .name = "Bo", .email = "bo@b.example", .subdomain = "roomless",
+                              .client_address = "203.0.113.7"};
+  auto got = service_->Signup(request);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  ASSERT_EQ(got->state, "rejected");
+  EXPECT_EQ(got->error, SignupRejectionAdvice("full"));
+  EXPECT_EQ(service_->Signup(request)->error, SignupRejectionAdvice("full")) << "a redelivery is told the same";
+  Signup stored = *store_->GetSignupByEvent("ev-full");
+  EXPECT_NE(stored.error.find("clusters add"), std::string::npos) << "the operator keeps the details: " << stored.error;
+  EXPECT_EQ(stored.reason, "full");
+  for (int i = 0; i < 300 && mailer_.sent().empty(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(mailer_.sent().size(), 1u);
+  std::string text = TextPartOf(mailer_.sent()[0].message);
+  EXPECT_NE(text.find("no room"), std::string::npos) << text;
+  EXPECT_EQ(text.find("cluster"), std::string::npos) << text;
+  EXPECT_EQ(mailer_.sent()[0].message.find("clusters add"), std::string::npos);
+}
+
+TEST_F(SignupTest, RateLimitsPerCustomerEmailNotPerSenderAndInTotal) {
+  auto signup = [&](const std::string& event, const std::string& email) {
+    // Every delivery comes from the form tool's one address.
+    return *service_->Signup({.event_id = event, .name = "C", .email = email, .subdomain = "r" + event,
+                              .client_address = "198.51.100.1"});
   };
-  EXPECT_NE(signup("1", "198.51.100.1").state, "rate_limited");
-  EXPECT_NE(signup("2", "198.51.100.1").state, "rate_limited");
-  SignupReceipt third = signup("3", "198.51.100.1");
-  EXPECT_EQ(third.state, "rate_limited");
+  EXPECT_NE(signup("1", "c@c.example").state, "rate_limited");
+  EXPECT_NE(signup("2", " C@C.example ").state, "rate_limited");
+  SignupReceipt third = signup("3", "c@c.EXAMPLE");
+  EXPECT_EQ(third.state, "rate_limited") << "the same address in another case";
   EXPECT_GT(third.retry_after_s, 0);
   EXPECT_EQ(third.signup_id, 0);  // nothing stored
-  EXPECT_NE(signup("4", "198.51.100.2").state, "rate_limited");
-  EXPECT_EQ(signup("5", "198.51.100.3").state, "rate_limited");  // the total
+  EXPECT_NE(signup("4", "d@d.example").state, "rate_limited") << "another customer, same sender";
+  EXPECT_EQ(signup("5", "e@e.example").state, "rate_limited");  // the total
   EXPECT_EQ(store_->ListSignups()->size(), 3u);
 }
 
+TEST(RecordRetention, PrunesOldAuditEventsAndFinishedSignupsOnly) {
+  char dir[] = "/tmp/md-retention-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  auto store = SqliteStore::Open(std::string(dir) + "/md.db");
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  ASSERT_TRUE(s.AddAuditEvent({.at_ms = 1000, .action = "old"}).ok());
+  ASSERT_TRUE(s.AddAuditEvent({.at_ms = 5000, .action = "new"}).ok());
+  ASSERT_TRUE(s.InsertSignup({.event_id = "old-done", .state = "rejected", .created_ms = 1000, .updated_ms = 1000}).ok());
+  ASSERT_TRUE(s.InsertSignup({.event_id = "old-open", .state = "received", .created_ms = 1000, .updated_ms = 1000}).ok());
+  ASSERT_TRUE(s.InsertSignup({.event_id = "new-done", .state = "provisioning", .created_ms = 5000, .updated_ms = 5000}).ok());
+  auto pruned = PruneOldRecords(s, 3000);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().message();
+  EXPECT_EQ(*pruned, 2);
+  auto events = *s.ListAuditEvents({.limit = 0});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].action, "new");
+  std::vector<std::string> left;
+  std::vector<Signup> signups = *s.ListSignups();
+  for (const Signup& x : signups) left.push_back(x.event_id);
+  EXPECT_EQ(left, (std::vector<std::string>{"old-open", "new-done"})) << "a signup not yet admitted stays";
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SignupLimiter, ForgetsAfterTheWindow) {
-  SignupLimiter limiter({.per_client = 1, .total = 10, .window_ms = 1000});
+  SignupLimiter limiter({.per_email = 1, .total = 10, .window_ms = 1000});
   EXPECT_EQ(limiter.Admit("a", 0), 0);
   EXPECT_EQ(limiter.Admit("a", 400), 600);
   EXPECT_EQ(limiter.Admit("a", 1000), 0);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/env_names.h"
+#include "core/files.h"
 #include "core/net.h"
 #include "core/process.h"
 #include "core/random.h"
@@ -190,6 +191,28 @@ TEST(ShellQuote, SurvivesHostileInputThroughTheShell) {
   for (const std::string& s : inputs) EXPECT_EQ(ShellRoundTrip(s), s) << s;
   EXPECT_FALSE(std::filesystem::exists(marker));
   std::filesystem::remove(marker);
+}
+
+TEST(HtmlEscape, EscapesMarkupAndBothQuotes) {
+  EXPECT_EQ(HtmlEscape("<a href=\"x\" title='y'>&amp;</a>"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("plain text"), "plain text");
+}
+
+TEST(WriteAll, WritesEverythingThroughAPipeAndNamesTheFileOnError) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const std::string data(3000, 'x');
+  ASSERT_TRUE(WriteAll(fds[1], data, "the pipe").ok());
+  close(fds[1]);
+  std::string got(4096, '\0');
+  size_t total = 0;
+  for (ssize_t n; (n = read(fds[0], got.data() + total, got.size() - total)) > 0;) total += static_cast<size_t>(n);
+  close(fds[0]);
+  EXPECT_EQ(got.substr(0, total), data);
+  Status closed = WriteAll(fds[1], "y", "the pipe");
+  EXPECT_FALSE(closed.ok());
+  EXPECT_NE(closed.message().find("cannot write the pipe"), std::string::npos) << closed.message();
 }
 
 TEST(PercentEncode, KeepsUnreservedAndEncodesTheRestUpperCase) {

@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "drivers/vault/fake_vault.h"
 #include "drivers/vault/sodium_vault.h"
+#include "main/vault_key.h"
 #include "service/secrets.h"
 #include "store/sqlite_store.h"
 
@@ -30,7 +31,7 @@ class VaultTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   std::unique_ptr<SodiumVault> OpenOrDie(const std::string& name) {
-    auto vault = SodiumVault::OpenKeyFile(Path(name));
+    auto vault = SodiumVault::OpenKeyFile(Path(name), SodiumVault::MissingKey::kCreate);
     EXPECT_TRUE(vault.ok()) << vault.status().message();
     return vault.ok() ? std::move(*vault) : nullptr;
   }
@@ -101,7 +102,7 @@ TEST_F(VaultTest, KeyFileIsMadeOnceWithMode0600AndTheControllersOwner) {
 TEST_F(VaultTest, RefusesAKeyFileOthersCanRead) {
   OpenOrDie("vault.key");
   ASSERT_EQ(chmod(Path("vault.key").c_str(), 0640), 0);
-  auto vault = SodiumVault::OpenKeyFile(Path("vault.key"));
+  auto vault = SodiumVault::OpenKeyFile(Path("vault.key"), SodiumVault::MissingKey::kCreate);
   EXPECT_EQ(vault.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(vault.status().message().find("chmod 600"), std::string::npos) << vault.status().message();
 }
@@ -109,9 +110,27 @@ TEST_F(VaultTest, RefusesAKeyFileOthersCanRead) {
 TEST_F(VaultTest, RefusesALinkOrAKeyOfTheWrongSize) {
   OpenOrDie("real.key");
   ASSERT_EQ(symlink(Path("real.key").c_str(), Path("link.key").c_str()), 0);
-  EXPECT_EQ(SodiumVault::OpenKeyFile(Path("link.key")).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(SodiumVault::OpenKeyFile(Path("link.key"), SodiumVault::MissingKey::kCreate).status().code(), Code::kFailedPrecondition);
   ASSERT_TRUE(WriteFileAtomic(Path("short.key"), "0123456789", 0600).ok());
-  EXPECT_EQ(SodiumVault::OpenKeyFile(Path("short.key")).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(SodiumVault::OpenKeyFile(Path("short.key"), SodiumVault::MissingKey::kCreate).status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(VaultTest, ServeMakesAKeyOnlyWhileNothingIsSealed) {
+  auto store = SqliteStore::Open(Path("md.db"));
+  ASSERT_TRUE(store.ok());
+  {
+    auto first = OpenVault(**store, Path("vault.key"));
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    ASSERT_TRUE((*store)->InsertInstance({.subdomain = "acme", .email = "a@acme.example"}).ok());
+    ASSERT_TRUE(Secrets(**store, **first).Set("acme", {{"API_KEY", "v"}}, {}).ok());
+  }
+  EXPECT_EQ(*(*store)->CountSealedSecrets(), 1);
+  ASSERT_TRUE(fs::remove(Path("vault.key")));  // a typo, an unmounted volume
+  auto again = OpenVault(**store, Path("vault.key"));
+  ASSERT_EQ(again.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find(Path("vault.key")), std::string::npos) << again.status().message();
+  EXPECT_EQ(again.status().message().find('\n'), std::string::npos) << "one line";
+  EXPECT_FALSE(fs::exists(Path("vault.key"))) << "no new key that would open none of them";
 }
 
 TEST(FakeVaultTest, BindsTheContextAndDetectsAChange) {

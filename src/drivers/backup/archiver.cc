@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/process.h"
 #include "core/secret_scrubber.h"
 #include "core/strings.h"
@@ -169,17 +170,6 @@ Result<FileDigest> DigestFile(const std::string& path) {
     d.sha256 += kHex[md[i] & 15];
   }
   return d;
-}
-
-Status WriteAllFd(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return ErrnoStatus("cannot write");
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
 }
 
 Status FsyncPath(const std::string& path, bool directory) {
@@ -408,7 +398,7 @@ Result<BackupManifest> PgArchiver::CreateIn(const BackupSource& src, const std::
     const std::string secrets = Join(dir, kBackupSecretsFile);
     int fd = open(secrets.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return ErrnoStatus("secrets: cannot create " + secrets);
-    Status s = WriteAllFd(fd, src.sealed_secrets);
+    Status s = WriteAll(fd, src.sealed_secrets, secrets);
     if (s.ok() && fsync(fd) != 0) s = ErrnoStatus("secrets: cannot fsync " + secrets);
     close(fd);
     MD_RETURN_IF_ERROR(s.WithContext("secrets"));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "core/files.h"
 #include "core/random.h"
 #include "drivers/tenant_fs/confined_walk.h"
 
@@ -73,17 +74,6 @@ Result<std::string> ReadAt(int fd, int64_t offset, size_t length, const std::str
   }
   data.resize(done);
   return data;
-}
-
-Status WriteAll(int fd, const std::string& content, const std::string& shown) {
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus("cannot write " + shown);
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
 }
 
 // A fresh name for a file made beside its final name, in the same directory.

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/files.h"
+
 namespace md {
 namespace {
 
@@ -21,17 +23,6 @@ static_assert(SodiumVault::kKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBY
 
 const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
-Status WriteAll(int fd, const unsigned char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return ErrnoStatus("write");
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
 // Makes a new random key file; O_EXCL, so an existing key is never replaced.
 Status CreateKeyFile(const std::string& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -39,7 +30,7 @@ Status CreateKeyFile(const std::string& path) {
   unsigned char key[SodiumVault::kKeyBytes];
   randombytes_buf(key, sizeof key);
   Status s = fchmod(fd, 0600) == 0 ? Status::Ok() : ErrnoStatus("chmod");
-  if (s.ok()) s = WriteAll(fd, key, sizeof key);
+  if (s.ok()) s = WriteAll(fd, std::string_view(reinterpret_cast<const char*>(key), sizeof key), path);
   if (s.ok() && fsync(fd) != 0) s = ErrnoStatus("fsync");
   sodium_memzero(key, sizeof key);
   close(fd);
@@ -97,11 +88,16 @@ Status ReadKeyFile(const std::string& path, unsigned char* key) {
 
 }  // namespace
 
-Result<std::unique_ptr<SodiumVault>> SodiumVault::OpenKeyFile(const std::string& key_path) {
+Result<std::unique_ptr<SodiumVault>> SodiumVault::OpenKeyFile(const std::string& key_path, MissingKey missing) {
   if (sodium_init() < 0) return Internal("vault: libsodium cannot be initialised");
   struct stat st {};
   if (lstat(key_path.c_str(), &st) != 0) {
     if (errno != ENOENT) return ErrnoStatus("vault: cannot stat key file " + key_path);
+    if (missing == MissingKey::kRefuse) {
+      return FailedPrecondition("vault: key file " + key_path + " is missing, but the store holds secrets sealed "
+                                "with it: check vault_key_file and that its volume is mounted, or restore the "
+                                "key (a new key would open none of them)");
+    }
     MD_RETURN_IF_ERROR(CreateKeyFile(key_path));
   }
   auto* key = static_cast<unsigned char*>(sodium_malloc(kKeyBytes));

@@ -16,11 +16,17 @@ class SodiumVault final : public Vault {
  public:
   static constexpr size_t kKeyBytes = 32;
 
-  // Reads the master key from `key_path`, or creates it there (random, mode
-  // 0600, O_EXCL) if absent. Refuses (FailedPrecondition, naming the file
+  // What to do when the key file does not exist.
+  enum class MissingKey {
+    kCreate,  // make one: nothing is sealed yet
+    kRefuse,  // FailedPrecondition: values sealed under the lost key would never open again
+  };
+
+  // Reads the master key from `key_path`, or, if absent and `missing` is
+  // kCreate, creates it there (random, mode 0600, O_EXCL). Refuses (FailedPrecondition, naming the file
   // and the fix) a key file that is not a regular file, not the controller's
   // user's, readable or writable by anyone else, or not kKeyBytes long.
-  static Result<std::unique_ptr<SodiumVault>> OpenKeyFile(const std::string& key_path);
+  static Result<std::unique_ptr<SodiumVault>> OpenKeyFile(const std::string& key_path, MissingKey missing);
   ~SodiumVault() override;
   SodiumVault(const SodiumVault&) = delete;
   SodiumVault& operator=(const SodiumVault&) = delete;
