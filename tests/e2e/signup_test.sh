@@ -92,7 +92,7 @@ chmod 0600 "$SECRET"
 start_smtp
 EXTRA_CONFIG="[signup]
 secret_file = \"$SECRET\"
-per_client_per_hour = 4
+per_email_per_hour = 3
 [smtp]
 host = \"127.0.0.1\"
 port = $SMTP_PORT
@@ -211,12 +211,14 @@ typeform "ev-$P-3" "Bo" "$OTHER" "www" >"$DATA/p3.json"
 assert_eq "$(jq -r .state <<<"$(deliver "$DATA/p3.json" | cut -d' ' -f2-)")" rejected
 wait_mails "$OTHER" 2
 
-step "signups from one client address are rate-limited"
-typeform "ev-$P-4" "Cy" "cy.$P@c.example" "${P}cy-" >"$DATA/p4.json"
-assert_eq "$(deliver "$DATA/p4.json" | cut -d' ' -f1)" 202 "the fourth of the hour"
-typeform "ev-$P-5" "Di" "di.$P@d.example" "${P}di" >"$DATA/p5.json"
-assert_eq "$(deliver "$DATA/p5.json" | cut -d' ' -f1)" 429 "the fifth"
+step "signups are rate-limited per customer email address, not per sender"
+typeform "ev-$P-4" "Bo" "${OTHER^^}" "${P}bo-" >"$DATA/p4.json"
+assert_eq "$(deliver "$DATA/p4.json" | cut -d' ' -f1)" 202 "Bo's third of the hour"
+typeform "ev-$P-5" "Bo" "$OTHER" "${P}bo-" >"$DATA/p5.json"
+assert_eq "$(deliver "$DATA/p5.json" | cut -d' ' -f1)" 429 "Bo's fourth"
 grep -qi '^Retry-After: [1-9]' "$DATA/answer.headers" || fail "no Retry-After on 429"
+typeform "ev-$P-6" "Cy" "cy.$P@c.example" "${P}cy-" >"$DATA/p6.json"
+assert_eq "$(deliver "$DATA/p6.json" | cut -d' ' -f1)" 202 "another customer through the same sender"
 
 step "with the mail server down, the welcome is pending; it arrives once the server is back"
 stop_smtp

@@ -838,11 +838,11 @@ TEST_F(ControllerTest, StoreKeepsEverySecretSealed) {
   }
 }
 
-TEST_F(ControllerTest, CredentialsShowGivesTheAdminAndDatabaseLogins) {
+TEST_F(ControllerTest, CredentialsShowGivesTheAdminDatabaseAndFilesLogins) {
   CreateAndWait("acme");
   auto creds = controller_->ShowCredentials("acme");
   ASSERT_TRUE(creds.ok()) << creds.status().message();
-  ASSERT_EQ(creds->size(), 2u);
+  ASSERT_EQ(creds->size(), 3u);
   EnvMap secrets = *Secrets(*store_, vault_).Get("acme");
   EXPECT_EQ(creds->at(0).kind, "admin");
   EXPECT_EQ(creds->at(0).username, "admin");
@@ -851,6 +851,9 @@ TEST_F(ControllerTest, CredentialsShowGivesTheAdminAndDatabaseLogins) {
   EXPECT_EQ(creds->at(1).kind, "db");
   EXPECT_EQ(creds->at(1).username, "md_acme");
   EXPECT_EQ(creds->at(1).password, secrets[kDbPasswordKey]);
+  EXPECT_EQ(creds->at(2).kind, "files");
+  EXPECT_EQ(creds->at(2).username, "md-acme");
+  EXPECT_EQ(creds->at(2).password, secrets[kFilesPasswordKey]);
   EXPECT_EQ(controller_->ShowCredentials("nope").status().code(), Code::kNotFound);
 }
 
@@ -1111,7 +1114,7 @@ TEST_F(SignupTest, UnprovisionableSignupIsStoredAndTheCustomerTold) {
     EXPECT_EQ(got->state, "rejected") << sub;
     EXPECT_FALSE(got->error.empty());
     size_t want = mailer_.sent().size() + 1;
-    for (int i = 0; i < 300 && mailer_.sent().size() < want; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 1000 && mailer_.sent().size() < want; ++i) std::this_thread::sleep_for(10ms);
     ASSERT_EQ(mailer_.sent().size(), want);
     EXPECT_EQ(mailer_.sent().back().to, email);
     EXPECT_NE(TextPartOf(mailer_.sent().back().message).find(advice), std::string::npos) << sub;
