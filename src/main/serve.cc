@@ -35,6 +35,7 @@
 #include "main/server_config.h"
 #include "main/vault_key.h"
 #include "service/audit_log.h"
+#include "service/cluster_directory.h"
 #include "service/controller_impl.h"
 #include "service/layout.h"
 #include "service/plans.h"
@@ -76,7 +77,7 @@ Result<std::string> EnsureAdminToken(const std::string& data_dir) {
 }
 
 // With no cluster registered, the controller runs its own PostgreSQL.
-Status EnsureEmbeddedCluster(Store& store, Supervisor& supervisor, const ServerConfig& config) {
+Status EnsureEmbeddedCluster(Store& store, Vault& vault, Supervisor& supervisor, const ServerConfig& config) {
   MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, store.ListClusters());
   bool has_embedded = false;
   for (const Cluster& c : clusters) has_embedded |= c.embedded;
@@ -84,7 +85,7 @@ Status EnsureEmbeddedCluster(Store& store, Supervisor& supervisor, const ServerC
   EmbeddedCluster embedded(supervisor, config.data_dir);
   MD_ASSIGN_OR_RETURN(std::string admin_url, embedded.Ensure());
   if (has_embedded) return Status::Ok();
-  return store.InsertCluster({.name = kEmbeddedClusterName,
+  return ClusterDirectory(store, vault).Insert({.name = kEmbeddedClusterName,
                               .admin_url = admin_url,
                               .capacity = config.embedded_cluster_capacity,
                               .embedded = true});
@@ -195,10 +196,12 @@ int RunServe(int argc, char** argv) {
   auto sealed = Secrets(**store, **vault).SealPlainSecrets();
   if (!sealed.ok()) return Fail(sealed.status().WithContext("sealing the secrets of an older version"));
   if (*sealed > 0) std::fprintf(stderr, "meltanodata: sealed %d secrets an older version kept in clear\n", *sealed);
+  auto sealed_urls = ClusterDirectory(**store, **vault).SealPlainAdminUrls();
+  if (!sealed_urls.ok()) return Fail(sealed_urls.status().WithContext("sealing the clusters' admin URLs"));
 
   S6Supervisor supervisor(config.data_dir + "/services");
   if (Status s = supervisor.EnsureRunning(); !s.ok()) return Fail(s.WithContext("starting the supervisor"));
-  if (Status s = EnsureEmbeddedCluster(**store, supervisor, config); !s.ok()) {
+  if (Status s = EnsureEmbeddedCluster(**store, **vault, supervisor, config); !s.ok()) {
     return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
   }
 

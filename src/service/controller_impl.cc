@@ -378,7 +378,7 @@ Result<Operation> ControllerImpl::Restore(const std::string& sub, const std::str
 
 Result<int> ControllerImpl::PruneBackups() { return backups_.PruneOlderThan(NowMs() - options_.backup_retention_ms); }
 
-Result<std::vector<Cluster>> ControllerImpl::ListClusters() { return d_.store.ListClusters(); }
+Result<std::vector<Cluster>> ControllerImpl::ListClusters() { return d_.clusters().List(); }
 
 Result<Cluster> ControllerImpl::AddCluster(const std::string& name, const std::string& url, int capacity) {
   MD_RETURN_IF_ERROR(ValidateClusterName(name));
@@ -390,16 +390,16 @@ Result<Cluster> ControllerImpl::AddCluster(const std::string& name, const std::s
   if (!ping.ok()) return Status(ping.code(), "cannot reach cluster '" + name + "': " + ping.message());
   Cluster c{.name = name, .admin_url = url, .capacity = capacity};
   std::lock_guard lock(admission_mu_);
-  MD_RETURN_IF_ERROR(d_.store.InsertCluster(c));
-  return d_.store.GetCluster(name);
+  MD_RETURN_IF_ERROR(d_.clusters().Insert(c));
+  return d_.clusters().Get(name);
 }
 
 Result<Cluster> ControllerImpl::DrainCluster(const std::string& name) {
   std::lock_guard lock(admission_mu_);
   MD_ASSIGN_OR_RETURN(Cluster c, d_.store.GetCluster(name));
   c.draining = true;
-  MD_RETURN_IF_ERROR(d_.store.UpdateCluster(c));
-  return d_.store.GetCluster(name);
+  MD_RETURN_IF_ERROR(d_.store.UpdateCluster(c));  // its admin URL stays as stored: sealed
+  return d_.clusters().Get(name);
 }
 
 Status ControllerImpl::RemoveCluster(const std::string& name) {

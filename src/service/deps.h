@@ -15,6 +15,7 @@
 #include "drivers/tenant_fs/tenant_fs.h"
 #include "drivers/vault/vault.h"
 #include "profile/profile.h"
+#include "service/cluster_directory.h"
 #include "service/health_probe.h"
 #include "service/layout.h"
 #include "service/secrets.h"
@@ -45,6 +46,8 @@ struct ServiceDeps {
 
   // The instance secrets, sealed in the store by the vault.
   Secrets secrets() const { return Secrets(store, vault); }
+  // The database clusters, their admin URLs sealed in the store by the vault.
+  ClusterDirectory clusters() const { return ClusterDirectory(store, vault); }
 };
 
 // Secrets the controller generates for itself; not valid variable names, so a

@@ -29,7 +29,7 @@ Result<TemplateVars> InstanceContext::Vars(const Instance& inst, const std::stri
 }
 
 Result<std::string> InstanceContext::AdminUrl(const Instance& inst) {
-  MD_ASSIGN_OR_RETURN(Cluster cluster, d_.store.GetCluster(inst.cluster));
+  MD_ASSIGN_OR_RETURN(Cluster cluster, d_.clusters().Get(inst.cluster));
   return cluster.admin_url;
 }
 

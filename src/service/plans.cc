@@ -191,6 +191,18 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     });
     add("restart_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.RestartService(sub); }); });
     add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
+    // The vault may already hold values the role or the app does not: one
+    // more try to put them in use, then the way to finish says how.
+    plan.on_failure = [&s, sub, kinds, restart_unless_stopped](const Status& error) -> Status {
+      Status applied = s.WriteSecrets(sub);
+      for (const CredentialKind* k : kinds) {
+        if (applied.ok()) applied = k->apply(sub);
+      }
+      Status failed = restart_unless_stopped(error);
+      if (applied.ok()) return failed;
+      return Status(failed.code(), failed.message() + "\n(the new passwords may not be in use everywhere yet: run "
+                                                      "`meltanodata credentials rotate " + sub + "` again)");
+    };
   } else if (kind == op_kind::kBackup) {
     add("back_up", [&b, sub, backup_id] { return b.Take(sub, backup_id, "on demand"); });
   } else if (kind == op_kind::kRepair) {

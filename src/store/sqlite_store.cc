@@ -736,7 +736,9 @@ Result<int> SqliteStore::SealPlainSecrets(const SealFn& seal) {
 
 Result<int64_t> SqliteStore::CountSealedSecrets() {
   return Transact(false, [&]() -> Result<int64_t> {
-    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT COUNT(*) FROM secrets"));
+    // Instance secrets, and clusters' admin URLs once sealed (clear ones start "postgres").
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT (SELECT COUNT(*) FROM secrets) + (SELECT COUNT(*) FROM clusters "
+                                              "WHERE admin_url NOT LIKE 'postgres%')"));
     MD_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.ColInt(0) : 0;
   });

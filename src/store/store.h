@@ -67,8 +67,8 @@ class Store {
   using SealFn = std::function<Result<std::string>(const std::string& subdomain, const std::string& key,
                                                    const std::string& value)>;
   virtual Result<int> SealPlainSecrets(const SealFn& seal) = 0;
-  // How many sealed secrets the store holds (all instances): while there is
-  // one, the vault key that sealed it must not be replaced.
+  // How many sealed values the store holds (instance secrets, clusters' admin
+  // URLs): while there is one, the vault key that sealed it must not be replaced.
   virtual Result<int64_t> CountSealedSecrets() = 0;
 
   // The audit log. Add assigns `id`.

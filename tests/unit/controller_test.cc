@@ -77,8 +77,9 @@ class ControllerTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("md-ct-" + RandomHex(6));
     std::filesystem::create_directories(dir_);
     store_ = std::move(*SqliteStore::Open(":memory:"));
-    ASSERT_TRUE(store_->InsertCluster({.name = "small", .admin_url = "postgresql://a:pw@small:5432/postgres", .capacity = 1}).ok());
-    ASSERT_TRUE(store_->InsertCluster({.name = "big", .admin_url = "postgresql://a:pw@big:5432/postgres", .capacity = 2}).ok());
+    ClusterDirectory clusters(*store_, vault_);
+    ASSERT_TRUE(clusters.Insert({.name = "small", .admin_url = "postgresql://a:pw@small:5432/postgres", .capacity = 1}).ok());
+    ASSERT_TRUE(clusters.Insert({.name = "big", .admin_url = "postgresql://a:pw@big:5432/postgres", .capacity = 2}).ok());
     deps_ = std::make_unique<ServiceDeps>(ServiceDeps{.store = *store_,
                                                       .database = database_,
                                                       .host = host_,
@@ -203,7 +204,7 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   auto shown = controller_->GetInstance("acme");
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->url, "https://acme.example.test:8443/");  // the public URL, never the upstream
-  auto cluster = store_->GetCluster("big");
+  auto cluster = ClusterDirectory(*store_, vault_).Get("big");
   EXPECT_TRUE(database_.DatabaseExists(cluster->admin_url, inst->db_name));
   EXPECT_TRUE(host_.LookupUser("md-acme").ok());
   auto svc = supervisor_.GetStatus("tenant-acme");
@@ -416,6 +417,28 @@ TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {
   Operation del = Wait(*controller_->DeleteInstance("t2", true));
   ASSERT_EQ(del.state, OperationState::kSucceeded) << del.error;
   EXPECT_EQ(CreateAndWait("t4").state, OperationState::kSucceeded);
+}
+
+TEST_F(ControllerTest, ClustersAdminUrlsAreSealedInTheStore) {
+  auto added = controller_->AddCluster("extra", "postgresql://root:s3cret@extra:5432/postgres", 5);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(added->admin_url, "postgresql://root:s3cret@extra:5432/postgres");
+  std::vector<Cluster> stored_clusters = *store_->ListClusters();
+  for (const Cluster& stored : stored_clusters) {
+    EXPECT_EQ(stored.admin_url.find("s3cret"), std::string::npos) << stored.name;
+    EXPECT_EQ(stored.admin_url.find("postgres"), std::string::npos) << stored.name << " in clear";
+  }
+  auto drained = controller_->DrainCluster("extra");
+  ASSERT_TRUE(drained.ok());
+  EXPECT_EQ(drained->admin_url, "postgresql://root:s3cret@extra:5432/postgres") << "still opens after an update";
+
+  // An older version's clear URL is sealed once, and opens the same.
+  ASSERT_TRUE(store_->InsertCluster({.name = "old", .admin_url = "postgres://a:old-pw@old:5432/postgres"}).ok());
+  ClusterDirectory clusters(*store_, vault_);
+  EXPECT_EQ(*clusters.SealPlainAdminUrls(), 1);
+  EXPECT_EQ(*clusters.SealPlainAdminUrls(), 0);
+  EXPECT_EQ(store_->GetCluster("old")->admin_url.find("old-pw"), std::string::npos);
+  EXPECT_EQ(clusters.Get("old")->admin_url, "postgres://a:old-pw@old:5432/postgres");
 }
 
 TEST_F(ControllerTest, SkipsDrainingClusters) {
@@ -880,6 +903,19 @@ TEST_F(ControllerTest, RotatingTheDatabasePasswordSetsItOnTheRoleAndTheAppAndKee
   EXPECT_NE(supervisor_.GetStatus("tenant-acme")->pid, pid) << "the app was not restarted";
   EXPECT_EQ(database_.Schemas(admin_url, "md_acme"), (std::vector<std::string>{"public", "tap_data"}));
   EXPECT_EQ(*Secrets(*store_, vault_).Get("acme", kAdminPasswordKey), old_admin) << "only db was asked for";
+}
+
+TEST_F(ControllerTest, AFailedRotateStillPutsTheVaultsPasswordInUse) {
+  CreateAndWait("acme");
+  std::string admin_url = *context_->AdminUrl(*store_->GetInstance("acme"));
+  database_.FailNext(Internal("ALTER ROLE: could not write to file"));  // terminal, once
+  Operation op = Wait(*controller_->RotateCredentials("acme", "db"));
+  ASSERT_EQ(op.state, OperationState::kFailed);
+  std::string password = *Secrets(*store_, vault_).Get("acme", kDbPasswordKey);
+  EXPECT_TRUE(database_.Connect(*database_.TenantUrl(admin_url, "md_acme", password, "md_acme")).ok())
+      << "the vault's password is not the role's";
+  EXPECT_EQ(TenantFile("secrets/acme/DATABASE_URL")->content,
+            *database_.TenantUrl(admin_url, "md_acme", password, "md_acme"));
 }
 
 TEST_F(ControllerTest, RotatingEveryKindChangesTheAdminPasswordToo) {

@@ -4,17 +4,17 @@
 
 namespace md {
 
-Result<ClusterObject> ResolveClusterRef(Store& store, const std::string& ref) {
+Result<ClusterObject> ResolveClusterRef(ClusterDirectory clusters, const std::string& ref) {
   size_t slash = ref.find('/');
   if (slash == std::string::npos) return InvalidArgument("not a CLUSTER/NAME reference: '" + ref + "'");
-  MD_ASSIGN_OR_RETURN(Cluster cluster, store.GetCluster(ref.substr(0, slash)));
+  MD_ASSIGN_OR_RETURN(Cluster cluster, clusters.Get(ref.substr(0, slash)));
   return ClusterObject{cluster, ref.substr(slash + 1)};
 }
 
 Result<std::vector<Orphan>> ClusterOrphans(
-    Store& store, const std::vector<Instance>& owners, const std::function<std::string(const Instance&)>& owned,
+    ClusterDirectory directory, const std::vector<Instance>& owners, const std::function<std::string(const Instance&)>& owned,
     const std::function<Result<std::vector<std::string>>(const std::string& admin_url)>& list) {
-  MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, store.ListClusters());
+  MD_ASSIGN_OR_RETURN(std::vector<Cluster> clusters, directory.List());
   std::vector<Orphan> orphans;
   for (const Cluster& c : clusters) {
     std::set<std::string> names;

@@ -10,8 +10,8 @@
 
 #include "core/status.h"
 #include "core/types.h"
+#include "service/cluster_directory.h"
 #include "service/resources/resource_type.h"
-#include "store/store.h"
 
 namespace md {
 
@@ -22,14 +22,14 @@ struct ClusterObject {
 };
 
 // The cluster and name of a "CLUSTER/NAME" reference.
-Result<ClusterObject> ResolveClusterRef(Store& store, const std::string& ref);
+Result<ClusterObject> ResolveClusterRef(ClusterDirectory clusters, const std::string& ref);
 
 // On each cluster, the names `list` gives (the tenant-looking ones) that are
 // no owner's `owned` name. Only the embedded cluster is this controller's
 // alone: on a shared one, an orphan is reported and kept. A cluster that does
 // not answer is skipped.
 Result<std::vector<Orphan>> ClusterOrphans(
-    Store& store, const std::vector<Instance>& owners, const std::function<std::string(const Instance&)>& owned,
+    ClusterDirectory clusters, const std::vector<Instance>& owners, const std::function<std::string(const Instance&)>& owned,
     const std::function<Result<std::vector<std::string>>(const std::string& admin_url)>& list);
 
 }  // namespace md

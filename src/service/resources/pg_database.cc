@@ -33,19 +33,19 @@ class PgDatabaseType final : public ResourceType {
   }
 
   Status Remove(const std::string& ref) override {
-    MD_ASSIGN_OR_RETURN(ClusterObject db, ResolveClusterRef(d_.store, ref));
+    MD_ASSIGN_OR_RETURN(ClusterObject db, ResolveClusterRef(d_.clusters(), ref));
     return d_.database.DropDatabase(db.cluster.admin_url, db.name);
   }
 
   Result<bool> Exists(const std::string& ref) override {
-    MD_ASSIGN_OR_RETURN(ClusterObject db, ResolveClusterRef(d_.store, ref));
+    MD_ASSIGN_OR_RETURN(ClusterObject db, ResolveClusterRef(d_.clusters(), ref));
     MD_RETURN_IF_ERROR(d_.database.Ping(db.cluster.admin_url));
     return d_.database.DatabaseExists(db.cluster.admin_url, db.name);
   }
 
   Result<std::vector<Orphan>> FindOrphans(const std::vector<Instance>& owners) override {
     return ClusterOrphans(
-        d_.store, owners, [](const Instance& inst) { return inst.db_name; },
+        d_.clusters(), owners, [](const Instance& inst) { return inst.db_name; },
         [this](const std::string& admin_url) { return d_.database.ListDatabases(admin_url, Layout::kDatabasePrefix); });
   }
 

@@ -32,19 +32,19 @@ class PgRoleType final : public ResourceType {
   }
 
   Status Remove(const std::string& ref) override {
-    MD_ASSIGN_OR_RETURN(ClusterObject role, ResolveClusterRef(d_.store, ref));
+    MD_ASSIGN_OR_RETURN(ClusterObject role, ResolveClusterRef(d_.clusters(), ref));
     return d_.database.DropRole(role.cluster.admin_url, role.name);
   }
 
   Result<bool> Exists(const std::string& ref) override {
-    MD_ASSIGN_OR_RETURN(ClusterObject role, ResolveClusterRef(d_.store, ref));
+    MD_ASSIGN_OR_RETURN(ClusterObject role, ResolveClusterRef(d_.clusters(), ref));
     MD_RETURN_IF_ERROR(d_.database.Ping(role.cluster.admin_url));
     return d_.database.RoleExists(role.cluster.admin_url, role.name);
   }
 
   Result<std::vector<Orphan>> FindOrphans(const std::vector<Instance>& owners) override {
     return ClusterOrphans(
-        d_.store, owners, [](const Instance& inst) { return inst.db_role; },
+        d_.clusters(), owners, [](const Instance& inst) { return inst.db_role; },
         [this](const std::string& admin_url) { return d_.database.ListRoles(admin_url, Layout::kDatabasePrefix); });
   }
 
