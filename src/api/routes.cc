@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "api/event_stream.h"
@@ -61,6 +62,13 @@ Result<std::string> OptionalSubdomain(const RouteCall& call) {
   std::string sub(call.Query("subdomain").value_or(""));
   if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
   return sub;
+}
+
+// The controller knows the kinds; the API refuses what cannot be one before asking it.
+Status ValidateCredentialKindShape(std::string_view kind) {
+  bool ok = kind.size() <= 32 && std::all_of(kind.begin(), kind.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!ok) return InvalidArgument("kind must be a credential kind such as admin or db; see `meltanodata credentials show`");
+  return Status::Ok();
 }
 
 Route LifecycleRoute(const char* verb, Lifecycle action, const char* summary) {
@@ -172,6 +180,7 @@ std::vector<Route> MakeRoutes() {
        {202, 404}, "New values of the instance's credentials, set everywhere they are used",
        [](C& c, const Call& call) -> Result<Reply> {
          std::string kind(call.Query("kind").value_or(""));
+         MD_RETURN_IF_ERROR(ValidateCredentialKindShape(kind));
          MD_ASSIGN_OR_RETURN(Operation op, c.RotateCredentials(call.Path("subdomain"), kind));
          return Accepted(op);
        }},

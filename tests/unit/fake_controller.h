@@ -66,13 +66,14 @@ class FakeController : public Controller {
     });
   }
 
-  EventHub* Events() override { return &events_; }
+  EventHub* Events() override { return publishes_events ? &events_ : nullptr; }
 
   // Knobs.
   std::set<std::string> failing;  // operations on these subdomains fail at their second step
   bool clusters_full = false;     // CreateInstance refuses: all clusters full
   int queued_polls = 0;           // polls (or ticks) an operation stays queued before it runs
   std::set<std::string> held_kinds;  // operations of these kinds stay queued
+  std::atomic<bool> publishes_events{true};  // false: Events() is null (GET /v1/events answers 503)
   bool wildcard_trusted = true;   // false: the wildcard is a local-CA stand-in
   std::string https_error;        // non-empty: the front door does not answer, for this reason
   std::string custom_cert_error;  // last_error of every custom domain's certificate
