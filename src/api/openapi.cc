@@ -101,6 +101,8 @@ Json PathItem(const Route& route) {
     const std::string about = "server-sent events: `id: N`, `event: TYPE`, `data: " + route.response +
                               "` (JSON); `event: reset` when events were missed; a comment line every 15 s";
     ok["content"] = {{route.content_type, {{"schema", {{"type", "string"}, {"description", about}}}}}};
+  } else if (route.content_type != "application/json") {
+    ok["content"] = {{route.content_type, {{"schema", {{"type", "string"}}}}}};
   } else if (!route.response.empty()) {
     ok["content"] = {{route.content_type, {{"schema", SchemaOf(route.response)}}}};
   }

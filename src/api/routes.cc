@@ -10,8 +10,8 @@
 
 namespace md {
 
-Reply Ok(Json body) { return {200, std::move(body), "", nullptr}; }
-Reply Accepted(const Operation& op) { return {202, ToJson(op), "/v1/operations/" + std::to_string(op.id), nullptr}; }
+Reply Ok(Json body) { return {200, std::move(body), "", nullptr, std::nullopt}; }
+Reply Accepted(const Operation& op) { return {202, ToJson(op), "/v1/operations/" + std::to_string(op.id), nullptr, std::nullopt}; }
 
 std::optional<std::string_view> RouteCall::Query(const char* name) const {
   auto it = query.find(name);
@@ -218,7 +218,7 @@ std::vector<Route> MakeRoutes() {
        [](C& c, const Call& call) -> Result<Reply> {
          MD_ASSIGN_OR_RETURN(UpgradeRequest request, DecodeUpgradeRequest(call.body));
          MD_ASSIGN_OR_RETURN(auto ops, c.Upgrade(request.subdomains, request.all, request.version));
-         return Reply{202, ToJson(ops), "", nullptr};
+         return Reply{202, ToJson(ops), "", nullptr, std::nullopt};
        }},
 
       // --- the front door: certificates, the local CA, file access, custom domains ---
@@ -251,12 +251,12 @@ std::vector<Route> MakeRoutes() {
          const std::string& sub = call.Path("subdomain");
          MD_ASSIGN_OR_RETURN(DomainRequest request, DecodeDomainRequest(call.body));
          MD_ASSIGN_OR_RETURN(CustomDomain domain, c.AddDomain(sub, request.host));
-         return Reply{201, ToJson(domain), "/v1/instances/" + sub + "/domains/" + request.host, nullptr};
+         return Reply{201, ToJson(domain), "/v1/instances/" + sub + "/domains/" + request.host, nullptr, std::nullopt};
        }},
       {"DELETE", "/v1/instances/{subdomain}/domains/{host}", {}, "", "", {204, 404}, "Remove a custom host name",
        [](C& c, const Call& call) -> Result<Reply> {
          MD_RETURN_IF_ERROR(c.RemoveDomain(call.Path("subdomain"), call.Path("host")));
-         return Reply{204, std::nullopt, "", nullptr};
+         return Reply{204, std::nullopt, "", nullptr, std::nullopt};
        }},
 
       // --- signups and welcome emails ---
@@ -282,7 +282,7 @@ std::vector<Route> MakeRoutes() {
        [](C& c, const Call& call) -> Result<Reply> {
          MD_ASSIGN_OR_RETURN(ClusterSpec spec, DecodeClusterSpec(call.body));
          MD_ASSIGN_OR_RETURN(Cluster cluster, c.AddCluster(spec.name, spec.url, spec.capacity));
-         return Reply{201, ToJson(cluster), "/v1/clusters/" + cluster.name, nullptr};
+         return Reply{201, ToJson(cluster), "/v1/clusters/" + cluster.name, nullptr, std::nullopt};
        }},
       {"POST", "/v1/clusters/{cluster}/drain", {}, "", "Cluster", {200, 404}, "Place no new instance on a cluster",
        [](C& c, const Call& call) -> Result<Reply> {
@@ -292,7 +292,7 @@ std::vector<Route> MakeRoutes() {
       {"DELETE", "/v1/clusters/{cluster}", {}, "", "", {204, 404, 409}, "Remove an empty cluster",
        [](C& c, const Call& call) -> Result<Reply> {
          MD_RETURN_IF_ERROR(c.RemoveCluster(call.Path("cluster")));
-         return Reply{204, std::nullopt, "", nullptr};
+         return Reply{204, std::nullopt, "", nullptr, std::nullopt};
        }},
 
       // --- operations ---

@@ -23,12 +23,14 @@ namespace md {
 // What a handler answers.
 struct Reply {
   int status = 200;
-  std::optional<Json> body;  // none: no body (204, or a stream)
+  std::optional<Json> body;  // none: no body (204, or a stream, or text)
   std::string location;      // the Location header, if any
   // A streamed answer (server-sent events) instead of a body: called again
   // and again from the request's thread for the next chunk, which it may wait
   // for; false ends the stream.
   std::function<bool(std::string* chunk)> stream;
+  // A body that is not JSON (e.g. Prometheus text), sent as the route's content_type.
+  std::optional<std::string> text;
 };
 
 Reply Ok(Json body);
@@ -80,7 +82,9 @@ struct Route {
   std::string summary;                 // one line
   RouteHandler handler;
   bool open = false;                   // no token needed; reads no input (GET /healthz)
-  std::string content_type = "application/json";  // of a success ("text/event-stream": a stream)
+  // Of a success: "application/json" (Reply::body), "text/event-stream"
+  // (Reply::stream), anything else (Reply::text, documented as a string).
+  std::string content_type = "application/json";
 };
 
 // Every route of the admin API, in the order docs/api.md lists them.

@@ -180,6 +180,8 @@ void ApiServer::Serve(const Route& route, const Request& req, Response& res) {
       }
       return sink.write(chunk.data(), chunk.size());
     });
+  } else if (reply->text) {
+    res.set_content(*reply->text, route.content_type);
   } else if (reply->body) {
     WriteJson(res, reply->status, *reply->body);
   }
