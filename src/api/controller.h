@@ -2,14 +2,15 @@
 // Controller: the use cases of MeltanoData, one method per verb of the
 // command line. The HTTP API calls these and nothing else. Long use cases
 // (create, upgrade, flags/secrets changes, start/stop, wipe, delete) enqueue a
-// durable Operation and return it at once; callers poll GetOperation.
-// Thread-safe.
+// durable Operation and return it at once; callers follow it through
+// Events() (or GetOperation). Thread-safe.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/event_hub.h"
 #include "core/status.h"
 #include "core/types.h"
 
@@ -198,6 +199,10 @@ class Controller {
   // host of instance `subdomain`, or ("") for every instance's host.
   // FailedPrecondition when file access is off.
   virtual Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) = 0;
+
+  // The feed of operation and instance events (GET /v1/events, the
+  // dashboard); null when this controller publishes none.
+  virtual EventHub* Events() { return nullptr; }
 };
 
 }  // namespace md

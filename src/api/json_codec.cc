@@ -562,6 +562,17 @@ Json ToJson(const DomainRequest& r) { return {{"host", r.host}}; }
 
 Json ToJson(const KnownHostLine& l) { return {{"hosts", l.hosts}, {"type", l.type}, {"key", l.key}}; }
 
+Json ToJson(const Event& e) {
+  Json j = {{"id", e.id}, {"type", EventTypeName(e.type)}, {"at", FormatTimestamp(e.at_ms)}, {"subdomain", e.subdomain}};
+  if (e.type == EventType::kInstanceStatus) {
+    j["status"] = e.status;
+    return j;
+  }
+  j["operation"] = ToJson(e.operation);
+  if (e.step >= 0 && static_cast<size_t>(e.step) < e.operation.steps.size()) j["step"] = e.operation.steps[e.step].name;
+  return j;
+}
+
 // --- decoders -----------------------------------------------------------------------------
 
 Status FromJson(const Json& j, Instance* out) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/controller.h"
+#include "core/event_hub.h"
 #include "core/status.h"
 #include "core/types.h"
 
@@ -99,6 +100,8 @@ Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
 Json ToJson(const DomainRequest& request);
 Json ToJson(const KnownHostLine& line);
+// id type at subdomain, and operation (+ step: the step's name) or status.
+Json ToJson(const Event& event);
 
 template <typename T>
 Json ToJson(const std::vector<T>& items) {

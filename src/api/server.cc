@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <regex>
@@ -15,7 +17,9 @@
 #include <httplib.h>
 
 #include "api/json_codec.h"
+#include "api/event_stream.h"
 #include "api/requests.h"
+#include "api/routes.h"
 #include "core/clock.h"
 #include "core/validate.h"
 
@@ -25,19 +29,7 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-constexpr int kThreads = 8;
-
-// What a route handler answers: a status and a JSON body (none for 204).
-struct Reply {
-  int status = 200;
-  std::optional<Json> body;
-  std::string location;
-};
-
-Reply Ok(Json body) { return {200, std::move(body), ""}; }
-Reply Accepted(const Operation& op) {
-  return {202, ToJson(op), "/v1/operations/" + std::to_string(op.id)};
-}
+constexpr int kThreads = 8 + kMaxEventStreams;  // streams never take the last 8
 
 void WriteJson(Response& res, int status, const Json& body) {
   res.status = status;
@@ -60,29 +52,18 @@ bool TokenMatches(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
 }
 
-Result<std::string> SubdomainParam(const Request& req) {
-  std::string sub = req.matches[1];
-  MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-  return sub;
+std::vector<std::string> QueryNames(const Route& route) {
+  std::vector<std::string> names;
+  for (const QueryParamSpec& q : route.query) names.push_back(q.name);
+  return names;
 }
 
-// The HOST of /v1/instances/SUB/domains/HOST, validated.
-Result<std::string> HostParam(const Request& req) {
-  std::string host = req.matches[2];
-  MD_RETURN_IF_ERROR(ValidateHostName(host));
-  return host;
-}
-
-Result<std::string> ClusterNameParam(const Request& req) {
-  std::string name = req.matches[1];
-  MD_RETURN_IF_ERROR(ValidateClusterName(name));
-  return name;
-}
-
-std::optional<std::string_view> QueryParam(const Request& req, const char* name) {
-  auto it = req.params.find(name);
-  if (it == req.params.end()) return std::nullopt;
-  return std::string_view(it->second);
+// GET /healthz and the like: no token, no input.
+bool IsOpenPath(const std::string& path) {
+  for (const Route& route : ApiRoutes()) {
+    if (route.open && route.path == path) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -118,6 +99,8 @@ Status ApiServer::Start() {
 
 void ApiServer::Stop() {
   if (!thread_.joinable()) return;
+  stopping_ = true;  // event streams end
+  if (EventHub* hub = controller_.Events()) hub->WakeAll();
   server_->stop();
   thread_.join();
 }
@@ -130,7 +113,7 @@ bool ApiServer::Authenticated(const Request& req) const {
 }
 
 void ApiServer::AuditRequest(const Request& req, const Response& res) {
-  if (audit_ == nullptr || req.path == "/healthz") return;
+  if (audit_ == nullptr || IsOpenPath(req.path)) return;
   static const std::regex kCredentials(R"(^/v1/instances/[^/]+/credentials$)");
   const bool reads_only = req.method == "GET" || req.method == "HEAD";
   const bool authenticated = Authenticated(req);
@@ -165,6 +148,45 @@ void ApiServer::AuditRequest(const Request& req, const Response& res) {
   audit_->Record(std::move(e));
 }
 
+// Refuses query parameters the route does not take and, unless it takes a
+// JSON body, any body but none or `{}`; validates its path parameters; then
+// runs it, turns its Status into a JSON error, and never lets an exception out.
+void ApiServer::Serve(const Route& route, const Request& req, Response& res) {
+  RouteCall call{{}, req.params, req.body, req.get_header_value("Last-Event-ID"), stopping_};
+  Result<Reply> reply = Internal("no reply");
+  try {
+    Status checked = route.open ? Status::Ok() : CheckQueryParams(req.params, QueryNames(route));
+    if (checked.ok() && !route.open && route.request.empty()) checked = DecodeEmptyBody(req.body);
+    std::vector<std::string> names = PathParamNames(route.path);
+    for (size_t i = 0; checked.ok() && i < names.size(); ++i) {
+      std::string value = req.matches[i + 1];
+      checked = FindPathParam(names[i])->validate(value);
+      call.path[names[i]] = std::move(value);
+    }
+    reply = checked.ok() ? route.handler(controller_, call) : Result<Reply>(checked);
+  } catch (const std::exception&) {
+    reply = Internal("internal error in the API server");
+  }
+  if (!reply.ok()) return WriteError(res, reply.status());
+  if (!reply->location.empty()) res.set_header("Location", reply->location);
+  res.status = reply->status;
+  if (reply->stream) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_chunked_content_provider(route.content_type, [next = reply->stream](size_t, httplib::DataSink& sink) {
+      std::string chunk;
+      if (!next(&chunk)) {
+        sink.done();
+        return true;
+      }
+      return sink.write(chunk.data(), chunk.size());
+    });
+  } else if (reply->text) {
+    res.set_content(*reply->text, route.content_type);
+  } else if (reply->body) {
+    WriteJson(res, reply->status, *reply->body);
+  }
+}
+
 void ApiServer::InstallRoutes() {
   httplib::Server& s = *server_;
   s.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
@@ -179,7 +201,7 @@ void ApiServer::InstallRoutes() {
   });
 
   s.set_pre_routing_handler([this](const Request& req, Response& res) {
-    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
+    if (IsOpenPath(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     if (!Authenticated(req)) {
       const std::string header = req.get_header_value("Authorization");
       WriteError(res, Status(Code::kUnauthenticated,
@@ -229,257 +251,28 @@ void ApiServer::InstallRoutes() {
     WriteError(res, Internal("internal error in the API server"));
   });
 
-  // Wraps a route: refuses query parameters it does not take (`query`) and,
-  // unless it takes a JSON body, any body but none or `{}`; then runs it,
-  // turns its Status into a JSON error, and never lets an exception out.
-  enum class Body { kNone, kJson };
-  auto route = [](Body body, std::vector<std::string> query, std::function<Result<Reply>(const Request&)> fn) {
-    return [body, query = std::move(query), fn = std::move(fn)](const Request& req, Response& res) {
-      Result<Reply> reply = Internal("no reply");
-      try {
-        Status checked = CheckQueryParams(req.params, query);
-        if (checked.ok() && body == Body::kNone) checked = DecodeEmptyBody(req.body);
-        reply = checked.ok() ? fn(req) : Result<Reply>(checked);
-      } catch (const std::exception&) {
-        reply = Internal("internal error in the API server");
-      }
-      if (!reply.ok()) return WriteError(res, reply.status());
-      if (!reply->location.empty()) res.set_header("Location", reply->location);
-      if (reply->body) {
-        WriteJson(res, reply->status, *reply->body);
-      } else {
-        res.status = reply->status;
-      }
-    };
-  };
-  const Body kNone = Body::kNone;
-  const Body kJson = Body::kJson;
-  Controller& c = controller_;
-
   // No route uses PUT: say so instead of httplib's bare 400.
   s.Put(".*", [](const Request& req, Response& res) {
     WriteJson(res, 405, ErrorToJson(InvalidArgument("method PUT is not allowed on " + ForMessage(req.path, 200) +
                                                     "; see docs/api.md")));
   });
 
-  // A probe: reads no input (a query or body is ignored) and needs no token.
-  s.Get("/healthz", [](const Request&, Response& res) { WriteJson(res, 200, {{"ok", true}}); });
-
-  // --- instances ---
-  s.Get("/v1/instances", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(auto list, c.ListInstances());
-          return Ok(ToJson(list));
-        }));
-  s.Post("/v1/instances", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(CreateRequest request, DecodeCreateRequest(req.body));
-           MD_ASSIGN_OR_RETURN(Operation op, c.CreateInstance(request));
-           return Accepted(op);
-         }));
-  s.Get(R"(/v1/instances/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(Instance instance, c.GetInstance(sub));
-          return Ok(ToJson(instance));
-        }));
-  s.Delete(R"(/v1/instances/([^/]+))", route(kNone, {"backup"}, [&c](const Request& req) -> Result<Reply> {
-             MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-             MD_ASSIGN_OR_RETURN(bool backup, ParseBoolParam("backup", QueryParam(req, "backup"), true));
-             MD_ASSIGN_OR_RETURN(Operation op, c.DeleteInstance(sub, backup));
-             return Accepted(op);
-           }));
-  s.Get(R"(/v1/instances/([^/]+)/status)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(InstanceStatusReport report, c.GetStatus(sub));
-          return Ok(ToJson(report));
-        }));
-  s.Get(R"(/v1/instances/([^/]+)/logs)", route(kNone, {"lines", "cursor"}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(int64_t lines,
-                              ParseIntParam("lines", QueryParam(req, "lines"), kDefaultLogLines, 1, kMaxLogLines));
-          std::string cursor(QueryParam(req, "cursor").value_or(""));
-          MD_RETURN_IF_ERROR(ValidateLogCursor(cursor));
-          MD_ASSIGN_OR_RETURN(LogChunk chunk, c.ReadLogs(sub, static_cast<int>(lines), cursor));
-          return Ok(ToJson(chunk));
-        }));
-  s.Get(R"(/v1/instances/([^/]+)/flags)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(EnvMap flags, c.ListFlags(sub));
-          return Ok(Json(flags));
-        }));
-  s.Patch(R"(/v1/instances/([^/]+)/flags)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-            MD_ASSIGN_OR_RETURN(EnvChange change, DecodeEnvChange(req.body));
-            MD_ASSIGN_OR_RETURN(Operation op, c.ChangeFlags(sub, change.set, change.unset));
-            return Accepted(op);
-          }));
-  s.Patch(R"(/v1/instances/([^/]+)/limits)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-            MD_ASSIGN_OR_RETURN(ResourceLimits change, DecodeLimitsChange(req.body));
-            MD_ASSIGN_OR_RETURN(Operation op, c.SetLimits(sub, change));
-            return Accepted(op);
-          }));
-  s.Get(R"(/v1/instances/([^/]+)/secrets)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(std::vector<std::string> names, c.ListSecretNames(sub));
-          return Ok(Json(names));
-        }));
-  s.Patch(R"(/v1/instances/([^/]+)/secrets)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-            MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-            MD_ASSIGN_OR_RETURN(EnvChange change, DecodeEnvChange(req.body));
-            MD_ASSIGN_OR_RETURN(Operation op, c.ChangeSecrets(sub, change.set, change.unset));
-            return Accepted(op);
-          }));
-  s.Get(R"(/v1/instances/([^/]+)/credentials)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-          MD_ASSIGN_OR_RETURN(auto credentials, c.ShowCredentials(sub));
-          return Ok(ToJson(credentials));
-        }));
-  s.Post(R"(/v1/instances/([^/]+)/credentials/rotate)", route(kNone, {"kind"}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           std::string kind(QueryParam(req, "kind").value_or(""));
-           MD_ASSIGN_OR_RETURN(Operation op, c.RotateCredentials(sub, kind));
-           return Accepted(op);
-         }));
-  s.Post(R"(/v1/instances/([^/]+)/(start|stop|restart))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           std::string verb = req.matches[2];
-           Lifecycle action = verb == "start" ? Lifecycle::kStart : verb == "stop" ? Lifecycle::kStop : Lifecycle::kRestart;
-           MD_ASSIGN_OR_RETURN(Operation op, c.ChangeLifecycle(sub, action));
-           return Accepted(op);
-         }));
-  s.Post(R"(/v1/instances/([^/]+)/wipe-db)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_ASSIGN_OR_RETURN(Operation op, c.WipeDatabase(sub));
-           return Accepted(op);
-         }));
-  s.Post(R"(/v1/instances/([^/]+)/backups)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_ASSIGN_OR_RETURN(Operation op, c.BackupInstance(sub));
-           return Accepted(op);
-         }));
-  s.Post(R"(/v1/instances/([^/]+)/restore)", route(kNone, {"from"}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           std::string from(QueryParam(req, "from").value_or(""));
-           if (!from.empty()) MD_RETURN_IF_ERROR(ValidateBackupId(from));
-           MD_ASSIGN_OR_RETURN(Operation op, c.Restore(sub, from));
-           return Accepted(op);
-         }));
-  s.Get("/v1/backups", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
-          std::string sub(QueryParam(req, "subdomain").value_or(""));
-          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-          MD_ASSIGN_OR_RETURN(auto backups, c.ListBackups(sub));
-          return Ok(ToJson(backups));
-        }));
-  s.Post("/v1/upgrades", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(UpgradeRequest request, DecodeUpgradeRequest(req.body));
-           MD_ASSIGN_OR_RETURN(auto ops, c.Upgrade(request.subdomains, request.all, request.version));
-           return Reply{202, ToJson(ops), ""};
-         }));
-
-  // --- the front door: certificates, the local CA, custom domains ---
-  s.Get("/v1/certificates", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(auto certs, c.ListCertificates());
-          return Ok(ToJson(certs));
-        }));
-  s.Get("/v1/ca", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(std::string pem, c.LocalCaRootPem());
-          return Ok(Json{{"root_pem", pem}});
-        }));
-  s.Get("/v1/known-hosts", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
-          std::string sub(QueryParam(req, "subdomain").value_or(""));
-          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-          MD_ASSIGN_OR_RETURN(auto lines, c.KnownHosts(sub));
-          return Ok(ToJson(lines));
-        }));
-  s.Get("/v1/domains", route(kNone, {"subdomain"}, [&c](const Request& req) -> Result<Reply> {
-          std::string sub(QueryParam(req, "subdomain").value_or(""));
-          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-          MD_ASSIGN_OR_RETURN(auto domains, c.ListDomains(sub));
-          return Ok(ToJson(domains));
-        }));
-  s.Post(R"(/v1/instances/([^/]+)/domains)", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_ASSIGN_OR_RETURN(DomainRequest request, DecodeDomainRequest(req.body));
-           MD_ASSIGN_OR_RETURN(CustomDomain domain, c.AddDomain(sub, request.host));
-           return Reply{201, ToJson(domain), "/v1/instances/" + sub + "/domains/" + request.host};
-         }));
-  s.Delete(R"(/v1/instances/([^/]+)/domains/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-             MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-             MD_ASSIGN_OR_RETURN(std::string host, HostParam(req));
-             MD_RETURN_IF_ERROR(c.RemoveDomain(sub, host));
-             return Reply{204, std::nullopt, ""};
-           }));
-
-  // --- signups and welcome emails ---
-  s.Get("/v1/signups", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(auto signups, c.ListSignups());
-          return Ok(ToJson(signups));
-        }));
-  s.Post(R"(/v1/instances/([^/]+)/welcome)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string sub, SubdomainParam(req));
-           MD_ASSIGN_OR_RETURN(Operation op, c.ResendWelcome(sub));
-           return Accepted(op);
-         }));
-
-  // --- clusters ---
-  s.Get("/v1/clusters", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(auto list, c.ListClusters());
-          return Ok(ToJson(list));
-        }));
-  s.Post("/v1/clusters", route(kJson, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(ClusterSpec spec, DecodeClusterSpec(req.body));
-           MD_ASSIGN_OR_RETURN(Cluster cluster, c.AddCluster(spec.name, spec.url, spec.capacity));
-           return Reply{201, ToJson(cluster), "/v1/clusters/" + cluster.name};
-         }));
-  s.Post(R"(/v1/clusters/([^/]+)/drain)", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(std::string name, ClusterNameParam(req));
-           MD_ASSIGN_OR_RETURN(Cluster cluster, c.DrainCluster(name));
-           return Ok(ToJson(cluster));
-         }));
-  s.Delete(R"(/v1/clusters/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-             MD_ASSIGN_OR_RETURN(std::string name, ClusterNameParam(req));
-             MD_RETURN_IF_ERROR(c.RemoveCluster(name));
-             return Reply{204, std::nullopt, ""};
-           }));
-
-  // --- operations ---
-  s.Get("/v1/operations", route(kNone, {"subdomain", "limit"}, [&c](const Request& req) -> Result<Reply> {
-          std::string sub(QueryParam(req, "subdomain").value_or(""));
-          if (!sub.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
-          MD_ASSIGN_OR_RETURN(int64_t limit,
-                              ParseIntParam("limit", QueryParam(req, "limit"), kDefaultOpsLimit, 1, kMaxOpsLimit));
-          MD_ASSIGN_OR_RETURN(auto ops, c.ListOperations(sub, static_cast<int>(limit)));
-          return Ok(ToJson(ops));
-        }));
-  s.Get(R"(/v1/operations/([^/]+))", route(kNone, {}, [&c](const Request& req) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(int64_t id, ParseOperationId(req.matches[1].str()));
-          MD_ASSIGN_OR_RETURN(Operation op, c.GetOperation(id));
-          return Ok(ToJson(op));
-        }));
-
-  // --- audit log ---
-  s.Get("/v1/audit", route(kNone, {"subdomain", "since", "limit"}, [&c](const Request& req) -> Result<Reply> {
-          AuditQuery query;
-          query.subdomain = std::string(QueryParam(req, "subdomain").value_or(""));
-          if (!query.subdomain.empty()) MD_RETURN_IF_ERROR(ValidateSubdomain(query.subdomain));
-          if (auto since = QueryParam(req, "since"); since && !ParseTimestamp(*since, &query.since_ms)) {
-            return InvalidArgument("since must be an RFC 3339 UTC time, e.g. 2026-03-01T12:00:00Z");
-          }
-          MD_ASSIGN_OR_RETURN(int64_t limit, ParseIntParam("limit", QueryParam(req, "limit"), kDefaultAuditLimit, 1,
-                                                           kMaxAuditLimit));
-          query.limit = static_cast<int>(limit);
-          MD_ASSIGN_OR_RETURN(auto events, c.ListAudit(query));
-          return Ok(ToJson(events));
-        }));
-
-  // --- doctor ---
-  s.Get("/v1/doctor", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-          MD_ASSIGN_OR_RETURN(auto findings, c.Doctor(false));
-          return Ok(ToJson(findings));
-        }));
-  s.Post("/v1/doctor/fix", route(kNone, {}, [&c](const Request&) -> Result<Reply> {
-           MD_ASSIGN_OR_RETURN(auto findings, c.Doctor(true));
-           return Ok(ToJson(findings));
-         }));
+  for (const Route& route : ApiRoutes()) {
+    httplib::Server::Handler handler = [this, &route](const Request& req, Response& res) { Serve(route, req, res); };
+    const std::string pattern = PathRegex(route.path);
+    if (route.method == "GET") {
+      s.Get(pattern, std::move(handler));
+    } else if (route.method == "POST") {
+      s.Post(pattern, std::move(handler));
+    } else if (route.method == "PATCH") {
+      s.Patch(pattern, std::move(handler));
+    } else if (route.method == "DELETE") {
+      s.Delete(pattern, std::move(handler));
+    } else {
+      std::fprintf(stderr, "api: route %s has an unknown method\n", RouteName(route).c_str());
+      std::abort();
+    }
+  }
 }
 
 }  // namespace md

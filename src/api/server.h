@@ -1,6 +1,7 @@
 #pragma once
-// ApiServer: the controller's HTTP JSON API (routes in docs/api.md) over
-// cpp-httplib with a thread pool. Every route but GET /healthz needs
+// ApiServer: the controller's HTTP JSON API over cpp-httplib with a thread
+// pool; its routes are the table of api/routes.h (documented in docs/api.md
+// and docs/openapi.json). Every route but GET /healthz needs
 // `Authorization: Bearer TOKEN`. It calls the Controller and nothing else.
 // Every request that changes something, reads credentials or fails to
 // authenticate is recorded in the Audit (if given) before it is answered:
@@ -9,6 +10,7 @@
 // which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "api/audit_throttle.h"
 #include "api/controller.h"
+#include "api/routes.h"
 #include "core/audit.h"
 #include "core/status.h"
 
@@ -47,6 +50,7 @@ class ApiServer {
 
  private:
   void InstallRoutes();
+  void Serve(const Route& route, const httplib::Request& req, httplib::Response& res);
   bool Authenticated(const httplib::Request& req) const;
   // Records `req` and its answer in audit_ if it is one the log keeps.
   void AuditRequest(const httplib::Request& req, const httplib::Response& res);
@@ -58,6 +62,7 @@ class ApiServer {
   int port_;
   int bound_port_ = 0;
   AuditThrottle unauthenticated_;  // which refused requests are recorded
+  std::atomic<bool> stopping_{false};  // set by Stop(): event streams end
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

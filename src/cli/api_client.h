@@ -48,6 +48,7 @@ class ApiClient {
   }
 
   const std::string& url() const { return url_; }
+  const std::string& token() const { return token_; }  // for the event stream (cli/event_feed.h)
 
  private:
   ApiClient(std::string url, std::string token);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/args.h"
+#include "cli/event_feed.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr int kDefaultPollMs = 150;
 constexpr auto kLostControllerGrace = std::chrono::seconds(60);
+constexpr auto kInterruptCheck = std::chrono::milliseconds(100);  // how soon Ctrl-C is noticed
 
 struct Tracked {
   Operation op;
@@ -23,8 +25,9 @@ struct Tracked {
   int exit_code = kExitOk;
 };
 
-// The poll interval once an operation has run for a while: ~150 ms, or
-// MELTANODATA_POLL_MS (1-5000; tests make it short).
+// The poll interval, when the controller streams no events, once an
+// operation has run for a while: ~150 ms, or MELTANODATA_POLL_MS (1-5000;
+// tests make it short).
 std::chrono::milliseconds PollInterval() {
   long long ms = kDefaultPollMs;
   if (const char* env = std::getenv("MELTANODATA_POLL_MS"); env != nullptr && !ParseInt(env, 1, 5000, &ms)) {
@@ -142,73 +145,110 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
     ctx.out.flush();
   }
 
+  // News of the operations comes from the controller's event stream; from
+  // polling only when it has none (an older controller) or refuses one.
+  Query query = {{"operation", ""}};
+  for (const Tracked& t : tracked) query[0].second += (query[0].second.empty() ? "" : ",") + std::to_string(t.op.id);
+  Result<std::unique_ptr<EventFeed>> feed = EventFeed::Open((*client)->url(), (*client)->token(), query);
+
   const auto poll_interval = PollInterval();
   const auto wait_started = std::chrono::steady_clock::now();
   InterruptGuard interrupt;
   auto lost_since = std::chrono::steady_clock::time_point();
   bool said_lost = false;
-  std::this_thread::sleep_for(NextPoll({}, poll_interval));
-  while (true) {
-    bool all_finished = true;
-    for (Tracked& t : tracked) {
-      if (t.finished) continue;
-      if (interrupt.interrupted()) break;
-      Result<Operation> polled = (*client)->GetAs<Operation>("/v1/operations/" + std::to_string(t.op.id));
-      if (!polled.ok()) {
-        if (polled.status().code() == Code::kUnavailable) {
-          auto now = std::chrono::steady_clock::now();
-          if (lost_since == std::chrono::steady_clock::time_point()) lost_since = now;
-          if (now - lost_since < kLostControllerGrace) {
-            if (!said_lost && progress) {
-              ctx.out << "  (the controller is not answering; still waiting)\n";
-              ctx.out.flush();
-              said_lost = true;
-            }
-            all_finished = false;
-            continue;
-          }
-        }
-        t.finished = true;
-        t.exit_code = PrintError(ctx.err, polled.status().WithContext("operation #" + std::to_string(t.op.id)));
-        continue;
+  // The controller cannot be reached: says so once, gives up after the grace period.
+  auto lost = [&]() {
+    auto now = std::chrono::steady_clock::now();
+    if (lost_since == std::chrono::steady_clock::time_point()) lost_since = now;
+    if (!said_lost && progress) {
+      ctx.out << "  (the controller is not answering; still waiting)\n";
+      ctx.out.flush();
+      said_lost = true;
+    }
+    return now - lost_since >= kLostControllerGrace;
+  };
+  // Takes in the operation as it now stands: prints what is new, and its end.
+  auto update = [&](Tracked& t, Operation op) {
+    lost_since = {};
+    said_lost = false;
+    t.op = std::move(op);
+    if (progress) {
+      if (t.op.state == OperationState::kQueued && !t.said_queued) {
+        SayQueued(ctx, **client, t.op, label(t.op));
+        t.said_queued = true;
       }
+      PrintNewSteps(ctx, t, label(t.op));
+    }
+    if (!IsFinished(t.op)) return;
+    t.finished = true;
+    if (t.op.state == OperationState::kSucceeded) {
+      if (progress) {
+        std::string line = success ? success(t.op) : "";
+        if (line.empty()) line = Describe(t.op) + " done";
+        ctx.out << "✓ " << line << " (" << FormatDurationMs(t.op.finished_ms - t.op.started_ms) << ")\n";
+        ctx.out.flush();
+      }
+    } else {
+      t.exit_code = PrintError(ctx.err, Internal(FailureMessage(t.op)));
+    }
+  };
+  // Reads the operation from the controller (at the start, after missed events, or when polling).
+  auto refresh = [&](Tracked& t) {
+    Result<Operation> read = (*client)->GetAs<Operation>("/v1/operations/" + std::to_string(t.op.id));
+    if (read.ok()) return update(t, std::move(*read));
+    if (read.status().code() == Code::kUnavailable && !lost()) return;
+    t.finished = true;
+    t.exit_code = PrintError(ctx.err, read.status().WithContext("operation #" + std::to_string(t.op.id)));
+  };
+  auto unfinished = [&] {
+    return std::any_of(tracked.begin(), tracked.end(), [](const Tracked& t) { return !t.finished; });
+  };
+  auto refresh_all = [&] {
+    for (Tracked& t : tracked) {
+      if (!t.finished && !interrupt.interrupted()) refresh(t);
+    }
+  };
+
+  std::this_thread::sleep_for(NextPoll({}, poll_interval));
+  refresh_all();
+  while (unfinished() && !interrupt.interrupted()) {
+    if (!feed.ok()) {
+      std::this_thread::sleep_for(NextPoll(std::chrono::steady_clock::now() - wait_started, poll_interval));
+      refresh_all();
+      continue;
+    }
+    std::optional<FeedEvent> e = (*feed)->Next(kInterruptCheck);
+    if (!e) continue;
+    if (e->type == "lost") {
+      if (lost()) {
+        for (Tracked& t : tracked) {
+          if (t.finished) continue;
+          t.finished = true;
+          t.exit_code = PrintError(ctx.err, Unavailable("lost the controller while waiting")
+                                                .WithContext("operation #" + std::to_string(t.op.id)));
+        }
+      }
+    } else if (e->type == "connected") {
       lost_since = {};
       said_lost = false;
-      t.op = std::move(*polled);
-      if (progress) {
-        if (t.op.state == OperationState::kQueued && !t.said_queued) {
-          SayQueued(ctx, **client, t.op, label(t.op));
-          t.said_queued = true;
-        }
-        PrintNewSteps(ctx, t, label(t.op));
-      }
-      if (IsFinished(t.op)) {
-        t.finished = true;
-        if (t.op.state == OperationState::kSucceeded) {
-          if (progress) {
-            std::string line = success ? success(t.op) : "";
-            if (line.empty()) line = Describe(t.op) + " done";
-            ctx.out << "✓ " << line << " (" << FormatDurationMs(t.op.finished_ms - t.op.started_ms) << ")\n";
-            ctx.out.flush();
-          }
-        } else {
-          t.exit_code = PrintError(ctx.err, Internal(FailureMessage(t.op)));
-        }
-      } else {
-        all_finished = false;
+    } else if (e->type == "reset") {
+      refresh_all();
+    } else if (e->data.is_object() && e->data.contains("operation")) {
+      Result<Operation> op = ApiClient::Decode<Operation>(e->data["operation"]);
+      if (!op.ok()) continue;
+      for (Tracked& t : tracked) {
+        if (!t.finished && t.op.id == op->id) update(t, std::move(*op));
       }
     }
-    if (interrupt.interrupted()) {
-      std::string ids;
-      for (const Tracked& t : tracked) {
-        if (!t.finished) ids += (ids.empty() ? "" : " ") + std::to_string(t.op.id);
-      }
-      ctx.err << "error: stopped waiting; operation " << ids
-              << " continues on the controller: follow it with `meltanodata ops show ID`\n";
-      return kExitInterrupted;
+  }
+  if (interrupt.interrupted() && unfinished()) {
+    std::string ids;
+    for (const Tracked& t : tracked) {
+      if (!t.finished) ids += (ids.empty() ? "" : " ") + std::to_string(t.op.id);
     }
-    if (all_finished) break;
-    std::this_thread::sleep_for(NextPoll(std::chrono::steady_clock::now() - wait_started, poll_interval));
+    ctx.err << "error: stopped waiting; operation " << ids
+            << " continues on the controller: follow it with `meltanodata ops show ID`\n";
+    return kExitInterrupted;
   }
 
   if (ctx.json) {

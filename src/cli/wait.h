@@ -1,5 +1,6 @@
 #pragma once
-// Waiting for operations: polls each until it has finished, printing every
+// Waiting for operations: follows each on the controller's event stream
+// (polls an older controller) until it has finished, printing every
 // step as it completes with its duration, saying when one is queued behind
 // another, then one line per operation (success on stdout, failure as
 // `error:` on stderr). Ctrl-C stops waiting, not the operation.

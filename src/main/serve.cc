@@ -243,6 +243,8 @@ int RunServe(int argc, char** argv) {
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
+  EventHub events;
+  deps.events = &events;
   std::string signup_secret;
   if (!config.signup_secret_file.empty()) {
     auto secret = ReadSecretFile(config.signup_secret_file, "[signup] secret_file");
@@ -262,7 +264,9 @@ int RunServe(int argc, char** argv) {
   CustomerMail mail(**store, deps.secrets(), **mailer, (*front_door)->parts().door,
                     {.from = *sender, .link_validity_ms = int64_t{config.welcome_link_hours} * 3600 * 1000});
   TenantPlans plans(steps, backups, resources, (*front_door)->parts().certs, mail);
-  Runner runner(**store, plans, MakeRunnerOptions(config));
+  RunnerOptions runner_options = MakeRunnerOptions(config);
+  runner_options.events = &events;
+  Runner runner(**store, plans, runner_options);
   mail.AttachRunner(runner);
   ControllerImpl controller(
       deps, steps, backups, resources, (*front_door)->parts(), runner, mail,

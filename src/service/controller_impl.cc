@@ -118,7 +118,8 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
                     {kPasswordSaltKey, RandomHex(16)}};
   MD_ASSIGN_OR_RETURN(EnvMap sealed, d_.secrets().Seal(inst.subdomain, secrets));
   MD_ASSIGN_OR_RETURN(op.id, d_.store.AdmitInstance(inst, sealed, flags, op));
-  runner_.Notify();
+  if (d_.events != nullptr) d_.events->Publish(InstanceEvent(inst.subdomain, InstanceStatusName(inst.status)));
+  runner_.Submitted(op);
   return op;
 }
 

@@ -51,6 +51,7 @@ class ControllerImpl final : public Controller {
                  FrontDoorParts front, Runner& runner, CustomerMail& mail,
                  ControllerOptions options);
 
+  EventHub* Events() override { return d_.events; }
   Result<Operation> CreateInstance(const CreateRequest& request) override;
   Result<std::vector<Instance>> ListInstances() override;
   Result<Instance> GetInstance(const std::string& subdomain) override;

@@ -13,6 +13,7 @@
 #include "drivers/host/host.h"
 #include "drivers/supervisor/supervisor.h"
 #include "drivers/tenant_fs/tenant_fs.h"
+#include "core/event_hub.h"
 #include "drivers/vault/vault.h"
 #include "profile/profile.h"
 #include "service/cluster_directory.h"
@@ -43,6 +44,8 @@ struct ServiceDeps {
   // The front proxy's group, which may enter each app's socket dir; unset:
   // the proxy runs as root and the dir is the tenant's alone.
   std::optional<gid_t> proxy_group;
+  // Told when an instance's status changes or it is removed; null: nobody listens.
+  EventHub* events = nullptr;
 
   // The instance secrets, sealed in the store by the vault.
   Secrets secrets() const { return Secrets(store, vault); }

@@ -253,9 +253,12 @@ Status TenantSteps::WipeDatabase(const std::string& sub) {
 
 Status TenantSteps::SetStatus(const std::string& sub, InstanceStatus status) {
   MD_ASSIGN_OR_RETURN(Instance inst, d_.store.GetInstance(sub));
+  const bool changed = inst.status != status;
   inst.status = status;
   inst.updated_ms = NowMs();
-  return d_.store.UpdateInstance(inst);
+  MD_RETURN_IF_ERROR(d_.store.UpdateInstance(inst));
+  if (changed && d_.events != nullptr) d_.events->Publish(InstanceEvent(sub, InstanceStatusName(status)));
+  return Status::Ok();
 }
 
 Status TenantSteps::RecordVersion(const std::string& sub, const std::string& version) {
@@ -299,7 +302,9 @@ Status TenantSteps::ForgetInstance(const std::string& sub) {
     return Internal("resources still recorded for '" + sub + "': " + names);
   }
   MD_RETURN_IF_ERROR(d_.store.PutSetting("initialised:" + sub, ""));
-  return d_.store.DeleteInstance(sub);
+  MD_RETURN_IF_ERROR(d_.store.DeleteInstance(sub));
+  if (d_.events != nullptr) d_.events->Publish(InstanceEvent(sub, "deleted"));
+  return Status::Ok();
 }
 
 }  // namespace md

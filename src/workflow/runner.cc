@@ -30,8 +30,18 @@ Result<Operation> Runner::NewOperation(const std::string& kind, const std::strin
 Result<Operation> Runner::Submit(const std::string& kind, const std::string& subdomain, const std::string& params) {
   MD_ASSIGN_OR_RETURN(Operation op, NewOperation(kind, subdomain, params));
   MD_ASSIGN_OR_RETURN(op.id, store_.InsertOperation(op));
-  Notify();
+  Submitted(op);
   return op;
+}
+
+void Runner::Submitted(const Operation& op) {
+  Publish(EventType::kOperationQueued, op);
+  Notify();
+}
+
+void Runner::Publish(EventType type, const Operation& op, const StepRecord* step) {
+  if (options_.events == nullptr) return;
+  options_.events->Publish(OperationEvent(type, op, step ? static_cast<int>(step - op.steps.data()) : -1));
 }
 
 void Runner::Notify() {
@@ -114,11 +124,13 @@ Status Runner::RunStep(Operation& op, StepRecord& step, const PlanStep& plan_ste
     step.started_ms = NowMs();
     step.error.clear();
     MD_RETURN_IF_ERROR(store_.UpdateStep(op.id, step));
+    Publish(EventType::kStepStarted, op, &step);
     Status s = plan_step.run();
     step.finished_ms = NowMs();
     if (s.ok()) {
       step.state = StepState::kDone;
       MD_RETURN_IF_ERROR(store_.UpdateStep(op.id, step));
+      Publish(EventType::kStepDone, op, &step);
       if (options_.fault == "crash-after:" + step.name) {
         std::fprintf(stderr, "fault injection: crashing after step %s\n", step.name.c_str());
         _exit(99);
@@ -131,10 +143,12 @@ Status Runner::RunStep(Operation& op, StepRecord& step, const PlanStep& plan_ste
     if (!retry) {
       step.state = StepState::kFailed;
       (void)store_.UpdateStep(op.id, step);
+      Publish(EventType::kStepFailed, op, &step);
       return s;
     }
     step.state = StepState::kPending;
     (void)store_.UpdateStep(op.id, step);
+    Publish(EventType::kStepRetrying, op, &step);
     if (!SleepUnlessStopping(backoff)) return Unavailable("controller stopping");
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
@@ -145,6 +159,7 @@ void Runner::Execute(Operation op, const std::string& lock_key) {
     op.state = OperationState::kRunning;
     op.started_ms = NowMs();
     (void)store_.UpdateOperation(op);
+    Publish(EventType::kOperationStarted, op);
   }
   Status status;
   auto plan = plans_.Build(op);
@@ -197,6 +212,7 @@ void Runner::Finish(Operation& op, const Status& status) {
   op.error = status.ok() ? "" : status.message();
   op.finished_ms = NowMs();
   (void)store_.UpdateOperation(op);
+  Publish(EventType::kOperationFinished, op);
 }
 
 Result<Operation> Runner::WaitFinal(int64_t id, std::chrono::milliseconds timeout) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "core/event_hub.h"
 #include "store/store.h"
 #include "workflow/plan.h"
 
@@ -28,6 +29,9 @@ struct RunnerOptions {
   // "crash-after:STEP" (from MELTANODATA_FAULT): _exit right after STEP is
   // recorded done, to test resumption. Empty in production.
   std::string fault;
+  // Told of every change of an operation as it is stored (queued, started,
+  // each step, finished); not owned. Null: nobody listens.
+  EventHub* events = nullptr;
 };
 
 class Runner {
@@ -42,6 +46,8 @@ class Runner {
   Result<Operation> NewOperation(const std::string& kind, const std::string& subdomain, const std::string& params);
   // Wakes the dispatcher to look for queued operations.
   void Notify();
+  // For an operation from NewOperation, once stored: announces it queued and Notify()s.
+  void Submitted(const Operation& op);
   // Resumes unfinished operations and starts dispatching.
   Status Start();
   // Stops taking new steps, lets running steps finish, joins the threads.
@@ -57,6 +63,8 @@ class Runner {
   Status RunStep(Operation& op, StepRecord& step, const PlanStep& plan_step);
   void Finish(Operation& op, const Status& status);
   bool SleepUnlessStopping(std::chrono::milliseconds d);
+  // Tells options_.events of a change of `op` (and of its step `step`).
+  void Publish(EventType type, const Operation& op, const StepRecord* step = nullptr);
 
   Store& store_;
   PlanFactory& plans_;

@@ -1,19 +1,22 @@
-// Bad input at every route of the HTTP API (the table below mirrors
-// src/api/server.cc): malformed JSON, wrong JSON types, unknown fields, a body
-// over 64 KiB and hostile strings (quotes, ';', '..', '/', NUL, 10 000
-// characters, non-ASCII, invalid UTF-8) in bodies, paths and queries, sent with
-// a valid token. Each must get a 4xx with a JSON error of one line, and the
-// FakeController must record no call that changes anything.
+// Bad input at every route of the HTTP API (the route table of
+// src/api/routes.h, which every test here iterates): malformed JSON, wrong
+// JSON types, unknown fields, a body over 64 KiB and hostile strings (quotes,
+// ';', '..', '/', NUL, 10 000 characters, non-ASCII, invalid UTF-8) in bodies,
+// paths and queries, sent with a valid token. Each must get a 4xx with a JSON
+// error of one line, and the FakeController must record no call that changes
+// anything. Each route of the table needs its entry in RouteTests().
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/json_codec.h"
+#include "api/routes.h"
 #include "api/server.h"
 #include "core/strings.h"
 #include "fake_controller.h"
@@ -23,76 +26,105 @@ namespace {
 
 constexpr const char* kToken = "hostile-test-token";
 
-enum class Param { kNone, kSubdomain, kCluster, kOperationId, kHost };
-enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster, kDomain };
+// The request bodies the tests know, by the schema a route takes (Route::request).
+enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster, kDomain, kLimits };
 
-struct Route {
-  std::string method;
-  std::string path;  // "{}" stands for the path parameter, "{2}" for the second one
-  Param param = Param::kNone;
-  Body body = Body::kNone;
-  std::vector<std::string> query;  // the query parameters the route takes
-  Param param2 = Param::kNone;
+// What the tests need to know of a route beyond the table.
+struct RouteTest {
+  bool open = false;    // reads no input: tested by HealthzReadsNoInput only
+  bool stream = false;  // answers a stream: the valid request is read up to its status
 };
 
-// Every route but GET /healthz (which reads no input and needs no token).
-const std::vector<Route>& Routes() {
-  static const std::vector<Route> routes = {
-      {"GET", "/v1/instances"},
-      {"POST", "/v1/instances", Param::kNone, Body::kCreate},
-      {"GET", "/v1/instances/{}", Param::kSubdomain},
-      {"DELETE", "/v1/instances/{}", Param::kSubdomain},
-      {"GET", "/v1/instances/{}/status", Param::kSubdomain},
-      {"GET", "/v1/instances/{}/logs", Param::kSubdomain, Body::kNone, {"lines", "cursor"}},
-      {"GET", "/v1/instances/{}/flags", Param::kSubdomain},
-      {"PATCH", "/v1/instances/{}/flags", Param::kSubdomain, Body::kChange},
-      {"GET", "/v1/instances/{}/secrets", Param::kSubdomain},
-      {"PATCH", "/v1/instances/{}/secrets", Param::kSubdomain, Body::kChange},
-      {"POST", "/v1/instances/{}/start", Param::kSubdomain},
-      {"POST", "/v1/instances/{}/stop", Param::kSubdomain},
-      {"POST", "/v1/instances/{}/restart", Param::kSubdomain},
-      {"POST", "/v1/instances/{}/wipe-db", Param::kSubdomain},
-      {"POST", "/v1/upgrades", Param::kNone, Body::kUpgrade},
-      {"GET", "/v1/certificates"},
-      {"GET", "/v1/ca"},
-      {"GET", "/v1/domains", Param::kNone, Body::kNone, {"subdomain"}},
-      {"POST", "/v1/instances/{}/domains", Param::kSubdomain, Body::kDomain},
-      {"DELETE", "/v1/instances/{}/domains/{2}", Param::kSubdomain, Body::kNone, {}, Param::kHost},
-      {"GET", "/v1/clusters"},
-      {"POST", "/v1/clusters", Param::kNone, Body::kCluster},
-      {"POST", "/v1/clusters/{}/drain", Param::kCluster},
-      {"DELETE", "/v1/clusters/{}", Param::kCluster},
-      {"GET", "/v1/operations", Param::kNone, Body::kNone, {"subdomain", "limit"}},
-      {"GET", "/v1/operations/{}", Param::kOperationId},
-      {"GET", "/v1/doctor"},
-      {"POST", "/v1/doctor/fix"},
+// One entry per route of the table, by RouteName.
+const std::map<std::string, RouteTest>& RouteTests() {
+  static const std::map<std::string, RouteTest> tests = {
+      {"GET /healthz", {.open = true}},
+      {"GET /v1/openapi.json", {}},
+      {"GET /v1/events", {.stream = true}},
+      {"GET /v1/instances", {}},
+      {"POST /v1/instances", {}},
+      {"GET /v1/instances/{subdomain}", {}},
+      {"DELETE /v1/instances/{subdomain}", {}},
+      {"GET /v1/instances/{subdomain}/status", {}},
+      {"GET /v1/instances/{subdomain}/logs", {}},
+      {"GET /v1/instances/{subdomain}/flags", {}},
+      {"PATCH /v1/instances/{subdomain}/flags", {}},
+      {"PATCH /v1/instances/{subdomain}/limits", {}},
+      {"GET /v1/instances/{subdomain}/secrets", {}},
+      {"PATCH /v1/instances/{subdomain}/secrets", {}},
+      {"GET /v1/instances/{subdomain}/credentials", {}},
+      {"POST /v1/instances/{subdomain}/credentials/rotate", {}},
+      {"POST /v1/instances/{subdomain}/start", {}},
+      {"POST /v1/instances/{subdomain}/stop", {}},
+      {"POST /v1/instances/{subdomain}/restart", {}},
+      {"POST /v1/instances/{subdomain}/wipe-db", {}},
+      {"POST /v1/instances/{subdomain}/backups", {}},
+      {"POST /v1/instances/{subdomain}/restore", {}},
+      {"GET /v1/backups", {}},
+      {"POST /v1/upgrades", {}},
+      {"GET /v1/certificates", {}},
+      {"GET /v1/ca", {}},
+      {"GET /v1/known-hosts", {}},
+      {"GET /v1/domains", {}},
+      {"POST /v1/instances/{subdomain}/domains", {}},
+      {"DELETE /v1/instances/{subdomain}/domains/{host}", {}},
+      {"GET /v1/signups", {}},
+      {"POST /v1/instances/{subdomain}/welcome", {}},
+      {"GET /v1/clusters", {}},
+      {"POST /v1/clusters", {}},
+      {"POST /v1/clusters/{cluster}/drain", {}},
+      {"DELETE /v1/clusters/{cluster}", {}},
+      {"GET /v1/operations", {}},
+      {"GET /v1/operations/{id}", {}},
+      {"GET /v1/audit", {}},
+      {"GET /v1/doctor", {}},
+      {"POST /v1/doctor/fix", {}},
   };
+  return tests;
+}
+
+const RouteTest& TestOf(const Route& route) {
+  static const RouteTest kMissing;
+  auto it = RouteTests().find(RouteName(route));
+  return it == RouteTests().end() ? kMissing : it->second;
+}
+
+// Every route of the table that reads input and needs the token.
+std::vector<Route> Routes() {
+  std::vector<Route> routes;
+  for (const Route& route : ApiRoutes()) {
+    if (!route.open) routes.push_back(route);
+  }
   return routes;
 }
 
-std::string RouteName(const Route& r) { return r.method + " " + r.path; }
+Body BodyOf(const Route& route) {
+  static const std::map<std::string, Body> kBodies = {
+      {"", Body::kNone},         {"CreateRequest", Body::kCreate}, {"EnvChange", Body::kChange},
+      {"UpgradeRequest", Body::kUpgrade}, {"ClusterSpec", Body::kCluster}, {"DomainRequest", Body::kDomain},
+      {"LimitsChange", Body::kLimits}};
+  auto it = kBodies.find(route.request);
+  EXPECT_NE(it, kBodies.end()) << RouteName(route) << " takes a body the tests do not know: " << route.request;
+  return it == kBodies.end() ? Body::kNone : it->second;
+}
 
-std::string ValidParam(Param p) {
-  switch (p) {
-    case Param::kNone: return "";
-    case Param::kSubdomain: return "acme";
-    case Param::kCluster: return "db2";
-    case Param::kOperationId: return "1";
-    case Param::kHost: return "shop.example.com";
-  }
-  return "";
+std::string ValidParam(const std::string& name) {
+  static const std::map<std::string, std::string> kValid = {
+      {"subdomain", "acme"}, {"cluster", "db2"}, {"id", "1"}, {"host", "shop.example.com"}};
+  auto it = kValid.find(name);
+  EXPECT_NE(it, kValid.end()) << "no valid value for path parameter " << name;
+  return it == kValid.end() ? "" : it->second;
 }
 
 // The path with valid parameters, or with `param` (already percent-encoded)
-// as its first parameter, or as its second one when `second`.
-std::string PathOf(const Route& r, const std::string* param = nullptr, bool second = false) {
-  std::string first = param && !second ? *param : ValidParam(r.param);
-  std::string other = param && second ? *param : ValidParam(r.param2);
+// as its parameter number `which`.
+std::string PathOf(const Route& r, const std::string* param = nullptr, size_t which = 0) {
   std::string path = r.path;
-  auto at = path.find("{}");
-  if (at != std::string::npos) path.replace(at, 2, first);
-  at = path.find("{2}");
-  if (at != std::string::npos) path.replace(at, 3, other);
+  std::vector<std::string> names = PathParamNames(r.path);
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string braced = "{" + names[i] + "}";
+    path.replace(path.find(braced), braced.size(), param && i == which ? *param : ValidParam(names[i]));
+  }
   return path;
 }
 
@@ -104,9 +136,11 @@ const char* ValidBody(Body body) {
     case Body::kUpgrade: return R"({"subdomains":["acme"],"version":"2.0"})";
     case Body::kCluster: return R"({"name":"db3","url":"postgresql://admin:pw@db3.example:5432/postgres","capacity":5})";
     case Body::kDomain: return R"({"host":"www.newco.example"})";
+    case Body::kLimits: return R"({"memory_mb":256,"pids":100,"cpu_weight":50})";
   }
   return "";
 }
+const char* ValidBody(const Route& route) { return ValidBody(BodyOf(route)); }
 
 struct Variant {
   std::string name;
@@ -222,6 +256,12 @@ std::vector<Slot> Slots(Body body) {
            false},
       };
     }
+    case Body::kLimits:
+      return {
+          {"memory_mb", R"({"memory_mb":<>})", "256", {R"("256")", "1.5", "true", "[]", "{}"}, false},
+          {"pids", R"({"pids":<>})", "100", {R"("100")", "1e400", "false", "[1]"}, false},
+          {"cpu_weight", R"({"cpu_weight":<>})", "50", {R"("50")", "18446744073709551616", "{}"}, false},
+      };
     case Body::kDomain:
       return {
           {"host", R"({"host":<>})", R"("www.newco.example")",
@@ -264,8 +304,8 @@ std::vector<Variant> MalformedBodies() {
 }
 
 // A server on a free port in front of a FakeController with an instance
-// "acme" serving the custom domain "shop.example.com", a spare cluster "db2"
-// and an operation 1.
+// "acme" serving the custom domain "shop.example.com" and with a backup, a
+// spare cluster "db2" and an operation 1.
 struct Harness {
   FakeController fake;
   std::unique_ptr<ApiServer> server;
@@ -274,6 +314,10 @@ struct Harness {
   Harness() {
     fake.Seed("acme");
     fake.SeedDomain("acme", "shop.example.com");
+    BackupInfo backup;
+    backup.id = "20261125T153000Z-op1";
+    backup.subdomain = "acme";
+    fake.SeedBackup(backup);
     EXPECT_TRUE(fake.AddCluster("db2", "postgresql://admin:pw@db2.example/postgres", 5).ok());
     EXPECT_TRUE(fake.ChangeLifecycle("acme", Lifecycle::kStart).ok());
     server = std::make_unique<ApiServer>(fake, kToken, "127.0.0.1", 0);
@@ -332,13 +376,37 @@ class ApiHostileTest : public ::testing::Test {
   Harness h_;
 };
 
+TEST(ApiHostileTable, EveryRouteOfTheTableHasATestEntryAndNoOther) {
+  std::set<std::string> table;
+  for (const Route& route : ApiRoutes()) {
+    table.insert(RouteName(route));
+    EXPECT_TRUE(RouteTests().count(RouteName(route)))
+        << RouteName(route) << " has no entry in RouteTests() of " << __FILE__;
+    EXPECT_EQ(TestOf(route).open, route.open) << RouteName(route);
+    BodyOf(route);  // a body the tests know
+    for (const std::string& name : PathParamNames(route.path)) ValidParam(name);
+  }
+  for (const auto& [name, test] : RouteTests()) EXPECT_TRUE(table.count(name)) << name << " is not a route any more";
+}
+
 TEST_F(ApiHostileTest, TheValidRequestOfEachRouteIsAccepted) {
   // So that each refusal below is due to its bad input and nothing else.
   for (const Route& route : Routes()) {
-    std::vector<Variant> bodies = {{"the valid body", ValidBody(route.body)}};
-    for (const Slot& slot : Slots(route.body)) bodies.push_back({"field '" + slot.name + "'", Fill(slot, slot.valid)});
+    std::vector<Variant> bodies = {{"the valid body", ValidBody(route)}};
+    for (const Slot& slot : Slots(BodyOf(route))) bodies.push_back({"field '" + slot.name + "'", Fill(slot, slot.valid)});
     for (const Variant& body : bodies) {
       Harness h;
+      if (TestOf(route).stream) {  // read up to the status, then hang up
+        int status = 0;
+        h.client->Get(PathOf(route), {{"Authorization", std::string("Bearer ") + kToken}},
+                      [&](const httplib::Response& res) {
+                        status = res.status;
+                        return false;
+                      },
+                      [](const char*, size_t) { return false; });
+        EXPECT_EQ(status, 200) << RouteName(route);
+        continue;
+      }
       httplib::Result r = h.Send(route.method, PathOf(route), body.text);
       ASSERT_TRUE(r) << RouteName(route);
       EXPECT_GE(r->status, 200) << RouteName(route) << " " << body.name << ": " << r->body;
@@ -350,8 +418,8 @@ TEST_F(ApiHostileTest, TheValidRequestOfEachRouteIsAccepted) {
 TEST_F(ApiHostileTest, RefusesMalformedNonObjectUnknownAndOversizedBodiesOnEveryRoute) {
   for (const Route& route : Routes()) {
     std::vector<Variant> bodies = MalformedBodies();
-    if (route.body != Body::kNone) {
-      std::string valid = ValidBody(route.body);
+    if (BodyOf(route) != Body::kNone) {
+      std::string valid = ValidBody(route);
       bodies.push_back({"empty", ""});
       bodies.push_back({"valid plus an unknown field", valid.substr(0, valid.size() - 1) + R"(,"zzz":1})"});
       bodies.push_back({"a duplicated unknown field", R"({"zzz":1,"zzz":2})"});
@@ -376,13 +444,14 @@ std::vector<Variant> DuplicatedKeyBodies(Body body) {
     case Body::kCluster:
       return {{"url", R"({"name":"db3","url":"postgresql://a:pw@db3:5432/p","capacity":5,"url":"postgresql://x@y/z"})"}};
     case Body::kDomain: return {{"host", R"({"host":"www.newco.example","host":"127.0.0.1"})"}};
+    case Body::kLimits: return {{"memory_mb", R"({"memory_mb":256,"pids":5,"memory_mb":512})"}};
   }
   return {};
 }
 
 TEST_F(ApiHostileTest, RefusesADuplicatedKeyAtAnyDepthNamingIt) {
   for (const Route& route : Routes()) {
-    for (const Variant& body : DuplicatedKeyBodies(route.body)) {
+    for (const Variant& body : DuplicatedKeyBodies(BodyOf(route))) {
       ExpectRefused(h_, route.method, PathOf(route), body.text, RouteName(route) + " with '" + body.name + "' twice");
       httplib::Result r = h_.Send(route.method, PathOf(route), body.text);
       ASSERT_TRUE(r);
@@ -396,7 +465,7 @@ TEST_F(ApiHostileTest, RefusesADuplicatedKeyAtAnyDepthNamingIt) {
 
 TEST_F(ApiHostileTest, RefusesWrongTypesAndBadValuesInEveryBodyField) {
   for (const Route& route : Routes()) {
-    for (const Slot& slot : Slots(route.body)) {
+    for (const Slot& slot : Slots(BodyOf(route))) {
       for (const std::string& token : slot.wrong) {
         ExpectRefused(h_, route.method, PathOf(route), Fill(slot, token),
                       RouteName(route) + " field '" + slot.name + "' = " + token.substr(0, 40));
@@ -407,7 +476,7 @@ TEST_F(ApiHostileTest, RefusesWrongTypesAndBadValuesInEveryBodyField) {
 
 TEST_F(ApiHostileTest, RefusesHostileStringsInEveryBodyField) {
   for (const Route& route : Routes()) {
-    for (const Slot& slot : Slots(route.body)) {
+    for (const Slot& slot : Slots(BodyOf(route))) {
       if (!slot.string) continue;
       for (const Variant& s : HostileStrings()) {
         if (slot.allowed.count(s.name)) continue;
@@ -422,7 +491,7 @@ TEST_F(ApiHostileTest, PunctuationAndTextAreValidInNamesValuesAndUrls) {
   // Not refusals: a display name, a flag value or a cluster URL may hold these,
   // and they reach the controller as they were sent.
   for (const Route& route : Routes()) {
-    for (const Slot& slot : Slots(route.body)) {
+    for (const Slot& slot : Slots(BodyOf(route))) {
       for (const Variant& s : HostileStrings()) {
         if (!slot.allowed.count(s.name)) continue;
         Harness h;
@@ -447,17 +516,17 @@ TEST_F(ApiHostileTest, NamesRefuseUnicodeControlsAndLineSeparators) {
 
 TEST_F(ApiHostileTest, RefusesHostilePathParameters) {
   for (const Route& route : Routes()) {
-    for (bool second : {false, true}) {
-      Param param = second ? route.param2 : route.param;
-      if (param == Param::kNone) continue;
+    std::vector<std::string> names = PathParamNames(route.path);
+    for (size_t which = 0; which < names.size(); ++which) {
+      const std::string& param = names[which];
       std::vector<Variant> segments = HostileSegments();
-      if (param == Param::kSubdomain) segments.push_back({"reserved", "www"});
-      if (param == Param::kOperationId) {
+      if (param == "subdomain") segments.push_back({"reserved", "www"});
+      if (param == "id") {
         for (const char* id : {"0", "-1", "abc", "1e3", "%2B1", "%201", "1%20", "99999999999999999999", "0x1", "1.0"}) {
           segments.push_back({std::string("id ") + id, id});
         }
       }
-      if (param == Param::kHost) {
+      if (param == "host") {
         for (const char* host : {"acme", "%2A.example.com", "example.com.", "a..b.com", "a.-b.com", "a-.b.com",
                                  "SHOP.example.com", "shop.example.com%3A443", "shop.example.com%00",
                                  "_dmarc.example.com"}) {
@@ -468,8 +537,8 @@ TEST_F(ApiHostileTest, RefusesHostilePathParameters) {
                                              std::string(63, 'c') + "." + std::string(58, 'd') + ".com"});
       }
       for (const Variant& seg : segments) {
-        ExpectRefused(h_, route.method, PathOf(route, &seg.text, second), ValidBody(route.body),
-                      RouteName(route) + " with path parameter " + (second ? "2" : "1") + ": " + seg.name);
+        ExpectRefused(h_, route.method, PathOf(route, &seg.text, which), ValidBody(route),
+                      RouteName(route) + " with path parameter " + param + ": " + seg.name);
       }
     }
   }
@@ -478,18 +547,28 @@ TEST_F(ApiHostileTest, RefusesHostilePathParameters) {
 TEST_F(ApiHostileTest, RefusesUnknownRepeatedAndHostileQueryParameters) {
   for (const Route& route : Routes()) {
     std::string path = PathOf(route);
-    const std::string body = ValidBody(route.body);
+    const std::string body = ValidBody(route);
     ExpectRefused(h_, route.method, path + "?zzz=1", body, RouteName(route) + " with an unknown query parameter");
     ExpectRefused(h_, route.method, path + "?%22%3B%00=1", body, RouteName(route) + " with a hostile parameter name");
     ExpectRefused(h_, route.method, path + "?" + kLong + "=1", body, RouteName(route) + " with a long parameter name");
-    for (const std::string& param : route.query) {
-      // (httplib drops a repeated identical pair, which means the same anyway.)
-      std::string one = param == "cursor" ? "c2" : param == "subdomain" ? "acme" : "5";
-      std::string other = param == "cursor" ? "c3" : param == "subdomain" ? "beta" : "6";
+    for (const QueryParamSpec& spec : route.query) {
+      const std::string& param = spec.name;
+      // Two valid values of each parameter. (httplib drops a repeated
+      // identical pair, which means the same anyway.)
+      static const std::map<std::string, std::pair<std::string, std::string>> kTwo = {
+          {"cursor", {"c2", "c3"}},
+          {"subdomain", {"acme", "beta"}},
+          {"backup", {"true", "false"}},
+          {"kind", {"admin", "db"}},
+          {"from", {"20261125T153000Z-op1", "20261125T153000Z-op2"}},
+          {"since", {"2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"}}};
+      auto two = kTwo.count(param) ? kTwo.at(param) : std::pair<std::string, std::string>{"5", "6"};
+      const std::string& one = two.first;
+      const std::string& other = two.second;
       ExpectRefused(h_, route.method, path + "?" + param + "=" + one + "&" + param + "=" + other, body,
                     RouteName(route) + " with '" + param + "' twice");
       std::vector<Variant> values;
-      if (param == "lines" || param == "limit") {
+      if (spec.type == ParamType::kInteger) {
         for (const char* v : {"", "0", "-1", "abc", "1e3", "%2B5", "5%00", "5%3B", "5%20", "%205", "0x10",
                               "99999999999999999999", "100001", "5.0"}) {
           values.push_back({std::string("value '") + v + "'", v});
@@ -521,6 +600,15 @@ TEST_F(ApiHostileTest, UnknownRoutesWithHostilePathsAreJson404s) {
   for (const Variant& seg : HostileSegments()) {
     ExpectRefused(h_, "GET", "/v1/" + seg.text, "", "GET /v1/" + seg.name);
     ExpectRefused(h_, "POST", "/v1/instances/acme/" + seg.text, "{}", "POST /v1/instances/acme/" + seg.name);
+  }
+}
+
+TEST_F(ApiHostileTest, TheEventStreamRefusesABadLastEventId) {
+  for (const char* id : {"abc", "-1", "1e3", "99999999999999999999"}) {
+    httplib::Result r = h_.client->Get("/v1/events", {{"Authorization", std::string("Bearer ") + kToken},
+                                                      {"Last-Event-ID", id}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << id;
   }
 }
 

@@ -63,6 +63,7 @@ class CliTest : public ::testing::Test {
     unsetenv("MELTANODATA_URL");
     unsetenv("MELTANODATA_TOKEN");
     setenv("MELTANODATA_POLL_MS", "5", 1);
+    fake_.AdvanceEvery(std::chrono::milliseconds(5));
     server_ = std::make_unique<ApiServer>(fake_, kToken, "127.0.0.1", 0);
     ASSERT_TRUE(server_->Start().ok());
     url_ = "http://127.0.0.1:" + std::to_string(server_->port());
@@ -216,6 +217,22 @@ TEST_F(CliTest, CreateWaitsAndPrintsEachStep) {
   EXPECT_NE(o.out.find("✓ acme is running at https://acme.md.example/"), std::string::npos) << o.out;
 }
 
+TEST_F(CliTest, WaitingFollowsTheEventStreamNotPolls) {
+  Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme Inc"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("✓ health_check"), std::string::npos) << o.out;
+  std::vector<std::string> calls = fake_.call_log();
+  // One read of the operation as the wait starts; every step after came as an event.
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "GetOperation"), 1) << o.out;
+}
+
+TEST_F(CliTest, WaitingPollsAControllerWithoutEvents) {
+  fake_.publishes_events = false;  // the stream is refused (503), as by a controller without events
+  Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme Inc"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("✓ acme is running at https://acme.md.example/"), std::string::npos) << o.out;
+}
+
 TEST_F(CliTest, CreateNoWaitPrintsTheOperationId) {
   Outcome o = Run({"create", "--subdomain", "acme", "--email", "ops@acme.com", "--name", "Acme", "--no-wait"});
   EXPECT_EQ(o.code, 0);
@@ -225,7 +242,8 @@ TEST_F(CliTest, CreateNoWaitPrintsTheOperationId) {
 
 TEST_F(CliTest, WaitingSaysWhatAQueuedOperationIsBehind) {
   fake_.Seed("acme");
-  fake_.queued_polls = 2;
+  fake_.held_kinds = {"stop"};
+  fake_.queued_polls = 20;                                 // 100 ms: the wait reads it queued
   ASSERT_EQ(Run({"stop", "acme", "--no-wait"}).code, 0);  // operation #1, left queued
   Outcome o = Run({"restart", "acme"});
   EXPECT_EQ(o.code, 0) << o.err;

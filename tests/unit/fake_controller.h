@@ -1,19 +1,25 @@
 #pragma once
 // FakeController: an in-memory Controller for the API and CLI tests.
-// Operations advance by one step each time GetOperation is called, with
-// fixed 120 ms step timings, so waiting is fast and deterministic. Knobs
-// (failing, clusters_full, queued_polls, the front door's) are set before use;
-// call_log() tells a test which methods were called. Thread-safe.
+// Operations advance by one step each time GetOperation is called, and, once
+// AdvanceEvery() was called, every few milliseconds on their own, with fixed
+// 120 ms step timings, so waiting is fast and deterministic; each change is
+// published on Events() as the Runner would. Knobs (failing, clusters_full,
+// queued_polls, held_kinds, the front door's) are set before use; call_log()
+// tells a test which methods were called. Thread-safe.
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/controller.h"
+#include "core/event_hub.h"
 
 namespace md {
 
@@ -41,11 +47,33 @@ class FakeController : public Controller {
     main.embedded = true;
     clusters_[main.name] = main;
   }
+  ~FakeController() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ticking_ = true;
+    }
+    tick_.notify_all();
+    if (ticker_.joinable()) ticker_.join();
+  }
+
+  // From now on, every unfinished operation advances by one step every `period`.
+  void AdvanceEvery(std::chrono::milliseconds period) {
+    ticker_ = std::thread([this, period] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!tick_.wait_for(lock, period, [this] { return stop_ticking_; })) {
+        for (auto& [id, t] : ops_) Advance(t);
+      }
+    });
+  }
+
+  EventHub* Events() override { return publishes_events ? &events_ : nullptr; }
 
   // Knobs.
   std::set<std::string> failing;  // operations on these subdomains fail at their second step
   bool clusters_full = false;     // CreateInstance refuses: all clusters full
-  int queued_polls = 0;           // polls an operation stays queued before it runs
+  int queued_polls = 0;           // polls (or ticks) an operation stays queued before it runs
+  std::set<std::string> held_kinds;  // operations of these kinds stay queued
+  std::atomic<bool> publishes_events{true};  // false: Events() is null (GET /v1/events answers 503)
   bool wildcard_trusted = true;   // false: the wildcard is a local-CA stand-in
   std::string https_error;        // non-empty: the front door does not answer, for this reason
   std::string custom_cert_error;  // last_error of every custom domain's certificate
@@ -62,7 +90,8 @@ class FakeController : public Controller {
     static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
                                                  "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
-                                                 "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit", "KnownHosts"};
+                                                 "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit", "KnownHosts",
+                                                 "ListSignups"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
@@ -525,6 +554,7 @@ class FakeController : public Controller {
     }
     t.queued_left = queued_polls;
     ops_[t.op.id] = t;
+    events_.Publish(OperationEvent(EventType::kOperationQueued, t.op));
     return t.op;
   }
 
@@ -532,14 +562,17 @@ class FakeController : public Controller {
     Operation& op = t.op;
     if (op.state == OperationState::kSucceeded || op.state == OperationState::kFailed) return;
     if (op.state == OperationState::kQueued) {
+      if (held_kinds.count(op.kind)) return;
       if (t.queued_left > 0) {
         --t.queued_left;
         return;
       }
       op.state = OperationState::kRunning;
       op.started_ms = kBaseMs;
+      events_.Publish(OperationEvent(EventType::kOperationStarted, op));
       return;
     }
+    const int index = static_cast<int>(t.next_step);
     StepRecord& step = op.steps[t.next_step];
     step.started_ms = op.started_ms + static_cast<int64_t>(t.next_step) * kStepMs;
     step.finished_ms = step.started_ms + kStepMs;
@@ -550,15 +583,18 @@ class FakeController : public Controller {
       op.state = OperationState::kFailed;
       op.error = "step " + step.name + " failed: boom: simulated failure";
       op.finished_ms = step.finished_ms;
+      events_.Publish(OperationEvent(EventType::kStepFailed, op, index));
       Finish(op, false);
       return;
     }
     step.state = StepState::kDone;
-    if (++t.next_step == op.steps.size()) {
+    const bool last = ++t.next_step == op.steps.size();
+    if (last) {
       op.state = OperationState::kSucceeded;
       op.finished_ms = step.finished_ms;
-      Finish(op, true);
     }
+    events_.Publish(OperationEvent(EventType::kStepDone, op, index));
+    if (last) Finish(op, true);
   }
 
   // Called with mu_ held.
@@ -568,14 +604,21 @@ class FakeController : public Controller {
   }
 
   void Finish(const Operation& op, bool ok) {
+    events_.Publish(OperationEvent(EventType::kOperationFinished, op));
     auto it = instances_.find(op.subdomain);
     if (it == instances_.end()) return;
     Instance& in = it->second;
+    const InstanceStatus before = in.status;
     if (op.kind == "create") in.status = ok ? InstanceStatus::kRunning : InstanceStatus::kFailed;
-    if (op.kind == "delete" && ok) instances_.erase(it);
     if (op.kind == "delete" && !ok) in.status = InstanceStatus::kFailed;
     if (op.kind == "stop" && ok) in.status = InstanceStatus::kStopped;
     if ((op.kind == "start" || op.kind == "restart") && ok) in.status = InstanceStatus::kRunning;
+    if (op.kind == "delete" && ok) {
+      instances_.erase(it);
+      events_.Publish(InstanceEvent(op.subdomain, "deleted"));
+    } else if (in.status != before) {
+      events_.Publish(InstanceEvent(op.subdomain, InstanceStatusName(in.status)));
+    }
   }
 
   mutable std::mutex mu_;
@@ -589,6 +632,10 @@ class FakeController : public Controller {
   std::map<std::string, CustomDomain> domains_;  // by host
   std::map<int64_t, TrackedOp> ops_;
   int64_t next_id_ = 1;
+  EventHub events_;
+  std::condition_variable tick_;
+  bool stop_ticking_ = false;
+  std::thread ticker_;
 };
 
 }  // namespace md

@@ -126,6 +126,31 @@ TEST_F(RunnerTest, RetriesUnavailableStepsWithBackoff) {
   EXPECT_EQ(plans_.Runs("two"), 3);
 }
 
+TEST_F(RunnerTest, PublishesEveryChangeOfAnOperationAsItIsStored) {
+  plans_.FailStep("two", Unavailable("cluster down"), 1);
+  EventHub hub(64, 1);
+  RunnerOptions options = FastOptions();
+  options.events = &hub;
+  Runner runner(*store_, plans_, options);
+  ASSERT_TRUE(runner.Start().ok());
+  auto op = runner.Submit("create", "acme", "{}");
+  ASSERT_TRUE(runner.WaitFinal(op->id, 5s).ok());
+  runner.Stop();
+  std::vector<std::string> seen;
+  for (const Event& e : hub.Read(0, 100, 0ms).events) {
+    std::string what = EventTypeName(e.type);
+    if (e.step >= 0) what += " " + e.operation.steps[e.step].name + " #" + std::to_string(e.operation.steps[e.step].attempts);
+    seen.push_back(what);
+    EXPECT_EQ(e.operation.id, op->id);
+    EXPECT_EQ(e.subdomain, "acme");
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"operation.queued", "operation.started", "step.started one #1",
+                                            "step.done one #1", "step.started two #1", "step.retrying two #1",
+                                            "step.started two #2", "step.done two #2", "step.started three #1",
+                                            "step.done three #1", "operation.finished"}));
+  EXPECT_EQ(hub.Read(0, 100, 0ms).events.back().operation.state, OperationState::kSucceeded);
+}
+
 TEST_F(RunnerTest, FailsWhenRetriesRunOut) {
   plans_.FailStep("two", Unavailable("cluster down"), 10);
   Runner runner(*store_, plans_, FastOptions());
