@@ -6,8 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-# Six tries: about 6 s of retrying.
-STEP_MAX_ATTEMPTS=6 HEALTH_TIMEOUT_S=4 start_controller
+# Eight tries: about 16 s of retrying (a PostgreSQL restart on a loaded machine takes seconds).
+STEP_MAX_ATTEMPTS=8 HEALTH_TIMEOUT_S=4 start_controller
 PGURL="postgresql://postgres:$(cat "$DATA/postgres/superuser.password")@127.0.0.1:$(cat "$DATA/postgres/port")/postgres"
 sql() { psql "$PGURL" -tAc "$1"; }
 pg_down() { s6-svc -wd -T 10000 -d "$DATA/services/postgres"; }
@@ -16,11 +16,11 @@ pg_up() {
   for _ in $(seq 1 100); do psql "$PGURL" -tAc 'select 1' >/dev/null 2>&1 && return 0; sleep 0.1; done
   fail "PostgreSQL did not come back"
 }
-# wait_op SUB: the final state of SUB's newest operation.
+# wait_op SUB: the final state of SUB's newest operation (its welcome email aside).
 wait_op() {
   local state=""
-  for _ in $(seq 1 400); do
-    state=$(md ops list -o json | jq -r --arg s "$1" '[.[] | select(.subdomain==$s)][0].state')
+  for _ in $(seq 1 600); do
+    state=$(md ops list -o json | jq -r --arg s "$1" '[.[] | select(.subdomain==$s and .kind!="welcome")][0].state')
     [ "$state" = succeeded ] || [ "$state" = failed ] && break
     sleep 0.1
   done
