@@ -79,7 +79,7 @@ const std::vector<Command>& Commands() {
       {"credentials show", {}, "credentials show SUB",
        "print an instance's logins and passwords (admin, database) for an operator; audited", CmdCredentialsShow},
       {"credentials rotate", {kNoWait}, "credentials rotate SUB [KIND]",
-       "set new passwords (KIND admin or db; default every kind) wherever they are used; data is kept",
+       "set new passwords (KIND admin, db or files; default every kind) wherever they are used; data is kept",
        CmdCredentialsRotate},
       {"audit", {{"--instance", true}, {"--since", true}, {"--limit", true}},
        "audit [--instance SUB] [--since 2h|DATE|TIME] [--limit N]",
