@@ -15,6 +15,7 @@
 #include <httplib.h>
 
 #include "api/json_codec.h"
+#include "api/metrics_route.h"
 #include "api/requests.h"
 #include "core/clock.h"
 #include "core/validate.h"
@@ -87,9 +88,11 @@ std::optional<std::string_view> QueryParam(const Request& req, const char* name)
 
 }  // namespace
 
-ApiServer::ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit)
+ApiServer::ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit,
+                     MetricsSource* metrics)
     : controller_(controller),
       audit_(audit),
+      metrics_(metrics),
       admin_token_(std::move(admin_token)),
       host_(std::move(host)),
       port_(port),
@@ -264,6 +267,9 @@ void ApiServer::InstallRoutes() {
 
   // A probe: reads no input (a query or body is ignored) and needs no token.
   s.Get("/healthz", [](const Request&, Response& res) { WriteJson(res, 200, {{"ok", true}}); });
+
+  // Prometheus text, not JSON: its own handler.
+  if (metrics_ != nullptr) RegisterMetricsRoute(s, *metrics_);
 
   // --- instances ---
   s.Get("/v1/instances", route(kNone, {}, [&c](const Request&) -> Result<Reply> {

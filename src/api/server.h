@@ -5,8 +5,8 @@
 // Every request that changes something, reads credentials or fails to
 // authenticate is recorded in the Audit (if given) before it is answered:
 // who, what, when, from where, result — never a body; refused ones at most
-// once a minute per client address (api/audit_throttle.h). Does not own the Controller or the Audit,
-// which must outlive it. Start/Stop from one thread; handlers run
+// once a minute per client address (api/audit_throttle.h). Does not own the Controller, the Audit
+// or the MetricsSource, which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
 #include <cstddef>
@@ -16,6 +16,7 @@
 
 #include "api/audit_throttle.h"
 #include "api/controller.h"
+#include "api/metrics_source.h"
 #include "core/audit.h"
 #include "core/status.h"
 
@@ -32,7 +33,9 @@ class ApiServer {
   static constexpr size_t kMaxBodyBytes = 64 * 1024;
 
   // `port` 0 picks a free port (see port() after Start()).
-  ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit = nullptr);
+  // With `metrics`, GET /metrics serves its page (api/metrics_route.h).
+  ApiServer(Controller& controller, std::string admin_token, std::string host, int port, Audit* audit = nullptr,
+            MetricsSource* metrics = nullptr);
   ~ApiServer();  // Stops.
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -53,6 +56,7 @@ class ApiServer {
 
   Controller& controller_;
   Audit* audit_;
+  MetricsSource* metrics_;
   std::string admin_token_;
   std::string host_;
   int port_;

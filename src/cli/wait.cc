@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 
 namespace md::cli {
 namespace {
@@ -17,7 +18,6 @@ constexpr auto kLostControllerGrace = std::chrono::seconds(60);
 
 struct Tracked {
   Operation op;
-  std::vector<bool> printed;  // per step
   bool said_queued = false;
   bool finished = false;
   int exit_code = kExitOk;
@@ -50,27 +50,9 @@ std::string Pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-void PrintNewSteps(Context& ctx, Tracked& t, const std::string& label) {
-  const auto& steps = t.op.steps;
-  t.printed.resize(steps.size(), false);
-  size_t name_width = 0;
-  for (const auto& s : steps) name_width = std::max(name_width, DisplayWidth(s.name));
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const StepRecord& s = steps[i];
-    if (t.printed[i] || (s.state != StepState::kDone && s.state != StepState::kFailed)) continue;
-    t.printed[i] = true;
-    std::string line = "  " + label + (s.state == StepState::kDone ? "✓ " : "✗ ") + Pad(s.name, name_width) + "  " +
-                       FormatDurationMs(s.finished_ms - s.started_ms);
-    if (s.attempts > 1) line += " (" + std::to_string(s.attempts) + " attempts)";
-    if (s.state == StepState::kFailed && !s.error.empty()) line += "  " + s.error;
-    ctx.out << line << "\n";
-  }
-  ctx.out.flush();
-}
-
 // Says what a queued operation waits for: an earlier unfinished operation on
 // the same instance, or a free worker.
-void SayQueued(Context& ctx, ApiClient& client, const Operation& op, const std::string& label) {
+void SayQueued(Progress& progress, ApiClient& client, const Operation& op, const std::string& label) {
   std::string text = "queued: waiting for the controller to start it";
   Result<std::vector<Operation>> recent =
       client.GetAs<std::vector<Operation>>("/v1/operations", {{"subdomain", op.subdomain}, {"limit", "50"}});
@@ -87,20 +69,7 @@ void SayQueued(Context& ctx, ApiClient& client, const Operation& op, const std::
              OperationStateName(blocker->state) + ")";
     }
   }
-  ctx.out << "  " << label << text << "\n";
-  ctx.out.flush();
-}
-
-std::string FailureMessage(const Operation& op) {
-  std::string message = Describe(op) + " failed";
-  for (const StepRecord& s : op.steps) {
-    if (s.state == StepState::kFailed && op.error.find(s.name) == std::string::npos) {
-      message += " at step " + s.name;
-      break;
-    }
-  }
-  std::string error = op.error.empty() ? "no error recorded" : op.error;
-  return message + ": " + error + " (details: `meltanodata ops show " + std::to_string(op.id) + "`)";
+  progress.Note(label, text);
 }
 
 }  // namespace
@@ -131,15 +100,15 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
   std::vector<Tracked> tracked;
   size_t label_width = 0;
   for (const Operation& op : ops) {
-    tracked.push_back({op, {}, false, IsFinished(op), kExitOk});
+    tracked.push_back({op, false, IsFinished(op), kExitOk});
     label_width = std::max(label_width, DisplayWidth(op.subdomain));
   }
   const bool multi = ops.size() > 1;
   auto label = [&](const Operation& op) { return multi ? Pad(op.subdomain, label_width) + "  " : std::string(); };
   const bool progress = !ctx.json;
+  Progress view(ctx.out, ctx.err, progress ? ctx.out_columns : 0);
   if (progress) {
-    for (const Operation& op : ops) ctx.out << Describe(op) << " (operation #" << op.id << ")\n";
-    ctx.out.flush();
+    for (const Operation& op : ops) view.Started(op);
   }
 
   const auto poll_interval = PollInterval();
@@ -160,8 +129,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
           if (lost_since == std::chrono::steady_clock::time_point()) lost_since = now;
           if (now - lost_since < kLostControllerGrace) {
             if (!said_lost && progress) {
-              ctx.out << "  (the controller is not answering; still waiting)\n";
-              ctx.out.flush();
+              view.Note("", "(the controller is not answering; still waiting)");
               said_lost = true;
             }
             all_finished = false;
@@ -169,6 +137,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
           }
         }
         t.finished = true;
+        view.Clear();
         t.exit_code = PrintError(ctx.err, polled.status().WithContext("operation #" + std::to_string(t.op.id)));
         continue;
       }
@@ -177,28 +146,24 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
       t.op = std::move(*polled);
       if (progress) {
         if (t.op.state == OperationState::kQueued && !t.said_queued) {
-          SayQueued(ctx, **client, t.op, label(t.op));
+          SayQueued(view, **client, t.op, label(t.op));
           t.said_queued = true;
         }
-        PrintNewSteps(ctx, t, label(t.op));
+        view.Update(label(t.op), t.op);
       }
       if (IsFinished(t.op)) {
         t.finished = true;
         if (t.op.state == OperationState::kSucceeded) {
-          if (progress) {
-            std::string line = success ? success(t.op) : "";
-            if (line.empty()) line = Describe(t.op) + " done";
-            ctx.out << "✓ " << line << " (" << FormatDurationMs(t.op.finished_ms - t.op.started_ms) << ")\n";
-            ctx.out.flush();
-          }
+          if (progress) view.Succeeded(t.op, success ? success(t.op) : "");
         } else {
-          t.exit_code = PrintError(ctx.err, Internal(FailureMessage(t.op)));
+          t.exit_code = view.Failed(t.op);
         }
       } else {
         all_finished = false;
       }
     }
     if (interrupt.interrupted()) {
+      view.Clear();
       std::string ids;
       for (const Tracked& t : tracked) {
         if (!t.finished) ids += (ids.empty() ? "" : " ") + std::to_string(t.op.id);
@@ -208,9 +173,11 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
       return kExitInterrupted;
     }
     if (all_finished) break;
+    view.Tick();
     std::this_thread::sleep_for(NextPoll(std::chrono::steady_clock::now() - wait_started, poll_interval));
   }
 
+  view.Clear();
   if (ctx.json) {
     std::vector<Operation> final_ops;
     for (const Tracked& t : tracked) final_ops.push_back(t.op);

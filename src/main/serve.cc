@@ -32,11 +32,13 @@
 #include "main/backup_pruner.h"
 #include "main/file_access_stack.h"
 #include "main/front_door_stack.h"
+#include "main/serve_pid.h"
 #include "main/server_config.h"
 #include "main/vault_key.h"
 #include "service/audit_log.h"
 #include "service/controller_impl.h"
 #include "service/layout.h"
+#include "service/metrics_collector.h"
 #include "service/plans.h"
 #include "service/public_service.h"
 #include "store/sqlite_store.h"
@@ -282,11 +284,13 @@ int RunServe(int argc, char** argv) {
     return Fail(s.WithContext("the public endpoints"));
   }
 
-  ApiServer api(controller, *token, config.listen_host, config.listen_port, &audit);
+  MetricsCollector metrics(**store, **cgroups, backups);
+  ApiServer api(controller, *token, config.listen_host, config.listen_port, &audit, &metrics);
   if (Status s = api.Start(); !s.ok()) {
     runner.Stop();
     return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));
   }
+  if (Status s = WriteServePid(config.data_dir); !s.ok()) std::fprintf(stderr, "meltanodata: %s\n", s.message().c_str());
   std::fprintf(stderr, "meltanodata: serving on http://%s:%d, data in %s; mail to %s\n", config.listen_host.c_str(),
                api.port(), config.data_dir.c_str(), (*mailer)->Describe().c_str());
 
@@ -296,6 +300,7 @@ int RunServe(int argc, char** argv) {
   api.Stop();
   public_server.Stop();
   runner.Stop();
+  RemoveServePid(config.data_dir);
   return 0;
 }
 
