@@ -92,10 +92,17 @@ Status EnsureEmbeddedCluster(Store& store, Supervisor& supervisor, const ServerC
                               .embedded = true});
 }
 
-std::string ExecutableDir() {
+// Where meltanodata-demo and the other helpers are: beside the binary in a
+// build tree, ../libexec/meltanodata from it once installed (the .deb).
+std::string LibexecDir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "." : exe.parent_path().string();
+  if (ec) return ".";
+  auto installed = exe.parent_path().parent_path() / "libexec" / "meltanodata";
+  if (!std::filesystem::exists(exe.parent_path() / "meltanodata-demo") && std::filesystem::is_directory(installed)) {
+    return installed.string();
+  }
+  return exe.parent_path().string();
 }
 
 // The parent cgroup of this controller's tenants: named after its data dir
@@ -238,7 +245,7 @@ int RunServe(int argc, char** argv) {
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
-                   .libexec_dir = ExecutableDir(),
+                   .libexec_dir = LibexecDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;

@@ -1199,9 +1199,6 @@ TEST(SignupLimiter, ForgetsAfterTheWindow) {
   EXPECT_EQ(limiter.Admit("a", 1000), 0);
 }
 
-}  // namespace
-}  // namespace md
-
 TEST_F(ControllerTest, MetricsCountInstancesOperationsStepsBackupsClustersAndUsage) {
   ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
   ASSERT_EQ(Wait(*controller_->BackupInstance("acme")).state, OperationState::kSucceeded);
@@ -1227,3 +1224,6 @@ TEST_F(ControllerTest, MetricsCountInstancesOperationsStepsBackupsClustersAndUsa
   EXPECT_TRUE(has("meltanodata_tenant_pids_limit{subdomain=\"acme\"} 256")) << *page;
   EXPECT_TRUE(has("meltanodata_tenant_cpu_seconds_total{subdomain=\"acme\"} 2.5")) << *page;
 }
+
+}  // namespace
+}  // namespace md
