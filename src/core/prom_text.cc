@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace md {
 
@@ -48,6 +49,11 @@ std::string PromFormatValue(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char buf[64];
+  // Whole numbers (counts, bytes, Unix times) in full, not as 1.7e+09.
+  if (std::fabs(value) < 9007199254740992.0 && value == std::trunc(value)) {
+    std::snprintf(buf, sizeof(buf), "%.0f", value);
+    return value == 0 ? "0" : buf;
+  }
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   return std::string(buf, end);
 }
