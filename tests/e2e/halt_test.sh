@@ -11,10 +11,10 @@ processes_of_data_dir() {
   local p
   for p in /proc/[0-9]*; do
     [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
-    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$DATA" ||
+    if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$DATA" ||
       [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$DATA"* ]] ||
       [ "$(stat -c %U "$p" 2>/dev/null)" = "md-$sub" ]; then
-      echo "${p#/proc/}: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+      echo "${p#/proc/}: $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
     fi
   done
 }
