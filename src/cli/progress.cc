@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/output.h"
+#include "cli/wait.h"
 
 namespace md::cli {
 namespace {
@@ -34,8 +35,6 @@ std::string Printable(std::string line) {
   }
   return line;
 }
-
-std::string Describe(const Operation& op) { return op.subdomain.empty() ? op.kind : op.kind + " " + op.subdomain; }
 
 }  // namespace
 

@@ -1,8 +1,9 @@
 #pragma once
-// Waiting for operations: polls each until it has finished, printing every
+// Waiting for operations: polls each until it has finished, showing every
 // step as it completes with its duration, saying when one is queued behind
 // another, then one line per operation (success on stdout, failure as
-// `error:` on stderr). Ctrl-C stops waiting, not the operation.
+// `error:` on stderr); how it looks is cli/progress.h's. Ctrl-C stops
+// waiting, not the operation.
 
 #include <functional>
 #include <string>

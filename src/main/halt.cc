@@ -95,7 +95,7 @@ int RunHalt(int argc, char** argv) {
   if (!PathExists(data_dir)) return std::fprintf(stderr, "error: halt: no data dir %s\n", data_dir.c_str()), 3;
 
   if (pid_t pid = RunningServePid(data_dir); pid > 0) {
-    kill(pid, SIGTERM);
+    if (kill(pid, SIGTERM) != 0) return Fail("cannot signal the controller (pid " + std::to_string(pid) + "): run as its user");
     if (!WaitUntil([pid] { return kill(pid, 0) != 0; }, kControllerGrace)) {
       return Fail("the controller (pid " + std::to_string(pid) + ") did not stop within 60 s");
     }

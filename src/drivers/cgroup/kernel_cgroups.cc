@@ -147,7 +147,9 @@ Result<std::vector<std::string>> KernelCgroups::List() {
       return Internal("cannot list " + parent + ": " + strerror(errno));
     }
     while (struct dirent* e = readdir(dir)) {
-      if (e->d_type == DT_DIR && ValidateCgroupName(e->d_name).ok()) names.insert(e->d_name);
+      if (e->d_type != DT_DIR) continue;
+      std::string name(e->d_name);
+      if (ValidateCgroupName(name).ok()) names.insert(std::move(name));
     }
     closedir(dir);
   }
