@@ -20,7 +20,7 @@ trap remove_package EXIT
 ! dpkg -s meltanodata >/dev/null 2>&1 || fail "a meltanodata package is installed already; this test would replace it"
 
 step "cpack builds the .deb"
-cmake --build "$BUILD" --target meltanodata meltanodata-demo reference >/dev/null
+cmake --build "$BUILD" --target meltanodata meltanodata-demo reference >/dev/null  # what the package holds
 (cd "$BUILD" && cpack -G DEB -B "$PKG" >/dev/null)
 deb=$(ls "$PKG"/meltanodata_*.deb)
 contents=$(dpkg-deb -c "$deb")
