@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/metrics_source.h"
 #include "core/event_hub.h"
 #include "core/status.h"
 #include "core/types.h"
@@ -203,6 +204,8 @@ class Controller {
   // The feed of operation and instance events (GET /v1/events, the
   // dashboard); null when this controller publishes none.
   virtual EventHub* Events() { return nullptr; }
+  // The controller's metrics (GET /metrics); null when it keeps none.
+  virtual MetricsSource* Metrics() { return nullptr; }
 };
 
 }  // namespace md

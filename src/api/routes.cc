@@ -85,6 +85,15 @@ std::vector<Route> MakeRoutes() {
   return {
       {"GET", "/healthz", {}, "", "Health", {200}, "Liveness probe: needs no token and reads no input",
        [](C&, const Call&) -> Result<Reply> { return Ok({{"ok", true}}); }, /*open=*/true},
+      {"GET", "/metrics", {}, "", "", {200, 404}, "The controller's metrics in the Prometheus text format",
+       [](C& c, const Call&) -> Result<Reply> {
+         MetricsSource* metrics = c.Metrics();
+         if (metrics == nullptr) return NotFound("this controller keeps no metrics");
+         Reply reply;
+         MD_ASSIGN_OR_RETURN(reply.text, metrics->Exposition());
+         return reply;
+       },
+       /*open=*/false, "text/plain; version=0.0.4; charset=utf-8"},
       {"GET", "/v1/openapi.json", {}, "", "OpenApiDocument", {200}, "This API as an OpenAPI 3.0 document",
        [](C&, const Call&) -> Result<Reply> { return Ok(OpenApiDocument(ApiRoutes())); }},
       {"GET", "/v1/events",

@@ -6,8 +6,8 @@
 // Every request that changes something, reads credentials or fails to
 // authenticate is recorded in the Audit (if given) before it is answered:
 // who, what, when, from where, result — never a body; refused ones at most
-// once a minute per client address (api/audit_throttle.h). Does not own the Controller or the Audit,
-// which must outlive it. Start/Stop from one thread; handlers run
+// once a minute per client address (api/audit_throttle.h). Does not own the Controller or the
+// Audit, which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
 #include <atomic>

@@ -1,8 +1,10 @@
 #include "cli/cli.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "cli/commands.h"
@@ -58,6 +60,16 @@ std::string InstancePath(const std::string& sub) { return "/v1/instances/" + sub
 
 namespace {
 
+// The width of terminal `fd`; 0 if it is not one, or TERM says it cannot
+// redraw a line.
+int TerminalColumns(int fd) {
+  const char* term = std::getenv("TERM");
+  if (isatty(fd) != 1 || term == nullptr || std::string(term) == "dumb") return 0;
+  winsize size{};
+  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
 // Every flag that takes a value, in any command: to find the command words.
 std::set<std::string> ValueFlags() {
   std::set<std::string> out;
@@ -88,9 +100,6 @@ int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostrea
     PrintHelp(out, topic);
     return kExitOk;
   }
-  if (words[0] == "serve") {
-    return UsageError(ctx, "`serve` is run by the meltanodata binary itself, not the client");
-  }
   std::string command = words[0];
   size_t command_words = 1;
   if (IsGroup(words[0])) {
@@ -115,6 +124,7 @@ int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostrea
     PrintHelp(out, command);
     return kExitOk;
   }
+  if (cmd->run == nullptr) return UsageError(ctx, "`" + command + "` is run by the meltanodata binary itself, not the client");
 
   std::vector<FlagSpec> spec = GlobalFlags();
   spec.insert(spec.end(), cmd->flags.begin(), cmd->flags.end());
@@ -133,6 +143,7 @@ int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostrea
            "run as the user whose data dir holds admin.token\n";
   }
   ctx.in_is_terminal = &in == &std::cin && isatty(STDIN_FILENO) == 1;
+  ctx.out_columns = &out == &std::cout ? TerminalColumns(STDOUT_FILENO) : 0;
   return cmd->run(ctx);
 }
 

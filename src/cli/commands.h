@@ -15,7 +15,8 @@ struct Command {
   std::vector<FlagSpec> flags;
   std::string usage;    // after "meltanodata "
   std::string summary;  // one line
-  VerbFn run = nullptr;
+  VerbFn run = nullptr;  // null: run by main, not a client of the API (serve, halt)
+  std::vector<std::string> examples;  // whole command lines, for --help and the man page
 };
 
 const std::vector<Command>& Commands();

@@ -20,6 +20,7 @@ struct Context {
   std::ostream& err;
   std::istream& in;
   bool in_is_terminal = false;  // `in` is the process's stdin and a tty
+  int out_columns = 0;           // `out` is a terminal this wide (not TERM=dumb); 0 if not
   std::string command;  // "create", "flags set", ...
   ParsedArgs args;      // positionals without the command words
   bool json = false;    // -o json

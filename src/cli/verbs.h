@@ -51,6 +51,8 @@ int CmdResendWelcome(Context& ctx);
 int CmdOpsList(Context& ctx);
 int CmdOpsShow(Context& ctx);
 int CmdDoctor(Context& ctx);
+int CmdCompletion(Context& ctx);
+int CmdManpage(Context& ctx);
 
 // Helpers shared by the verb files.
 // A usage error: one line naming the fix, exit 2.

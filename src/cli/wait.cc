@@ -9,6 +9,7 @@
 #include "cli/event_feed.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 
 namespace md::cli {
 namespace {
@@ -19,15 +20,13 @@ constexpr auto kInterruptCheck = std::chrono::milliseconds(100);  // how soon Ct
 
 struct Tracked {
   Operation op;
-  std::vector<bool> printed;  // per step
   bool said_queued = false;
   bool finished = false;
   int exit_code = kExitOk;
 };
 
-// The poll interval, when the controller streams no events, once an
-// operation has run for a while: ~150 ms, or MELTANODATA_POLL_MS (1-5000;
-// tests make it short).
+// The poll interval once an operation has run for a while: ~150 ms, or
+// MELTANODATA_POLL_MS (1-5000; tests make it short).
 std::chrono::milliseconds PollInterval() {
   long long ms = kDefaultPollMs;
   if (const char* env = std::getenv("MELTANODATA_POLL_MS"); env != nullptr && !ParseInt(env, 1, 5000, &ms)) {
@@ -53,27 +52,9 @@ std::string Pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-void PrintNewSteps(Context& ctx, Tracked& t, const std::string& label) {
-  const auto& steps = t.op.steps;
-  t.printed.resize(steps.size(), false);
-  size_t name_width = 0;
-  for (const auto& s : steps) name_width = std::max(name_width, DisplayWidth(s.name));
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const StepRecord& s = steps[i];
-    if (t.printed[i] || (s.state != StepState::kDone && s.state != StepState::kFailed)) continue;
-    t.printed[i] = true;
-    std::string line = "  " + label + (s.state == StepState::kDone ? "✓ " : "✗ ") + Pad(s.name, name_width) + "  " +
-                       FormatDurationMs(s.finished_ms - s.started_ms);
-    if (s.attempts > 1) line += " (" + std::to_string(s.attempts) + " attempts)";
-    if (s.state == StepState::kFailed && !s.error.empty()) line += "  " + s.error;
-    ctx.out << line << "\n";
-  }
-  ctx.out.flush();
-}
-
 // Says what a queued operation waits for: an earlier unfinished operation on
 // the same instance, or a free worker.
-void SayQueued(Context& ctx, ApiClient& client, const Operation& op, const std::string& label) {
+void SayQueued(Progress& progress, ApiClient& client, const Operation& op, const std::string& label) {
   std::string text = "queued: waiting for the controller to start it";
   Result<std::vector<Operation>> recent =
       client.GetAs<std::vector<Operation>>("/v1/operations", {{"subdomain", op.subdomain}, {"limit", "50"}});
@@ -90,20 +71,7 @@ void SayQueued(Context& ctx, ApiClient& client, const Operation& op, const std::
              OperationStateName(blocker->state) + ")";
     }
   }
-  ctx.out << "  " << label << text << "\n";
-  ctx.out.flush();
-}
-
-std::string FailureMessage(const Operation& op) {
-  std::string message = Describe(op) + " failed";
-  for (const StepRecord& s : op.steps) {
-    if (s.state == StepState::kFailed && op.error.find(s.name) == std::string::npos) {
-      message += " at step " + s.name;
-      break;
-    }
-  }
-  std::string error = op.error.empty() ? "no error recorded" : op.error;
-  return message + ": " + error + " (details: `meltanodata ops show " + std::to_string(op.id) + "`)";
+  progress.Note(label, text);
 }
 
 }  // namespace
@@ -134,15 +102,15 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
   std::vector<Tracked> tracked;
   size_t label_width = 0;
   for (const Operation& op : ops) {
-    tracked.push_back({op, {}, false, IsFinished(op), kExitOk});
+    tracked.push_back({op, false, IsFinished(op), kExitOk});
     label_width = std::max(label_width, DisplayWidth(op.subdomain));
   }
   const bool multi = ops.size() > 1;
   auto label = [&](const Operation& op) { return multi ? Pad(op.subdomain, label_width) + "  " : std::string(); };
   const bool progress = !ctx.json;
+  Progress view(ctx.out, ctx.err, progress ? ctx.out_columns : 0);
   if (progress) {
-    for (const Operation& op : ops) ctx.out << Describe(op) << " (operation #" << op.id << ")\n";
-    ctx.out.flush();
+    for (const Operation& op : ops) view.Started(op);
   }
 
   // News of the operations comes from the controller's event stream; from
@@ -161,8 +129,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
     auto now = std::chrono::steady_clock::now();
     if (lost_since == std::chrono::steady_clock::time_point()) lost_since = now;
     if (!said_lost && progress) {
-      ctx.out << "  (the controller is not answering; still waiting)\n";
-      ctx.out.flush();
+      view.Note("", "(the controller is not answering; still waiting)");
       said_lost = true;
     }
     return now - lost_since >= kLostControllerGrace;
@@ -174,22 +141,17 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
     t.op = std::move(op);
     if (progress) {
       if (t.op.state == OperationState::kQueued && !t.said_queued) {
-        SayQueued(ctx, **client, t.op, label(t.op));
+        SayQueued(view, **client, t.op, label(t.op));
         t.said_queued = true;
       }
-      PrintNewSteps(ctx, t, label(t.op));
+      view.Update(label(t.op), t.op);
     }
     if (!IsFinished(t.op)) return;
     t.finished = true;
     if (t.op.state == OperationState::kSucceeded) {
-      if (progress) {
-        std::string line = success ? success(t.op) : "";
-        if (line.empty()) line = Describe(t.op) + " done";
-        ctx.out << "✓ " << line << " (" << FormatDurationMs(t.op.finished_ms - t.op.started_ms) << ")\n";
-        ctx.out.flush();
-      }
+      if (progress) view.Succeeded(t.op, success ? success(t.op) : "");
     } else {
-      t.exit_code = PrintError(ctx.err, Internal(FailureMessage(t.op)));
+      t.exit_code = view.Failed(t.op);
     }
   };
   // Reads the operation from the controller (at the start, after missed events, or when polling).
@@ -198,6 +160,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
     if (read.ok()) return update(t, std::move(*read));
     if (read.status().code() == Code::kUnavailable && !lost()) return;
     t.finished = true;
+    view.Clear();
     t.exit_code = PrintError(ctx.err, read.status().WithContext("operation #" + std::to_string(t.op.id)));
   };
   auto unfinished = [&] {
@@ -213,17 +176,20 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
   refresh_all();
   while (unfinished() && !interrupt.interrupted()) {
     if (!feed.ok()) {
+      view.Tick();
       std::this_thread::sleep_for(NextPoll(std::chrono::steady_clock::now() - wait_started, poll_interval));
       refresh_all();
       continue;
     }
     std::optional<FeedEvent> e = (*feed)->Next(kInterruptCheck);
+    view.Tick();
     if (!e) continue;
     if (e->type == "lost") {
       if (lost()) {
         for (Tracked& t : tracked) {
           if (t.finished) continue;
           t.finished = true;
+          view.Clear();
           t.exit_code = PrintError(ctx.err, Unavailable("lost the controller while waiting")
                                                 .WithContext("operation #" + std::to_string(t.op.id)));
         }
@@ -241,6 +207,7 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
       }
     }
   }
+  view.Clear();
   if (interrupt.interrupted() && unfinished()) {
     std::string ids;
     for (const Tracked& t : tracked) {

@@ -1,9 +1,10 @@
 #pragma once
 // Waiting for operations: follows each on the controller's event stream
-// (polls an older controller) until it has finished, printing every
+// (polls an older controller) until it has finished, showing every
 // step as it completes with its duration, saying when one is queued behind
 // another, then one line per operation (success on stdout, failure as
-// `error:` on stderr). Ctrl-C stops waiting, not the operation.
+// `error:` on stderr); how it looks is cli/progress.h's. Ctrl-C stops
+// waiting, not the operation.
 
 #include <functional>
 #include <string>

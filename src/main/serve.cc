@@ -32,6 +32,7 @@
 #include "main/backup_pruner.h"
 #include "main/file_access_stack.h"
 #include "main/front_door_stack.h"
+#include "main/serve_pid.h"
 #include "main/server_config.h"
 #include "main/vault_key.h"
 #include "service/audit_log.h"
@@ -91,10 +92,17 @@ Status EnsureEmbeddedCluster(Store& store, Vault& vault, Supervisor& supervisor,
                               .embedded = true});
 }
 
-std::string ExecutableDir() {
+// Where meltanodata-demo and the other helpers are: beside the binary in a
+// build tree, ../libexec/meltanodata from it once installed (the .deb).
+std::string LibexecDir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "." : exe.parent_path().string();
+  if (ec) return ".";
+  auto installed = exe.parent_path().parent_path() / "libexec" / "meltanodata";
+  if (!std::filesystem::exists(exe.parent_path() / "meltanodata-demo") && std::filesystem::is_directory(installed)) {
+    return installed.string();
+  }
+  return exe.parent_path().string();
 }
 
 // The parent cgroup of this controller's tenants: named after its data dir
@@ -239,7 +247,7 @@ int RunServe(int argc, char** argv) {
                    .profiles = profiles,
                    .probe = probe,
                    .layout = Layout(config.data_dir),
-                   .libexec_dir = ExecutableDir(),
+                   .libexec_dir = LibexecDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000,
                    .uid_base = config.uid_base};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
@@ -294,6 +302,7 @@ int RunServe(int argc, char** argv) {
     runner.Stop();
     return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));
   }
+  if (Status s = WriteServePid(config.data_dir); !s.ok()) std::fprintf(stderr, "meltanodata: %s\n", s.message().c_str());
   std::fprintf(stderr, "meltanodata: serving on http://%s:%d, data in %s; mail to %s\n", config.listen_host.c_str(),
                api.port(), config.data_dir.c_str(), (*mailer)->Describe().c_str());
 
@@ -303,6 +312,7 @@ int RunServe(int argc, char** argv) {
   api.Stop();
   public_server.Stop();
   runner.Stop();
+  RemoveServePid(config.data_dir);
   return 0;
 }
 

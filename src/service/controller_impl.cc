@@ -35,7 +35,8 @@ ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps
       runner_(runner),
       mail_(mail),
       options_(options),
-      credentials_(steps, resources) {}
+      credentials_(steps, resources),
+      metrics_(d_.store, d_.cgroups, backups) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));

@@ -16,6 +16,7 @@
 #include "service/env_policy.h"
 #include "service/front_door.h"
 #include "service/https_probe.h"
+#include "service/metrics_collector.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/runner.h"
@@ -52,6 +53,7 @@ class ControllerImpl final : public Controller {
                  ControllerOptions options);
 
   EventHub* Events() override { return d_.events; }
+  MetricsSource* Metrics() override { return &metrics_; }
   Result<Operation> CreateInstance(const CreateRequest& request) override;
   Result<std::vector<Instance>> ListInstances() override;
   Result<Instance> GetInstance(const std::string& subdomain) override;
@@ -121,6 +123,7 @@ class ControllerImpl final : public Controller {
   CustomerMail& mail_;
   ControllerOptions options_;
   const CredentialKinds credentials_;
+  MetricsCollector metrics_;
   std::mutex admission_mu_;
   // Held while a change of flags or secrets is checked against the other
   // kind and stored, so that two changes cannot each pass and then clash.

@@ -600,6 +600,44 @@ Status SqliteStore::UpdateStep(int64_t op_id, const StepRecord& step) {
   });
 }
 
+Result<std::vector<OperationCount>> SqliteStore::CountOperations() {
+  return Transact(false, [&]() -> Result<std::vector<OperationCount>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT kind, state, COUNT(*) FROM operations GROUP BY kind, state "
+                                              "ORDER BY kind, state"));
+    std::vector<OperationCount> counts;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      OperationCount c{.kind = st.ColText(0), .count = st.ColInt(2)};
+      if (!ParseOperationState(st.ColText(1), &c.state)) return Internal("store: bad operation state " + st.ColText(1));
+      counts.push_back(std::move(c));
+    }
+    return counts;
+  });
+}
+
+Result<std::vector<StepHistogram>> SqliteStore::StepDurations(const std::vector<int64_t>& bounds_ms) {
+  return Transact(false, [&]() -> Result<std::vector<StepHistogram>> {
+    // One SUM per bound; the bounds are bound as values.
+    std::string sql = "SELECT name, COUNT(*), SUM(d)";
+    for (size_t i = 0; i < bounds_ms.size(); ++i) sql += ", SUM(d <= ?)";
+    sql += " FROM (SELECT name, finished_ms - started_ms AS d FROM operation_steps"
+           " WHERE state IN ('done', 'failed') AND started_ms > 0 AND finished_ms >= started_ms)"
+           " GROUP BY name ORDER BY name";
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+    for (int64_t b : bounds_ms) st.Int(b);
+    std::vector<StepHistogram> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      StepHistogram h{.step = st.ColText(0), .count = st.ColInt(1), .sum_ms = st.ColInt(2)};
+      for (size_t i = 0; i < bounds_ms.size(); ++i) h.le_counts.push_back(st.ColInt(static_cast<int>(3 + i)));
+      out.push_back(std::move(h));
+    }
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Resource ledger
 

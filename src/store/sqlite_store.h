@@ -49,6 +49,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Operation>> ListOperationsInState(const std::vector<OperationState>& states) override;
   Status UpdateOperation(const Operation& op) override;
   Status UpdateStep(int64_t op_id, const StepRecord& step) override;
+  Result<std::vector<OperationCount>> CountOperations() override;
+  Result<std::vector<StepHistogram>> StepDurations(const std::vector<int64_t>& bounds_ms) override;
 
   Result<int64_t> AddLedger(const LedgerEntry& entry) override;
   Result<std::vector<LedgerEntry>> ListLedger(const std::string& subdomain) override;

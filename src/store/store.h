@@ -15,6 +15,20 @@
 
 namespace md {
 
+struct OperationCount {
+  std::string kind;
+  OperationState state = OperationState::kQueued;
+  int64_t count = 0;
+};
+
+// Durations of one step name: le_counts[i] steps took at most bounds_ms[i].
+struct StepHistogram {
+  std::string step;
+  std::vector<int64_t> le_counts;
+  int64_t count = 0;
+  int64_t sum_ms = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -48,6 +62,11 @@ class Store {
   // Updates state, error and timestamps (not steps).
   virtual Status UpdateOperation(const Operation& op) = 0;
   virtual Status UpdateStep(int64_t op_id, const StepRecord& step) = 0;  // matched by name
+  // How many operations there are of each (kind, state), for metrics.
+  virtual Result<std::vector<OperationCount>> CountOperations() = 0;
+  // The durations of finished steps (done or failed) as one cumulative
+  // histogram per step name over `bounds_ms` (ascending), for metrics.
+  virtual Result<std::vector<StepHistogram>> StepDurations(const std::vector<int64_t>& bounds_ms) = 0;
 
   // Resource ledger. Add is idempotent on (kind, ref) and returns the row id.
   virtual Result<int64_t> AddLedger(const LedgerEntry& entry) = 0;

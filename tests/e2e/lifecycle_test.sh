@@ -104,6 +104,10 @@ assert_eq "$(app_get "$app" "/version")" 1.1.0 "upgraded"
 assert_eq "$(jf "$(md show acme -o json)" .app_version)" 1.1.0
 expect_exit 1 upgrade acme --to 2.0-unhealthy
 assert_contains "$(cat "$DATA/last.err")" "rolled back to 1.1.0"
+both=$(cat "$DATA/last.out" "$DATA/last.err")
+assert_eq "$(grep -c "not healthy after" <<<"$both")" 1 "the health gate's error printed once"
+assert_eq "$(grep -c "last log lines:" <<<"$both")" 1 "the app's log lines printed once"
+assert_contains "$(cat "$DATA/last.out")" "✗ wait_healthy" "the failed step shown"
 assert_eq "$(app_get "$app" "/version")" 1.1.0 "old version serving"
 assert_eq "$(jf "$(md show acme -o json)" .status)" running
 

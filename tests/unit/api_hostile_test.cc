@@ -39,6 +39,7 @@ struct RouteTest {
 const std::map<std::string, RouteTest>& RouteTests() {
   static const std::map<std::string, RouteTest> tests = {
       {"GET /healthz", {.open = true}},
+      {"GET /metrics", {}},
       {"GET /v1/openapi.json", {}},
       {"GET /v1/events", {.stream = true}},
       {"GET /v1/instances", {}},

@@ -905,3 +905,42 @@ TEST_F(AuditedApiTest, AuditRouteFiltersAndChecksItsQuery) {
 
 }  // namespace
 }  // namespace md
+
+namespace md {
+
+TEST(MetricsRoute, ServesPrometheusTextToTheTokenOnly) {
+  FakeController controller;
+  FakeMetrics& metrics = controller.fixed_metrics;
+  ApiServer server(controller, kToken, "127.0.0.1", 0);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto anonymous = client.Get("/metrics");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kToken}};
+  auto r = client.Get("/metrics", auth);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(r->body, "# TYPE md_up gauge\nmd_up 1\n");
+  auto query = client.Get("/metrics?x=1", auth);
+  ASSERT_TRUE(query);
+  EXPECT_EQ(query->status, 400);
+  metrics.page = Unavailable("store is locked");
+  auto failed = client.Get("/metrics", auth);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 503);
+}
+
+TEST(MetricsRoute, IsAbsentWithoutASource) {
+  FakeController controller;
+  controller.metrics = nullptr;
+  ApiServer server(controller, kToken, "127.0.0.1", 0);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto r = client.Get("/metrics", {{"Authorization", std::string("Bearer ") + kToken}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+}
+
+}  // namespace md

@@ -16,7 +16,9 @@
 #include "api/server.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "fake_controller.h"
 
 namespace md {
@@ -678,6 +680,111 @@ TEST(CliOutput, FormatsDurations) {
   EXPECT_EQ(cli::FormatDurationMs(12345), "12.3s");
   EXPECT_EQ(cli::FormatDurationMs(125000), "2m05s");
   EXPECT_EQ(cli::FormatUptime(3725), "1h02m");
+}
+
+TEST(CliReference, EveryCommandHasExamplesItsHelpShows) {
+  for (const cli::Command& c : cli::Commands()) {
+    EXPECT_FALSE(c.examples.empty()) << c.words;
+    std::vector<std::string> args;
+    std::istringstream words(c.words);
+    for (std::string w; words >> w;) args.push_back(w);
+    args.push_back("--help");
+    Outcome o = RunRaw(args);
+    EXPECT_EQ(o.code, 0) << c.words;
+    EXPECT_EQ(o.out.rfind("usage: meltanodata " + c.usage + "\n", 0), 0u) << o.out;
+    for (const std::string& e : c.examples) EXPECT_NE(o.out.find("\n  " + e + "\n"), std::string::npos) << o.out;
+  }
+}
+
+TEST(CliReference, CompletionAndManPageNameEveryCommand) {
+  Outcome completion = RunRaw({"completion", "bash"});
+  ASSERT_EQ(completion.code, 0);
+  EXPECT_NE(completion.out.find("complete -F _meltanodata meltanodata"), std::string::npos);
+  Outcome man = RunRaw({"manpage"});
+  ASSERT_EQ(man.code, 0);
+  EXPECT_EQ(man.out.rfind(".TH MELTANODATA 1", 0), 0u);
+  for (const cli::Command& c : cli::Commands()) {
+    std::string first = c.words.substr(0, c.words.find(' '));
+    EXPECT_NE(completion.out.find(first), std::string::npos) << c.words;
+    for (const cli::FlagSpec& f : c.flags) EXPECT_NE(completion.out.find(f.name), std::string::npos) << f.name;
+    std::string roff;  // as the man page spells it: hyphens escaped
+    for (char ch : c.usage) roff += ch == '-' ? std::string("\\-") : std::string(1, ch);
+    EXPECT_NE(man.out.find(".B " + roff + "\n"), std::string::npos) << roff;
+  }
+  EXPECT_NE(completion.out.find("[flags]='list set unset'"), std::string::npos) << completion.out;
+  EXPECT_EQ(RunRaw({"completion", "zsh"}).code, 2);
+}
+
+TEST(CliReference, ServeAndHaltAreNotClientVerbs) {
+  Outcome o = RunRaw({"halt"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("run by the meltanodata binary itself"), std::string::npos) << o.err;
+}
+
+// A failed upgrade as the controller reports it: the health gate's error,
+// with the app's last log lines, inside the operation's error.
+Operation FailedUpgrade() {
+  Operation op{.id = 7, .kind = "upgrade", .subdomain = "acme", .state = OperationState::kFailed};
+  const std::string health = "demo 2.0 not healthy after 5 s: /healthz answered 503; last log lines:\n"
+                             "app: starting\napp: \x1b[31mdatabase gone\n";
+  op.error = "upgrade to 2.0 failed; rolled back to 1.0, which is serving; " + health;
+  op.steps = {{.name = "switch_version", .state = StepState::kDone, .started_ms = 1000, .finished_ms = 1200},
+              {.name = "wait_healthy", .state = StepState::kFailed, .error = health, .started_ms = 1200,
+               .finished_ms = 6200}};
+  return op;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(Progress, AFailedUpgradePrintsItsErrorAndTheAppsLogLinesOnce) {
+  std::ostringstream out, err;
+  {
+    cli::Progress view(out, err, 0);
+    Operation op = FailedUpgrade();
+    view.Update("", op);
+    EXPECT_EQ(view.Failed(op), 1);
+  }
+  EXPECT_EQ(out.str(), "  ✓ switch_version  0.20s\n  ✗ wait_healthy    5.00s\n");
+  EXPECT_EQ(err.str(),
+            "error: upgrade acme failed at step wait_healthy: upgrade to 2.0 failed; rolled back to 1.0, which is "
+            "serving; demo 2.0 not healthy after 5 s: /healthz answered 503; last log lines: (details: `meltanodata "
+            "ops show 7`)\n"
+            "    app: starting\n"
+            "    app: ?[31mdatabase gone\n")
+      << "no terminal escape of the app reaches the operator's terminal";
+  EXPECT_EQ(Count(out.str() + err.str(), "database gone"), 1u);
+  EXPECT_EQ(Count(out.str() + err.str(), "answered 503"), 1u);
+}
+
+TEST(Progress, OnATerminalASpinnerShowsTheRunningStepAndIsErasedBeforeEachLine) {
+  std::ostringstream out, err;
+  cli::Progress view(out, err, 40);
+  Operation op{.id = 3, .kind = "create", .subdomain = "acme", .state = OperationState::kRunning};
+  op.steps = {{.name = "create_database", .state = StepState::kRunning, .started_ms = 1}};
+  view.Update("", op);
+  EXPECT_NE(out.str().find("\r\033[K"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("create_database 0.00s"), std::string::npos) << out.str();
+  op.steps[0] = {.name = "create_database", .state = StepState::kDone, .started_ms = 1, .finished_ms = 301};
+  op.state = OperationState::kSucceeded;
+  op.finished_ms = 400;
+  out.str("");
+  view.Update("", op);
+  view.Succeeded(op, "acme is running");
+  EXPECT_EQ(out.str(), "\r\033[K  ✓ create_database  0.30s\n✓ acme is running (0.40s)\n") << "the spinner erased, nothing left";
+}
+
+TEST(Progress, OffATerminalOnlyPlainLines) {
+  std::ostringstream out, err;
+  cli::Progress view(out, err, 0);
+  Operation op{.id = 3, .kind = "create", .subdomain = "acme", .state = OperationState::kRunning};
+  op.steps = {{.name = "create_database", .state = StepState::kRunning, .started_ms = 1}};
+  view.Update("", op);
+  view.Tick();
+  EXPECT_EQ(out.str(), "");
 }
 
 }  // namespace

@@ -31,6 +31,8 @@
 #include "service/audit_log.h"
 #include "service/controller_impl.h"
 #include "service/env_policy.h"
+#include "service/metrics_collector.h"
+#include "core/prom_text.h"
 #include "service/plans.h"
 #include "service/public_service.h"
 #include "service/record_retention.h"
@@ -1231,6 +1233,32 @@ TEST(SignupLimiter, ForgetsAfterTheWindow) {
   EXPECT_EQ(limiter.Admit("a", 0), 0);
   EXPECT_EQ(limiter.Admit("a", 400), 600);
   EXPECT_EQ(limiter.Admit("a", 1000), 0);
+}
+
+TEST_F(ControllerTest, MetricsCountInstancesOperationsStepsBackupsClustersAndUsage) {
+  ASSERT_EQ(CreateAndWait("acme").state, OperationState::kSucceeded);
+  ASSERT_EQ(Wait(*controller_->BackupInstance("acme")).state, OperationState::kSucceeded);
+  cgroups_.SetUsed("tenant-acme", 13 * 1024 * 1024, 3, 2500000);
+  MetricsCollector metrics(*store_, cgroups_, *backups_);
+  auto page = metrics.Exposition();
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  auto has = [&](const std::string& line) { return page->find("\n" + line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("meltanodata_instances{status=\"running\"} 1")) << *page;
+  EXPECT_TRUE(has("meltanodata_instances{status=\"failed\"} 0")) << "every status, so a series never vanishes";
+  EXPECT_TRUE(has("meltanodata_operations_total{kind=\"create\",result=\"succeeded\"} 1")) << *page;
+  EXPECT_TRUE(has("meltanodata_operations_total{kind=\"backup\",result=\"succeeded\"} 1")) << *page;
+  EXPECT_NE(page->find("meltanodata_step_duration_seconds_bucket{step=\"back_up\",le=\"+Inf\"} 1"), std::string::npos)
+      << *page;
+  EXPECT_TRUE(has("meltanodata_cluster_used{cluster=\"big\"} 1")) << *page;
+  EXPECT_TRUE(has("meltanodata_cluster_capacity{cluster=\"small\"} 1")) << *page;
+  auto backups = *backups_->List("acme");
+  ASSERT_EQ(backups.size(), 1u);
+  EXPECT_TRUE(has("meltanodata_backup_last_size_bytes{subdomain=\"acme\"} " + std::to_string(backups[0].total_bytes)));
+  EXPECT_TRUE(has("meltanodata_backup_last_timestamp_seconds{subdomain=\"acme\"} " +
+                  PromFormatValue(static_cast<double>(backups[0].created_ms) / 1000)));
+  EXPECT_TRUE(has("meltanodata_tenant_memory_bytes{subdomain=\"acme\"} 13631488")) << *page;
+  EXPECT_TRUE(has("meltanodata_tenant_pids_limit{subdomain=\"acme\"} 256")) << *page;
+  EXPECT_TRUE(has("meltanodata_tenant_cpu_seconds_total{subdomain=\"acme\"} 2.5")) << *page;
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "core/files.h"
 #include "core/net.h"
 #include "core/process.h"
+#include "core/prom_text.h"
 #include "core/random.h"
 #include "core/status.h"
 #include "core/strings.h"
@@ -342,4 +345,43 @@ TEST(AsUserTest, WrapsInSetprivAndRefusesRootAndTheKeepOwner) {
 }
 
 }  // namespace
+}  // namespace md
+
+namespace md {
+
+TEST(PromText, EscapesLabelValuesAndHelp) {
+  EXPECT_EQ(PromEscapeLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  EXPECT_EQ(PromEscapeLabelValue(std::string("x\x01y\xc3\xa9", 5)), "x?y??") << "the page stays valid UTF-8";
+  PromText page;
+  page.Family("md_x", "gauge", "Line one\nwith \\ in it.");
+  page.Sample("md_x", {{"sub", "a\"b"}, {"k", "v"}}, 2);
+  EXPECT_EQ(page.text(),
+            "# HELP md_x Line one\\nwith \\\\ in it.\n"
+            "# TYPE md_x gauge\n"
+            "md_x{sub=\"a\\\"b\",k=\"v\"} 2\n");
+}
+
+TEST(PromText, FormatsValuesInTheirShortestForm) {
+  EXPECT_EQ(PromFormatValue(0), "0");
+  EXPECT_EQ(PromFormatValue(1700000000), "1700000000");
+  EXPECT_EQ(PromFormatValue(0.1), "0.1");
+  EXPECT_EQ(PromFormatValue(1.5e-7), "1.5e-07");
+  EXPECT_EQ(PromFormatValue(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(PromFormatValue(-std::numeric_limits<double>::infinity()), "-Inf");
+  EXPECT_EQ(PromFormatValue(std::nan("")), "NaN");
+}
+
+TEST(PromText, WritesAHistogramWithCumulativeBucketsInfSumAndCount) {
+  PromText page;
+  page.Family("md_d_seconds", "histogram", "d");
+  page.Histogram("md_d_seconds", {{"step", "s"}}, {0.5, 1}, {1, 3}, 4, 5.25);
+  EXPECT_EQ(page.text(),
+            "# HELP md_d_seconds d\n# TYPE md_d_seconds histogram\n"
+            "md_d_seconds_bucket{step=\"s\",le=\"0.5\"} 1\n"
+            "md_d_seconds_bucket{step=\"s\",le=\"1\"} 3\n"
+            "md_d_seconds_bucket{step=\"s\",le=\"+Inf\"} 4\n"
+            "md_d_seconds_sum{step=\"s\"} 5.25\n"
+            "md_d_seconds_count{step=\"s\"} 4\n");
+}
+
 }  // namespace md

@@ -23,6 +23,13 @@
 
 namespace md {
 
+// A MetricsSource with a fixed page, or a fixed error.
+class FakeMetrics final : public MetricsSource {
+ public:
+  Result<std::string> Exposition() override { return page; }
+  Result<std::string> page = std::string("# TYPE md_up gauge\nmd_up 1\n");
+};
+
 class FakeController : public Controller {
  public:
   static constexpr const char* kClusterPassword = "s3cret-cluster-pw";
@@ -67,6 +74,7 @@ class FakeController : public Controller {
   }
 
   EventHub* Events() override { return publishes_events ? &events_ : nullptr; }
+  MetricsSource* Metrics() override { return metrics; }
 
   // Knobs.
   std::set<std::string> failing;  // operations on these subdomains fail at their second step
@@ -74,6 +82,8 @@ class FakeController : public Controller {
   int queued_polls = 0;           // polls (or ticks) an operation stays queued before it runs
   std::set<std::string> held_kinds;  // operations of these kinds stay queued
   std::atomic<bool> publishes_events{true};  // false: Events() is null (GET /v1/events answers 503)
+  FakeMetrics fixed_metrics;
+  MetricsSource* metrics = &fixed_metrics;   // null: GET /metrics answers 404
   bool wildcard_trusted = true;   // false: the wildcard is a local-CA stand-in
   std::string https_error;        // non-empty: the front door does not answer, for this reason
   std::string custom_cert_error;  // last_error of every custom domain's certificate

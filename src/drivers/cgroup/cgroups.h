@@ -22,6 +22,9 @@ struct CgroupUsage {
   int64_t pids = 0;
   int64_t pids_max = 0;
   int cpu_weight = 0;
+  // CPU time the group's processes used, in microseconds; -1 where the
+  // kernel does not count it (cgroup v1 without cpuacct beside cpu).
+  int64_t cpu_usage_us = -1;
 };
 
 class Cgroups {

@@ -37,7 +37,7 @@ Result<CgroupUsage> FakeCgroups::Usage(const std::string& name) {
   auto it = groups_.find(name);
   if (it == groups_.end()) return NotFound("no cgroup " + name);
   const Group& g = it->second;
-  return CgroupUsage{g.memory_bytes, g.limits.memory_bytes, g.pids, g.limits.pids, g.limits.cpu_weight};
+  return CgroupUsage{g.memory_bytes, g.limits.memory_bytes, g.pids, g.limits.pids, g.limits.cpu_weight, g.cpu_usage_us};
 }
 
 Result<std::vector<std::string>> FakeCgroups::List() {
@@ -56,10 +56,11 @@ void FakeCgroups::FailNext(Status status) {
   fail_next_ = std::move(status);
 }
 
-void FakeCgroups::SetUsed(const std::string& name, int64_t memory_bytes, int64_t pids) {
+void FakeCgroups::SetUsed(const std::string& name, int64_t memory_bytes, int64_t pids, int64_t cpu_usage_us) {
   std::lock_guard<std::mutex> lock(mutex_);
   groups_[name].memory_bytes = memory_bytes;
   groups_[name].pids = pids;
+  groups_[name].cpu_usage_us = cpu_usage_us;
 }
 
 std::vector<std::string> FakeCgroups::calls() const {

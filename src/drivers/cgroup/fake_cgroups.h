@@ -23,7 +23,7 @@ class FakeCgroups final : public Cgroups {
   // The next Ensure or Remove returns `status` and changes nothing.
   void FailNext(Status status);
   // Sets what Usage reports as used (limits come from Ensure).
-  void SetUsed(const std::string& name, int64_t memory_bytes, int64_t pids);
+  void SetUsed(const std::string& name, int64_t memory_bytes, int64_t pids, int64_t cpu_usage_us = -1);
   // Calls so far, e.g. "Ensure tenant-acme 536870912 256 100", "Remove tenant-acme".
   std::vector<std::string> calls() const;
   // The limits of a present group, if any.
@@ -34,6 +34,7 @@ class FakeCgroups final : public Cgroups {
     CgroupLimits limits;
     int64_t memory_bytes = 0;
     int64_t pids = 0;
+    int64_t cpu_usage_us = -1;
   };
   mutable std::mutex mutex_;
   std::map<std::string, Group> groups_;

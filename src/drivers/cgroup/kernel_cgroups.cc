@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
+#include <string_view>
 #include <sstream>
 #include <thread>
 
@@ -59,6 +60,15 @@ Result<int64_t> ReadNumber(const std::string& path) {
   long long v = std::strtoll(text.c_str(), &end, 10);
   if (end == text.c_str()) return Internal("not a number in " + path + ": '" + text + "'");
   return static_cast<int64_t>(v);
+}
+
+// usage_usec of a cgroup v2 cpu.stat; -1 if it has none.
+int64_t CpuStatUsageUs(const std::string& stat) {
+  constexpr std::string_view kKey = "usage_usec ";
+  size_t at = stat.rfind(kKey, 0) == 0 ? 0 : stat.find("\n" + std::string(kKey));
+  if (at == std::string::npos) return -1;
+  at = stat.find(kKey, at) + kKey.size();
+  return std::strtoll(stat.c_str() + at, nullptr, 10);
 }
 
 Status MakeDir(const std::string& path) {
@@ -137,7 +147,9 @@ Result<std::vector<std::string>> KernelCgroups::List() {
       return Internal("cannot list " + parent + ": " + strerror(errno));
     }
     while (struct dirent* e = readdir(dir)) {
-      if (e->d_type == DT_DIR && ValidateCgroupName(e->d_name).ok()) names.insert(e->d_name);
+      if (e->d_type != DT_DIR) continue;
+      std::string name(e->d_name);
+      if (ValidateCgroupName(name).ok()) names.insert(std::move(name));
     }
     closedir(dir);
   }
@@ -212,6 +224,7 @@ Result<CgroupUsage> KernelCgroups::Usage(const std::string& name) {
     MD_ASSIGN_OR_RETURN(u.pids_max, ReadNumber(dir + "/pids.max"));
     MD_ASSIGN_OR_RETURN(int64_t weight, ReadNumber(dir + "/cpu.weight"));
     u.cpu_weight = static_cast<int>(weight);
+    if (auto stat = ReadValue(dir + "/cpu.stat"); stat.ok()) u.cpu_usage_us = CpuStatUsageUs(*stat);
     return u;
   }
   for (const auto& dir : Dirs(name)) {
@@ -223,6 +236,8 @@ Result<CgroupUsage> KernelCgroups::Usage(const std::string& name) {
   MD_ASSIGN_OR_RETURN(u.pids_max, ReadNumber(Dir("pids", name) + "/pids.max"));
   MD_ASSIGN_OR_RETURN(int64_t shares, ReadNumber(Dir("cpu", name) + "/cpu.shares"));
   u.cpu_weight = static_cast<int>(shares * 100 / kV1DefaultShares);
+  // cpuacct counts CPU time only where it is mounted with cpu (cpu,cpuacct).
+  if (auto ns = ReadNumber(Dir("cpu", name) + "/cpuacct.usage"); ns.ok()) u.cpu_usage_us = *ns / 1000;
   return u;
 }
 

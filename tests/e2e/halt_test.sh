@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `meltanodata halt` stops everything of a data dir — the controller, the
+# tenants, PostgreSQL, Caddy, sshd, vsftpd, their loggers and s6-svscan —
+# and `serve` brings it all back: the instance answers again.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+# Processes of this data dir: named in their arguments, working in it, or
+# running as one of its tenants.
+processes_of_data_dir() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
+    if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$DATA" ||
+      [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$DATA"* ]] ||
+      [ "$(stat -c %U "$p" 2>/dev/null)" = "md-$sub" ]; then
+      echo "${p#/proc/}: $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
+    fi
+  done
+}
+
+start_controller
+sub=h$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+md create --subdomain "$sub" --email a@example.com --name A >/dev/null
+assert_eq "$(app_code "$sub" /healthz)" 200 "serving before"
+[ -n "$(processes_of_data_dir)" ] || fail "the test cannot see the data dir's processes"
+
+step "halt stops the controller and the whole supervised tree"
+out=$(md halt --data-dir "$DATA")
+assert_contains "$out" "stopped the controller"
+assert_contains "$out" "stopped every service"
+wait "$CTRL_PID" 2>/dev/null || true
+CTRL_PID=""
+left=$(processes_of_data_dir)
+assert_eq "$left" "" "processes of the data dir left after halt"
+assert_eq "$(md halt --data-dir "$DATA")" "halted $DATA; \`meltanodata serve\` starts it all again" "a second halt has nothing to do"
+
+step "serve brings it all back"
+restart_controller_same_port
+for _ in $(seq 1 100); do [ "$(app_code "$sub" /healthz)" = 200 ] && break; sleep 0.1; done
+assert_eq "$(app_code "$sub" /healthz)" 200 "serving again"
+assert_eq "$(md show "$sub" -o json | jq -r .status)" running
+echo "PASS"
