@@ -188,8 +188,8 @@ start_fault_proxy() {
   fail "fault proxy did not start"
 }
 
-# The controller's config for Knot and the ACME directory at $1.
-acme_config() {
+# The controller's config for publishing example.test in Knot.
+dns_config() {
   cat <<TOML
 domain = "example.test"
 public_ipv4 = "127.0.0.1"
@@ -201,6 +201,13 @@ zone = "example.test"
 key_name = "$KNOT_KEY"
 algorithm = "hmac-sha256"
 secret = "$KNOT_SECRET"
+TOML
+}
+
+# The controller's config for Knot and the ACME directory at $1.
+acme_config() {
+  dns_config
+  cat <<TOML
 [acme]
 directory_url = "$1"
 ca_file = "$FIX/tls-cert.pem"

@@ -20,20 +20,7 @@ FTP_PORT=$(free_port)
 
 step "knotd serves example.test; a controller publishes there"
 start_knot
-EXTRA_CONFIG=$(
-  cat <<TOML
-domain = "example.test"
-public_ipv4 = "127.0.0.1"
-[dns]
-mode = "rfc2136"
-server = "127.0.0.1"
-port = $KNOT_PORT
-zone = "example.test"
-key_name = "$KNOT_KEY"
-algorithm = "hmac-sha256"
-secret = "$KNOT_SECRET"
-TOML
-)
+EXTRA_CONFIG=$(dns_config)
 start_controller
 for _ in $(seq 1 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$SFTP_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$FTP_PORT") 2>/dev/null && break
