@@ -1,14 +1,6 @@
 #include "service/cluster_directory.h"
 
 namespace md {
-namespace {
-
-// What an admin URL looks like in clear; sealed text never starts so.
-bool IsClearUrl(const std::string& url) {
-  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
-}
-
-}  // namespace
 
 Status ClusterDirectory::Insert(Cluster cluster) {
   MD_ASSIGN_OR_RETURN(cluster.admin_url, vault_.Seal(ContextOf(cluster.name), cluster.admin_url));

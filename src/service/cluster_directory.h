@@ -25,6 +25,11 @@ class ClusterDirectory {
   Result<Cluster> Get(const std::string& name);
   Result<std::vector<Cluster>> List();
 
+  // Whether `url` is a PostgreSQL URL in clear (sealed text never is one).
+  static bool IsClearUrl(const std::string& url) {
+    return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  }
+
   // Seals the admin URLs an older version stored in clear; how many.
   Result<int> SealPlainAdminUrls();
 

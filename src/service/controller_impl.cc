@@ -385,7 +385,7 @@ Result<std::vector<Cluster>> ControllerImpl::ListClusters() { return d_.clusters
 Result<Cluster> ControllerImpl::AddCluster(const std::string& name, const std::string& url, int capacity) {
   MD_RETURN_IF_ERROR(ValidateClusterName(name));
   if (capacity < 1 || capacity > 100000) return InvalidArgument("--capacity must be between 1 and 100000");
-  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+  if (!ClusterDirectory::IsClearUrl(url)) {
     return InvalidArgument("--url must be a postgresql:// URL of a superuser (or CREATEROLE, CREATEDB) role");
   }
   Status ping = d_.database.Ping(url);
