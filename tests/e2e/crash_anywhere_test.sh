@@ -9,6 +9,7 @@
 # of each kind runs the verb waiting: the CLI must ride out the lost controller.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+watchdog 1440  # ctest stops it at 1500 s (tests/e2e/CMakeLists.txt)
 export MELTANODATA_POLL_MS=50
 T0=$SECONDS
 

@@ -12,6 +12,41 @@ EXTRA_PG_DIRS=()
 PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 [ -x "$PG_BIN/initdb" ] || PG_BIN=/usr/lib/postgresql/15/bin
 
+# A test still running after $1 seconds (default: a minute before ctest's
+# 600 s timeout) prints what it waits on: the processes of its data dir, the
+# controller's log and every controller thread's stack. ctest kills a timed-out
+# test without a word; this says where it hung. Calling it again re-arms it.
+WATCHDOG_PID=""
+watchdog_off() {
+  [ -n "$WATCHDOG_PID" ] || return 0
+  pkill -P "$WATCHDOG_PID" sleep 2>/dev/null || true
+  kill "$WATCHDOG_PID" 2>/dev/null || true
+  WATCHDOG_PID=""
+}
+watchdog() {
+  local after=$1
+  watchdog_off
+  (
+    sleep "$after" </dev/null >/dev/null 2>&1
+    {
+      echo "=== watchdog: $(basename "$0") still running after $after s; what it waits on:"
+      ps -eo pid,ppid,etimes,stat,wchan:24,args --forest | grep -F -e "$DATA" -e "$BIN" | grep -v -e grep -e "ps -eo" || true
+      echo "--- what the test runs now ---"
+      ps -o pid,etimes,args --ppid "$$" | grep -v -e "ps -o" || true
+      echo "--- controller log (last 60 lines) ---"
+      tail -n 60 "$DATA/controller.log" 2>/dev/null || true
+      if command -v gdb >/dev/null; then
+        for pid in $(pgrep -f -- "$BIN" || true); do
+          echo "--- threads of $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid) ---"
+          timeout 60 gdb -q -batch -p "$pid" -ex "thread apply all bt 25" 2>/dev/null | grep -E '^(Thread|#)' | head -n 400 || true
+        done
+      fi
+    } >&2
+  ) &
+  WATCHDOG_PID=$!
+}
+watchdog "${E2E_WATCHDOG_S:-540}"
+
 fail() {
   echo "FAIL: $*" >&2
   if [ -f "$DATA/controller.log" ]; then
@@ -21,7 +56,7 @@ fail() {
   exit 1
 }
 
-step() { echo "--- $*"; }
+step() { echo "--- [${SECONDS}s] $*"; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -145,6 +180,7 @@ start_extra_pg() {
 
 cleanup() {
   local status=$?
+  watchdog_off
   stop_controller
   # Stop every supervised process (tenants and the embedded PostgreSQL).
   if [ -d "$DATA/services" ]; then
