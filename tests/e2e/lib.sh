@@ -19,8 +19,11 @@ PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 WATCHDOG_PID=""
 watchdog_off() {
   [ -n "$WATCHDOG_PID" ] || return 0
-  pkill -P "$WATCHDOG_PID" sleep 2>/dev/null || true
-  kill "$WATCHDOG_PID" 2>/dev/null || true
+  local sleeper
+  sleeper=$(pgrep -P "$WATCHDOG_PID" sleep || true)
+  kill "$WATCHDOG_PID" 2>/dev/null || true  # first the shell, which would go on once its sleep ends
+  [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null || true
+  wait "$WATCHDOG_PID" 2>/dev/null || true  # reaped here, bash does not report it "Terminated"
   WATCHDOG_PID=""
 }
 watchdog() {
