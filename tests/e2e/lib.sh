@@ -12,6 +12,24 @@ EXTRA_PG_DIRS=()
 PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 [ -x "$PG_BIN/initdb" ] || PG_BIN=/usr/lib/postgresql/15/bin
 
+# Prints what the test waits on: the processes of its data dir, the
+# controller's log and every controller thread's stack (gdb).
+dump_state() {
+  {
+    ps -eo pid,ppid,etimes,stat,wchan:24,args --forest | grep -F -e "$DATA" -e "$BIN" | grep -v -e grep -e "ps -eo" || true
+    echo "--- what the test runs now ---"
+    ps -o pid,etimes,args --ppid "$$" | grep -v -e "ps -o" || true
+    echo "--- controller log (last 60 lines) ---"
+    tail -n 60 "$DATA/controller.log" 2>/dev/null || true
+    if command -v gdb >/dev/null; then
+      for pid in $(pgrep -f -- "$BIN" || true); do
+        echo "--- threads of $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid) ---"
+        timeout 60 gdb -q -batch -p "$pid" -ex "thread apply all bt 25" 2>/dev/null | grep -E '^(Thread|#)' | head -n 400 || true
+      done
+    fi
+  } >&2
+}
+
 # A test still running after $1 seconds (default: a minute before ctest's
 # 600 s timeout) prints what it waits on: the processes of its data dir, the
 # controller's log and every controller thread's stack. ctest kills a timed-out
@@ -31,20 +49,8 @@ watchdog() {
   watchdog_off
   (
     sleep "$after" </dev/null >/dev/null 2>&1
-    {
-      echo "=== watchdog: $(basename "$0") still running after $after s; what it waits on:"
-      ps -eo pid,ppid,etimes,stat,wchan:24,args --forest | grep -F -e "$DATA" -e "$BIN" | grep -v -e grep -e "ps -eo" || true
-      echo "--- what the test runs now ---"
-      ps -o pid,etimes,args --ppid "$$" | grep -v -e "ps -o" || true
-      echo "--- controller log (last 60 lines) ---"
-      tail -n 60 "$DATA/controller.log" 2>/dev/null || true
-      if command -v gdb >/dev/null; then
-        for pid in $(pgrep -f -- "$BIN" || true); do
-          echo "--- threads of $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid) ---"
-          timeout 60 gdb -q -batch -p "$pid" -ex "thread apply all bt 25" 2>/dev/null | grep -E '^(Thread|#)' | head -n 400 || true
-        done
-      fi
-    } >&2
+    echo "=== watchdog: $(basename "$0") still running after $after s" >&2
+    dump_state
   ) &
   WATCHDOG_PID=$!
 }
@@ -148,9 +154,21 @@ restart_controller_same_port() {
   fail "controller did not answer /healthz after restart"
 }
 
+# SIGTERM must stop the controller within a minute; one that does not is a
+# bug: its threads are printed and the test fails.
 stop_controller() {
   [ -n "$CTRL_PID" ] || return 0
   kill -TERM "$CTRL_PID" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$CTRL_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$CTRL_PID" 2>/dev/null; then
+    echo "=== the controller did not stop within 60 s of SIGTERM" >&2
+    dump_state
+    kill -KILL "$CTRL_PID" 2>/dev/null || true
+    wait "$CTRL_PID" 2>/dev/null || true
+    CTRL_PID=""
+    echo "FAIL: the controller did not stop on SIGTERM" >&2
+    return 1
+  fi
   wait "$CTRL_PID" 2>/dev/null || true
   CTRL_PID=""
 }
@@ -184,7 +202,7 @@ start_extra_pg() {
 cleanup() {
   local status=$?
   watchdog_off
-  stop_controller
+  stop_controller || status=1
   # Stop every supervised process (tenants and the embedded PostgreSQL).
   if [ -d "$DATA/services" ]; then
     s6-svscanctl -t "$DATA/services" 2>/dev/null || true
