@@ -195,8 +195,11 @@ int WaitAndReport(Context& ctx, const std::vector<Operation>& ops, bool as_array
         }
       }
     } else if (e->type == "connected") {
+      // Back after a lost stream: what happened meanwhile may have sent no
+      // event this stream can replay (a new controller, no event seen yet).
       lost_since = {};
       said_lost = false;
+      refresh_all();
     } else if (e->type == "reset") {
       refresh_all();
     } else if (e->data.is_object() && e->data.contains("operation")) {
