@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/json_codec.h"
@@ -226,6 +228,33 @@ TEST_F(CliTest, WaitingFollowsTheEventStreamNotPolls) {
   std::vector<std::string> calls = fake_.call_log();
   // One read of the operation as the wait starts; every step after came as an event.
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "GetOperation"), 1) << o.out;
+}
+
+TEST_F(CliTest, WaitingReadsTheOperationAgainWhenTheStreamComesBack) {
+  // The operation ends while the controller is away; the stream it comes back
+  // with cannot replay that (the CLI had seen no event id to resume from).
+  fake_.held_kinds = {"create"};
+  std::promise<Outcome> done;
+  std::thread cli([&] { done.set_value(Run({"create", "--subdomain", "acme", "--email", "o@acme.com", "--name", "A"})); });
+  std::vector<std::string> calls;
+  for (int i = 0; i < 500 && std::count(calls.begin(), calls.end(), "GetOperation") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    calls = fake_.call_log();
+  }
+  const int port = server_->port();
+  server_->Stop();
+  fake_.Release("create");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the ticker finishes it, unseen
+  server_ = std::make_unique<ApiServer>(fake_, kToken, "127.0.0.1", port);
+  ASSERT_TRUE(server_->Start().ok());
+  std::future<Outcome> outcome = done.get_future();
+  const bool ended = outcome.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  if (!ended) server_->Stop();  // the CLI gives up on a lost controller after a minute
+  cli.join();
+  ASSERT_TRUE(ended) << "the CLI still waited 20 s after the controller came back";
+  Outcome o = outcome.get();
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("✓ acme is running"), std::string::npos) << o.out;
 }
 
 TEST_F(CliTest, WaitingPollsAControllerWithoutEvents) {

@@ -73,6 +73,12 @@ class FakeController : public Controller {
     });
   }
 
+  // Lets operations of `kind` run again (see held_kinds), while the ticker runs.
+  void Release(const std::string& kind) {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_kinds.erase(kind);
+  }
+
   EventHub* Events() override { return publishes_events ? &events_ : nullptr; }
   MetricsSource* Metrics() override { return metrics; }
 
