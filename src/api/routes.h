@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/controller.h"
@@ -25,6 +26,7 @@ struct Reply {
   int status = 200;
   std::optional<Json> body;  // none: no body (204, or a stream, or text)
   std::string location;      // the Location header, if any
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers of the answer
   // A streamed answer (server-sent events) instead of a body: called again
   // and again from the request's thread for the next chunk, which it may wait
   // for; false ends the stream.
