@@ -26,13 +26,13 @@ struct Reply {
   int status = 200;
   std::optional<Json> body;  // none: no body (204, or a stream, or text)
   std::string location;      // the Location header, if any
-  std::vector<std::pair<std::string, std::string>> headers;  // more headers of the answer
   // A streamed answer (server-sent events) instead of a body: called again
   // and again from the request's thread for the next chunk, which it may wait
   // for; false ends the stream.
   std::function<bool(std::string* chunk)> stream;
   // A body that is not JSON (e.g. Prometheus text), sent as the route's content_type.
   std::optional<std::string> text;
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers of the answer
 };
 
 Reply Ok(Json body);
