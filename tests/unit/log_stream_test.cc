@@ -223,7 +223,7 @@ TEST_F(LogStreamServerTest, LogsFollowPrintsNewLinesOnceAndEndsWhenTheInstanceIs
   std::ostringstream out, err;
   std::istringstream in;
   int code = -1;
-  std::thread follow([&] { code = cli::RunCli({"logs", "acme", "--follow", "--server", url_}, out, err, in); });
+  std::thread follow([&] { code = RunCli({"logs", "acme", "--follow", "--server", url_}, out, err, in); });
   while (logs_.reads < 2) std::this_thread::sleep_for(5ms);  // following
   logs_.Write("after\n");
   const int read = logs_.reads;
