@@ -125,6 +125,8 @@ class Controller {
 
   virtual Result<Operation> CreateInstance(const CreateRequest& request) = 0;
   virtual Result<std::vector<Instance>> ListInstances() = 0;
+  // The page of the instance list `query` asks for (filtered, sorted) and how many match in all.
+  virtual Result<InstancePage> ListInstancesPage(const InstanceQuery& query) = 0;
   virtual Result<Instance> GetInstance(const std::string& subdomain) = 0;
   virtual Result<InstanceStatusReport> GetStatus(const std::string& subdomain) = 0;
   // The last `lines` lines of the app log and the service output; with a

@@ -14,23 +14,17 @@ constexpr int kRetryMs = 1000;  // how soon a browser reconnects after the strea
 
 std::atomic<int> g_streams{0};
 
-// Holds one of the kMaxEventStreams places while alive.
-class StreamSlot {
- public:
-  static std::unique_ptr<StreamSlot> Take() {
-    if (g_streams.fetch_add(1) >= kMaxEventStreams) {
-      g_streams.fetch_sub(1);
-      return nullptr;
-    }
-    return std::unique_ptr<StreamSlot>(new StreamSlot());
-  }
-  ~StreamSlot() { g_streams.fetch_sub(1); }
-
- private:
-  StreamSlot() = default;
-};
-
 }  // namespace
+
+std::unique_ptr<StreamSlot> StreamSlot::Take() {
+  if (g_streams.fetch_add(1) >= kMaxEventStreams) {
+    g_streams.fetch_sub(1);
+    return nullptr;
+  }
+  return std::unique_ptr<StreamSlot>(new StreamSlot());
+}
+
+StreamSlot::~StreamSlot() { g_streams.fetch_sub(1); }
 
 bool EventFilter::Matches(const Event& event) const {
   if (!subdomain.empty() && event.subdomain != subdomain) return false;

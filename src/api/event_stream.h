@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,6 +26,21 @@ namespace md {
 inline constexpr int kMaxEventStreams = 8;
 inline constexpr std::chrono::milliseconds kHeartbeat{15000};
 inline constexpr size_t kMaxStreamOperations = 1000;
+
+// Holds one of the kMaxEventStreams places while alive: every stream (events
+// and logs, api/log_stream.h) takes one, so together they never hold more
+// than kMaxEventStreams server threads.
+class StreamSlot {
+ public:
+  // Null when every place is taken.
+  static std::unique_ptr<StreamSlot> Take();
+  ~StreamSlot();
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+
+ private:
+  StreamSlot() = default;
+};
 
 // Which events a stream sends: every event, or those of one instance, or of
 // some operations (then no instance events).

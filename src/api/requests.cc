@@ -1,6 +1,8 @@
 #include "api/requests.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <set>
 
 #include "core/validate.h"
@@ -117,6 +119,45 @@ Result<bool> ParseBoolParam(std::string_view name, std::optional<std::string_vie
   if (*text == "true") return true;
   if (*text == "false") return false;
   return InvalidArgument("query parameter '" + ForMessage(name) + "' must be true or false");
+}
+
+Result<InstanceQuery> ParseInstanceQuery(std::optional<std::string_view> limit, std::optional<std::string_view> offset,
+                                         std::optional<std::string_view> sort, std::optional<std::string_view> status,
+                                         std::optional<std::string_view> text) {
+  InstanceQuery query;
+  MD_ASSIGN_OR_RETURN(query.limit, ParseIntParam("limit", limit, 0, 1, kMaxInstancesLimit));
+  MD_ASSIGN_OR_RETURN(query.offset, ParseIntParam("offset", offset, 0, 0, INT32_MAX));
+  if (sort) {
+    std::string_view key = *sort;
+    query.descending = !key.empty() && key.front() == '-';
+    if (query.descending) key.remove_prefix(1);
+    static const std::pair<std::string_view, InstanceQuery::Sort> kSorts[] = {
+        {"subdomain", InstanceQuery::Sort::kSubdomain}, {"name", InstanceQuery::Sort::kName},
+        {"status", InstanceQuery::Sort::kStatus},       {"app", InstanceQuery::Sort::kApp},
+        {"created", InstanceQuery::Sort::kCreated}};
+    auto it = std::find_if(std::begin(kSorts), std::end(kSorts), [&](const auto& s) { return s.first == key; });
+    if (it == std::end(kSorts)) {
+      return InvalidArgument("query parameter 'sort' must be subdomain, name, status, app or created, "
+                             "with a leading - for descending");
+    }
+    query.sort = it->second;
+  }
+  if (status) {
+    InstanceStatus parsed;
+    if (!ParseInstanceStatus(std::string(*status), &parsed)) {
+      return InvalidArgument("query parameter 'status' must be an instance status (running, stopped, ...)");
+    }
+    query.status = InstanceStatusName(parsed);
+  }
+  if (text) {
+    if (text->empty() || text->size() > kMaxInstancesText || !IsValidUtf8(*text) ||
+        std::any_of(text->begin(), text->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      return InvalidArgument("query parameter 'q' must be 1 to " + std::to_string(kMaxInstancesText) +
+                             " bytes of UTF-8 text, no control character");
+    }
+    query.text = std::string(*text);
+  }
+  return query;
 }
 
 Status ValidateLogCursor(std::string_view cursor) {

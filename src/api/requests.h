@@ -26,6 +26,8 @@ inline constexpr int kDefaultAuditLimit = 100;
 inline constexpr int kMaxAuditLimit = 100000;
 inline constexpr int kMaxClusterCapacity = 100000;
 inline constexpr size_t kMaxLogCursor = 512;
+inline constexpr int kMaxInstancesLimit = 1000;
+inline constexpr size_t kMaxInstancesText = 100;
 
 // --- bodies: the JSON shape (strict), then the validators below ---------------------------
 
@@ -59,6 +61,13 @@ Result<bool> ParseBoolParam(std::string_view name, std::optional<std::string_vie
 
 // A log cursor as the controller hands it out: 0-512 of A-Z a-z 0-9 , _ -.
 Status ValidateLogCursor(std::string_view cursor);
+
+// GET /v1/instances's `limit` (1-1000; absent: all), `offset`, `sort` (subdomain,
+// name, status, app or created; a leading `-` sorts descending), `status` (a
+// status name) and `q` (1-100 bytes of UTF-8, no control character).
+Result<InstanceQuery> ParseInstanceQuery(std::optional<std::string_view> limit, std::optional<std::string_view> offset,
+                                         std::optional<std::string_view> sort, std::optional<std::string_view> status,
+                                         std::optional<std::string_view> text);
 
 // Query parameter names: each at most once, and only those in `allowed`.
 Status CheckQueryParams(const std::multimap<std::string, std::string>& params,

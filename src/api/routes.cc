@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "api/event_stream.h"
+#include "api/log_stream.h"
 #include "api/openapi.h"
 #include "api/requests.h"
 #include "core/validate.h"
@@ -105,10 +106,22 @@ std::vector<Route> MakeRoutes() {
        false, "text/event-stream"},
 
       // --- instances ---
-      {"GET", "/v1/instances", {}, "", "Instance[]", {200}, "List the instances",
-       [](C& c, const Call&) -> Result<Reply> {
-         MD_ASSIGN_OR_RETURN(auto list, c.ListInstances());
-         return Ok(ToJson(list));
+      {"GET", "/v1/instances",
+       {{"limit", ParamType::kInteger, "at most this many (1-1000; default: all)"},
+        {"offset", ParamType::kInteger, "skip this many first (default 0)"},
+        {"sort", ParamType::kString, "subdomain (default), name, status, app or created; -KEY: descending"},
+        {"status", ParamType::kString, "only instances with this status"},
+        {"q", ParamType::kString, "only instances whose subdomain, name or email holds this text (any case)"}},
+       "", "Instance[]", {200},
+       "List the instances (a page of them: X-Total-Count says how many match in all)",
+       [](C& c, const Call& call) -> Result<Reply> {
+         MD_ASSIGN_OR_RETURN(InstanceQuery query, ParseInstanceQuery(call.Query("limit"), call.Query("offset"),
+                                                                     call.Query("sort"), call.Query("status"),
+                                                                     call.Query("q")));
+         MD_ASSIGN_OR_RETURN(InstancePage page, c.ListInstancesPage(query));
+         Reply reply = Ok(ToJson(page.instances));
+         reply.headers.push_back({"X-Total-Count", std::to_string(page.total)});
+         return reply;
        }},
       {"POST", "/v1/instances", {}, "CreateRequest", "Operation", {202, 409}, "Create an instance",
        [](C& c, const Call& call) -> Result<Reply> {
@@ -147,6 +160,12 @@ std::vector<Route> MakeRoutes() {
          MD_ASSIGN_OR_RETURN(LogChunk chunk, c.ReadLogs(call.Path("subdomain"), static_cast<int>(lines), cursor));
          return Ok(ToJson(chunk));
        }},
+      {"GET", "/v1/instances/{subdomain}/logs/stream",
+       {{"lines", ParamType::kInteger, "how many last lines to start with (1-100000, default 100)"},
+        {"cursor", ParamType::kString, "start with what was written since this cursor instead (so does Last-Event-ID)"}},
+       "", "LogChunk", {200, 404, 503},
+       "Server-sent events: the app log and the service output as they are written",
+       [](C& c, const Call& call) -> Result<Reply> { return StreamLogs(c, call); }, false, "text/event-stream"},
       {"GET", "/v1/instances/{subdomain}/flags", {}, "", "EnvMap", {200, 404}, "The feature flags",
        [](C& c, const Call& call) -> Result<Reply> {
          MD_ASSIGN_OR_RETURN(EnvMap flags, c.ListFlags(call.Path("subdomain")));

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/controller.h"
@@ -31,6 +32,7 @@ struct Reply {
   std::function<bool(std::string* chunk)> stream;
   // A body that is not JSON (e.g. Prometheus text), sent as the route's content_type.
   std::optional<std::string> text;
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers of the answer
 };
 
 Reply Ok(Json body);

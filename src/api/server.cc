@@ -169,6 +169,7 @@ void ApiServer::Serve(const Route& route, const Request& req, Response& res) {
   }
   if (!reply.ok()) return WriteError(res, reply.status());
   if (!reply->location.empty()) res.set_header("Location", reply->location);
+  for (const auto& [name, value] : reply->headers) res.set_header(name, value);
   res.status = reply->status;
   if (reply->stream) {
     res.set_header("Cache-Control", "no-store");

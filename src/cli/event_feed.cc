@@ -39,6 +39,7 @@ std::optional<FeedEvent> SseParser::Parse(const std::string& frame) {
     } else if (field == "id") {
       long long id = 0;
       if (ParseInt(value, 0, INT64_MAX, &id)) e.id = id;
+      e.id_text = value;
     }
   }
   if (!any) return std::nullopt;
@@ -49,8 +50,8 @@ std::optional<FeedEvent> SseParser::Parse(const std::string& frame) {
 }
 
 Result<std::unique_ptr<EventFeed>> EventFeed::Open(const std::string& server_url, const std::string& token,
-                                                   const Query& query) {
-  std::string target = "/v1/events";
+                                                   const Query& query, const std::string& path) {
+  std::string target = path;
   char sep = '?';
   for (const auto& [k, v] : query) {
     target += sep + PercentEncode(k) + "=" + PercentEncode(v);
@@ -87,7 +88,7 @@ EventFeed::~EventFeed() {
 void EventFeed::Push(FeedEvent e) {
   {
     std::lock_guard lock(mu_);
-    if (e.id > 0) last_id_ = e.id;
+    if (!e.id_text.empty()) last_id_ = e.id_text;
     queue_.push_back(std::move(e));
   }
   changed_.notify_all();
@@ -97,7 +98,7 @@ Status EventFeed::StreamOnce() {
   httplib::Headers headers = {{"Authorization", "Bearer " + token_}, {"Accept", "text/event-stream"}};
   {
     std::lock_guard lock(mu_);
-    if (last_id_ > 0) headers.emplace("Last-Event-ID", std::to_string(last_id_));
+    if (!last_id_.empty()) headers.emplace("Last-Event-ID", last_id_);
   }
   int status = 0;
   std::string error_body;
@@ -110,7 +111,7 @@ Status EventFeed::StreamOnce() {
         std::unique_lock lock(mu_);
         if (opened_) {
           lock.unlock();
-          Push(FeedEvent{"connected", 0, Json(nullptr)});
+          Push(FeedEvent{"connected", 0, "", Json(nullptr)});
           return true;
         }
         opened_ = Status::Ok();
@@ -144,7 +145,7 @@ void EventFeed::Run() {
     }
     if (stopping_) return;
     lock.unlock();
-    Push(FeedEvent{"lost", 0, Json(nullptr)});
+    Push(FeedEvent{"lost", 0, "", Json(nullptr)});
     lock.lock();
     if (changed_.wait_for(lock, kReconnectEvery, [this] { return stopping_; })) return;
   }

@@ -1,6 +1,6 @@
 #pragma once
-// EventFeed: the CLI's reader of the controller's event stream (GET
-// /v1/events, server-sent events). A thread of its own holds the stream and
+// EventFeed: the CLI's reader of a server-sent events stream of the
+// controller (GET /v1/events, or an instance's logs/stream). A thread of its own holds the stream and
 // queues what arrives; Next() hands it out, waiting at most a given time, so
 // that the caller can notice Ctrl-C. When the stream breaks it says so once
 // ("lost") and reconnects every second with Last-Event-ID; the controller
@@ -31,7 +31,8 @@ struct FeedEvent {
   // An event type ("step.done", ...), "reset", or the feed's own: "lost" (the
   // stream broke), "connected" (again, after lost).
   std::string type;
-  int64_t id = 0;
+  int64_t id = 0;     // the event's id, when it is a number
+  std::string id_text;  // the event's id as sent ("" if none): what a resume sends as Last-Event-ID
   Json data;         // the event's data (json_codec's ToJson(Event)); null for lost
 };
 
@@ -58,11 +59,11 @@ class SseParser {
 
 class EventFeed {
  public:
-  // Opens GET /v1/events with `query` and waits for the controller's answer:
-  // its error (e.g. an older controller without the route, or too many
-  // streams), Unavailable when it cannot be reached.
+  // Opens GET `path` (a stream) with `query` and waits for the controller's
+  // answer: its error (e.g. an older controller without the route, or too
+  // many streams), Unavailable when it cannot be reached.
   static Result<std::unique_ptr<EventFeed>> Open(const std::string& server_url, const std::string& token,
-                                                 const Query& query);
+                                                 const Query& query, const std::string& path = "/v1/events");
   ~EventFeed();  // ends the stream, joins its thread
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
@@ -85,7 +86,7 @@ class EventFeed {
   std::deque<FeedEvent> queue_;
   std::optional<Status> opened_;  // the first connection's outcome
   bool stopping_ = false;
-  int64_t last_id_ = 0;
+  std::string last_id_;  // of the last event with an id
   std::thread thread_;
 };
 

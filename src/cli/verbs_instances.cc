@@ -1,8 +1,8 @@
 // Instance verbs: create, list, show, status, logs, upgrade, start/stop/restart, wipe-db, delete.
 
 #include <chrono>
-#include <thread>
 
+#include "cli/event_feed.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
 #include "cli/verbs.h"
@@ -12,7 +12,8 @@
 namespace md::cli {
 namespace {
 
-constexpr auto kFollowInterval = std::chrono::milliseconds(500);
+constexpr auto kInterruptCheck = std::chrono::milliseconds(100);  // how soon Ctrl-C is noticed
+constexpr auto kLostControllerGrace = std::chrono::seconds(60);
 
 std::string Or(const std::string& s, const std::string& fallback) { return s.empty() ? fallback : s; }
 
@@ -26,6 +27,43 @@ std::vector<std::pair<std::string, std::string>> InstanceFields(const Instance& 
           {"database", in.cluster.empty() ? "-" : in.cluster + "/" + in.db_name},
           {"unix user", Or(in.unix_user, "-")},
           {"created", FormatTime(in.created_ms)}};
+}
+
+// `logs --follow`: the instance's logs/stream, printed as it comes (with -o
+// json one LogChunk object a line) until Ctrl-C (exit 0), the instance is
+// gone (its error), or the controller stays unreachable past the grace
+// period. After a lost controller the feed resumes at the last piece
+// printed (Last-Event-ID), so no line is printed twice.
+int FollowLogs(Context& ctx, ApiClient& client, const std::string& sub, const Query& query) {
+  InterruptGuard interrupt;
+  MD_CLI_TRY(ctx, std::unique_ptr<EventFeed> feed,
+             EventFeed::Open(client.url(), client.token(), query, InstancePath(sub) + "/logs/stream"));
+  auto lost_since = std::chrono::steady_clock::time_point();
+  while (!interrupt.interrupted()) {
+    std::optional<FeedEvent> e = feed->Next(kInterruptCheck);
+    if (lost_since != std::chrono::steady_clock::time_point() &&
+        std::chrono::steady_clock::now() - lost_since >= kLostControllerGrace) {
+      return PrintError(ctx.err, Unavailable("lost the controller while following the logs of " + sub));
+    }
+    if (!e) continue;
+    if (e->type == "log") {
+      Result<LogChunk> chunk = ApiClient::Decode<LogChunk>(e->data);
+      if (!chunk.ok()) continue;
+      if (ctx.json) {
+        ctx.out << DumpJson(e->data) << "\n";
+      } else {
+        ctx.out << chunk->text;
+      }
+      ctx.out.flush();
+    } else if (e->type == "end") {
+      return PrintError(ctx.err, StatusFromHttpError(500, DumpJson(e->data)));
+    } else if (e->type == "lost") {
+      if (lost_since == std::chrono::steady_clock::time_point()) lost_since = std::chrono::steady_clock::now();
+    } else if (e->type == "connected") {
+      lost_since = {};
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -60,8 +98,14 @@ int CmdCreate(Context& ctx) {
 int CmdList(Context& ctx) {
   int code = 0;
   if (!ExpectPositionals(ctx, 0, "", &code)) return code;
+  Query query;
+  if (ctx.args.Has("--limit")) {
+    long long limit = 0;
+    if (!ParseInt(ctx.args.Get("--limit"), 1, 1000, &limit)) return UsageError(ctx, "--limit must be a number from 1 to 1000");
+    query.push_back({"limit", std::to_string(limit)});
+  }
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
-  MD_CLI_TRY(ctx, Json answer, client->Get("/v1/instances"));
+  MD_CLI_TRY(ctx, Json answer, client->Get("/v1/instances", query));
   if (ctx.json) {
     PrintJson(ctx.out, answer);
     return kExitOk;
@@ -155,40 +199,19 @@ int CmdLogs(Context& ctx) {
   if (ctx.args.Has("--lines") && !ParseInt(ctx.args.Get("--lines"), 1, 100000, &lines)) {
     return UsageError(ctx, "--lines must be a number from 1 to 100000");
   }
-  const bool follow = ctx.args.Has("--follow");
   MD_CLI_TRY(ctx, ApiClient * client, ctx.Client());
   Query query = {{"lines", std::to_string(lines)}};
-  MD_CLI_TRY(ctx, Json answer, client->Get(InstancePath(sub) + "/logs", query));
-  MD_CLI_TRY(ctx, LogChunk chunk, ApiClient::Decode<LogChunk>(answer));
-  auto print = [&](const Json& raw, const LogChunk& c) {
-    if (ctx.json) {
-      ctx.out << DumpJson(raw) << "\n";  // one JSON object a line when following
-    } else {
-      ctx.out << c.text;
-    }
-    ctx.out.flush();
-  };
-  if (!follow) {
+  if (!ctx.args.Has("--follow")) {
+    MD_CLI_TRY(ctx, Json answer, client->Get(InstancePath(sub) + "/logs", query));
+    MD_CLI_TRY(ctx, LogChunk chunk, ApiClient::Decode<LogChunk>(answer));
     if (ctx.json) {
       PrintJson(ctx.out, answer);
     } else {
-      print(answer, chunk);
+      ctx.out << chunk.text;
     }
     return kExitOk;
   }
-  print(answer, chunk);
-  InterruptGuard interrupt;
-  std::string cursor = chunk.cursor;
-  while (!interrupt.interrupted()) {
-    std::this_thread::sleep_for(kFollowInterval);
-    if (interrupt.interrupted()) break;
-    Query next = {{"lines", std::to_string(lines)}, {"cursor", cursor}};
-    MD_CLI_TRY(ctx, Json more, client->Get(InstancePath(sub) + "/logs", next));
-    MD_CLI_TRY(ctx, LogChunk c, ApiClient::Decode<LogChunk>(more));
-    if (!c.text.empty()) print(more, c);
-    if (!c.cursor.empty()) cursor = c.cursor;
-  }
-  return kExitOk;
+  return FollowLogs(ctx, *client, sub, query);
 }
 
 int CmdUpgrade(Context& ctx) {

@@ -59,6 +59,24 @@ struct Instance {
   int64_t updated_ms = 0;
 };
 
+// Which instances a list shows, in which order, which page: what
+// GET /v1/instances takes (`?limit=&offset=&sort=&status=&q=`).
+struct InstanceQuery {
+  enum class Sort { kSubdomain, kName, kStatus, kApp, kCreated };
+  Sort sort = Sort::kSubdomain;
+  bool descending = false;
+  std::string status;  // an InstanceStatusName; "": any
+  std::string text;    // "": any; else found (case-insensitively) in the subdomain, name or email
+  int64_t offset = 0;
+  int64_t limit = 0;   // 0: every one from `offset`
+};
+
+// One page of a list of instances, and how many match in all.
+struct InstancePage {
+  std::vector<Instance> instances;
+  int64_t total = 0;
+};
+
 // A PostgreSQL cluster of the pool. `admin_url` holds a password: never print it.
 struct Cluster {
   std::string name;

@@ -143,6 +143,12 @@ Result<std::vector<Instance>> ControllerImpl::ListInstances() {
   return instances;
 }
 
+Result<InstancePage> ControllerImpl::ListInstancesPage(const InstanceQuery& query) {
+  MD_ASSIGN_OR_RETURN(InstancePage page, d_.store.ListInstancesPage(query));
+  for (Instance& inst : page.instances) inst = WithUrl(std::move(inst));
+  return page;
+}
+
 Result<Instance> ControllerImpl::GetInstance(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
   return WithUrl(std::move(inst));

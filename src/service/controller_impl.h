@@ -56,6 +56,7 @@ class ControllerImpl final : public Controller {
   MetricsSource* Metrics() override { return &metrics_; }
   Result<Operation> CreateInstance(const CreateRequest& request) override;
   Result<std::vector<Instance>> ListInstances() override;
+  Result<InstancePage> ListInstancesPage(const InstanceQuery& query) override;
   Result<Instance> GetInstance(const std::string& subdomain) override;
   Result<InstanceStatusReport> GetStatus(const std::string& subdomain) override;
   Result<LogChunk> ReadLogs(const std::string& subdomain, int lines, const std::string& cursor) override;

@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "core/strings.h"
 #include "store/migrations.h"
 #include "store/sqlite_error.h"
 
@@ -370,6 +371,42 @@ Result<std::vector<Instance>> SqliteStore::ListInstances() {
       out.push_back(std::move(i));
     }
     return out;
+  });
+}
+
+Result<InstancePage> SqliteStore::ListInstancesPage(const InstanceQuery& query) {
+  // The text is looked for with instr(), not LIKE: no character of it is a wildcard.
+  static constexpr const char* kWhere =
+      " FROM instances WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR instr(lower(subdomain), ?2) > 0 OR "
+      "instr(lower(name), ?2) > 0 OR instr(lower(email), ?2) > 0)";
+  const char* column = "subdomain";
+  switch (query.sort) {
+    case InstanceQuery::Sort::kSubdomain: column = "subdomain"; break;
+    case InstanceQuery::Sort::kName: column = "name"; break;
+    case InstanceQuery::Sort::kStatus: column = "status"; break;
+    case InstanceQuery::Sort::kApp: column = "app"; break;
+    case InstanceQuery::Sort::kCreated: column = "created_ms"; break;
+  }
+  const char* direction = query.descending ? " DESC" : "";
+  std::string text = AsciiLower(query.text);
+  return Transact(false, [&]() -> Result<InstancePage> {
+    InstancePage page;
+    {
+      MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT COUNT(*)", kWhere})));
+      st.Text(query.status).Text(text);
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) page.total = st.ColInt(0);
+    }
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare(Sql({"SELECT ", kInstanceColumns, kWhere, " ORDER BY ", column, direction,
+                                                   ", subdomain", direction, " LIMIT ?3 OFFSET ?4"})));
+    st.Text(query.status).Text(text).Int(query.limit > 0 ? query.limit : -1).Int(query.offset);
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      MD_ASSIGN_OR_RETURN(Instance i, ReadInstance(st));
+      page.instances.push_back(std::move(i));
+    }
+    return page;
   });
 }
 

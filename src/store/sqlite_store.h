@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
                                 const Operation& op) override;
   Result<Instance> GetInstance(const std::string& subdomain) override;
   Result<std::vector<Instance>> ListInstances() override;
+  Result<InstancePage> ListInstancesPage(const InstanceQuery& query) override;
   Status UpdateInstance(const Instance& instance) override;
   Status DeleteInstance(const std::string& subdomain) override;
 

@@ -41,6 +41,8 @@ class Store {
                                         const Operation& op) = 0;
   virtual Result<Instance> GetInstance(const std::string& subdomain) = 0;
   virtual Result<std::vector<Instance>> ListInstances() = 0;  // ordered by subdomain
+  // The page `query` asks for, then by subdomain, and the number of matches.
+  virtual Result<InstancePage> ListInstancesPage(const InstanceQuery& query) = 0;
   virtual Status UpdateInstance(const Instance& instance) = 0;  // NotFound if absent
   // Also removes its flags, secrets, ledger rows and custom domains.
   virtual Status DeleteInstance(const std::string& subdomain) = 0;

@@ -28,6 +28,8 @@ app=$(jf "$show" .subdomain)
 user=$(jf "$show" .unix_user)
 db=$(jf "$show" .database.name)
 assert_eq "$(md list -o json | jq length)" 2 "list length"
+assert_eq "$(md list --limit 1 -o json | jq -r 'length, .[0].subdomain' | paste -sd' ')" \
+  "1 $(md list -o json | jq -r '.[0].subdomain')" "list --limit 1: the first by subdomain"
 
 step "the demo app answers as the tenant user"
 assert_eq "$(app_get "$app" "/version")" 1.0.0 "version"
@@ -52,12 +54,28 @@ step "login with the generated admin password; logs"
 assert_eq "$(app_code "$app" "/login" -X POST -d password=wrong)" 401 "wrong password"
 logs=$(md logs acme --lines 20)
 assert_contains "$logs" "app log"
-timeout 3 "$BIN" logs acme --follow --lines 1 >"$DATA/follow.out" 2>&1 &
+
+step "logs --follow: the stream shows a line written after it started, once; Ctrl-C ends it with 0"
+follow_mark="no-such-page-for-follow-$RANDOM$RANDOM"
+"$BIN" logs acme --follow --lines 1 >"$DATA/follow.out" 2>"$DATA/follow.err" &
 follow_pid=$!
-sleep 1
-app_code "$app" "/no-such-page-for-follow" >/dev/null
-wait "$follow_pid" || true
-assert_contains "$(cat "$DATA/follow.out")" "no-such-page-for-follow" "logs --follow shows new lines"
+for _ in $(seq 100); do [ -s "$DATA/follow.out" ] && break; sleep 0.1; done  # the opening tail
+assert_contains "$(cat "$DATA/follow.out")" "==> " "logs --follow starts with the last lines"
+app_code "$app" "/$follow_mark" >/dev/null
+# The demo app writes each line to its log and to stdout: as many times as `logs` shows it, no more.
+want=0
+for _ in $(seq 50); do want=$(md logs acme --lines 50 | grep -c "$follow_mark" || true); [ "$want" -ge 2 ] && break; sleep 0.1; done
+assert_ne "$want" 0 "the app logged the request"
+for _ in $(seq 100); do [ "$(grep -c "$follow_mark" "$DATA/follow.out")" -ge "$want" ] && break; sleep 0.1; done
+sleep 0.6  # a line sent twice would come with the next read
+assert_eq "$(grep -c "$follow_mark" "$DATA/follow.out")" "$want" "logs --follow shows the new line as logs does, once a log"
+kill -INT "$follow_pid"
+follow_rc=0
+for _ in $(seq 50); do kill -0 "$follow_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$follow_pid" 2>/dev/null && fail "logs --follow still running 5 s after SIGINT"
+wait "$follow_pid" || follow_rc=$?
+assert_eq "$follow_rc" 0 "logs --follow exit code after Ctrl-C"
+assert_eq "$(cat "$DATA/follow.err")" "" "logs --follow printed no error"
 
 step "flags hot-reload without restart"
 md flags set acme MELTANO_UI_READONLY=true MELTANO_DISABLE_AIRFLOW=1 >/dev/null

@@ -48,6 +48,7 @@ const std::map<std::string, RouteTest>& RouteTests() {
       {"DELETE /v1/instances/{subdomain}", {}},
       {"GET /v1/instances/{subdomain}/status", {}},
       {"GET /v1/instances/{subdomain}/logs", {}},
+      {"GET /v1/instances/{subdomain}/logs/stream", {.stream = true}},
       {"GET /v1/instances/{subdomain}/flags", {}},
       {"PATCH /v1/instances/{subdomain}/flags", {}},
       {"PATCH /v1/instances/{subdomain}/limits", {}},
@@ -562,7 +563,10 @@ TEST_F(ApiHostileTest, RefusesUnknownRepeatedAndHostileQueryParameters) {
           {"backup", {"true", "false"}},
           {"kind", {"admin", "db"}},
           {"from", {"20261125T153000Z-op1", "20261125T153000Z-op2"}},
-          {"since", {"2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"}}};
+          {"since", {"2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"}},
+          {"sort", {"name", "-created"}},
+          {"status", {"running", "stopped"}},
+          {"q", {"acme", "beta"}}};
       auto two = kTwo.count(param) ? kTwo.at(param) : std::pair<std::string, std::string>{"5", "6"};
       const std::string& one = two.first;
       const std::string& other = two.second;
@@ -576,8 +580,15 @@ TEST_F(ApiHostileTest, RefusesUnknownRepeatedAndHostileQueryParameters) {
         }
       }
       if (param == "cursor") values.push_back({"601 characters", std::string(601, 'c')});
+      if (param == "offset") {  // any count of instances to skip is valid, 0 too
+        std::erase_if(values, [](const Variant& v) { return v.text == "0" || v.text == "100001"; });
+      }
       for (const Variant& seg : HostileSegments()) {
         if (param == "cursor" && (seg.name == "upper case" || seg.name == "leading dash")) continue;  // valid cursors
+        // A search text is data (bound, never interpreted): only what is not text is refused.
+        static const std::set<std::string> kNotText = {"NUL", "newline", "10 000 characters", "invalid UTF-8",
+                                                       "overlong dots"};
+        if (param == "q" && !kNotText.count(seg.name)) continue;
         values.push_back(seg);
       }
       for (const Variant& v : values) {

@@ -246,6 +246,30 @@ TEST_F(ApiTest, StatusAddsProcessAndHealth) {
   EXPECT_TRUE(j.contains("database"));
 }
 
+TEST_F(ApiTest, InstancesListPagesFiltersAndSaysTheTotal) {
+  for (const char* s : {"delta", "alpha", "charlie", "bravo"}) fake_.Seed(s);
+  auto page = Get("/v1/instances?limit=2&offset=1&sort=-subdomain");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  Json list = Body(page);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["subdomain"], "charlie");
+  EXPECT_EQ(list[1]["subdomain"], "bravo");
+  EXPECT_EQ(page->get_header_value("X-Total-Count"), "4");
+  auto found = Get("/v1/instances?q=HARL&status=running");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(Body(found).size(), 1u);
+  EXPECT_EQ(found->get_header_value("X-Total-Count"), "1");
+  auto all = Get("/v1/instances");
+  EXPECT_EQ(Body(all).size(), 4u);
+  for (const char* bad : {"limit=0", "limit=1001", "offset=-1", "sort=email", "sort=--name", "status=asleep", "q=",
+                          "q=%0A"}) {
+    auto r = Get(std::string("/v1/instances?") + bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+  }
+}
+
 TEST_F(ApiTest, LogsPassLinesAndCursor) {
   fake_.Seed("acme");
   auto first = Get("/v1/instances/acme/logs?lines=5");

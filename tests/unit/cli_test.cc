@@ -536,6 +536,16 @@ TEST_F(CliTest, LifecycleAndWipeWait) {
   EXPECT_NE(wipe.out.find("✓ drop_schemas"), std::string::npos);
 }
 
+TEST_F(CliTest, ListLimit) {
+  for (const char* s : {"delta", "alpha", "charlie"}) fake_.Seed(s);
+  Json two = Json::parse(Run({"list", "--limit", "2", "-o", "json"}).out);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0]["subdomain"], "alpha");
+  EXPECT_EQ(two[1]["subdomain"], "charlie");
+  EXPECT_EQ(Run({"list", "--limit", "0"}).code, 2);
+  EXPECT_EQ(Run({"list"}).out.find("delta") != std::string::npos, true);
+}
+
 TEST_F(CliTest, LogsPrintTheText) {
   fake_.Seed("acme");
   Outcome o = Run({"logs", "acme", "--lines", "20"});

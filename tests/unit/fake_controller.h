@@ -20,6 +20,7 @@
 
 #include "api/controller.h"
 #include "core/event_hub.h"
+#include "core/strings.h"
 
 namespace md {
 
@@ -103,7 +104,7 @@ class FakeController : public Controller {
   }
   // The calls of call_log() that change state (reads are left out).
   std::vector<std::string> mutating_calls() const {
-    static const std::set<std::string> kReads = {"ListInstances", "GetInstance", "GetStatus",      "ReadLogs",
+    static const std::set<std::string> kReads = {"ListInstances", "ListInstancesPage", "GetInstance", "GetStatus",      "ReadLogs",
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
                                                  "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
                                                  "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit", "KnownHosts",
@@ -156,6 +157,40 @@ class FakeController : public Controller {
     std::vector<Instance> out;
     for (const auto& [sub, in] : instances_) out.push_back(in);
     return out;
+  }
+
+  // As the store does it: filter, sort (then by subdomain), slice.
+  Result<InstancePage> ListInstancesPage(const InstanceQuery& query) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListInstancesPage");
+    auto holds = [&](const std::string& field) { return AsciiLower(field).find(AsciiLower(query.text)) != std::string::npos; };
+    std::vector<Instance> match;
+    for (const auto& [sub, in] : instances_) {
+      if (!query.status.empty() && InstanceStatusName(in.status) != query.status) continue;
+      if (!query.text.empty() && !holds(in.subdomain) && !holds(in.name) && !holds(in.email)) continue;
+      match.push_back(in);
+    }
+    auto key = [&](const Instance& in) -> std::string {
+      switch (query.sort) {
+        case InstanceQuery::Sort::kName: return in.name;
+        case InstanceQuery::Sort::kStatus: return InstanceStatusName(in.status);
+        case InstanceQuery::Sort::kApp: return in.app;
+        case InstanceQuery::Sort::kCreated: return std::to_string(1000000000000000 + in.created_ms);
+        case InstanceQuery::Sort::kSubdomain: break;
+      }
+      return in.subdomain;
+    };
+    std::sort(match.begin(), match.end(), [&](const Instance& a, const Instance& b) {
+      auto ka = std::make_pair(key(a), a.subdomain);
+      auto kb = std::make_pair(key(b), b.subdomain);
+      return query.descending ? kb < ka : ka < kb;
+    });
+    InstancePage page;
+    page.total = static_cast<int64_t>(match.size());
+    size_t from = std::min(match.size(), static_cast<size_t>(query.offset));
+    size_t to = query.limit > 0 ? std::min(match.size(), from + static_cast<size_t>(query.limit)) : match.size();
+    page.instances.assign(match.begin() + from, match.begin() + to);
+    return page;
   }
 
   Result<Instance> GetInstance(const std::string& sub) override {

@@ -283,6 +283,45 @@ TEST(SqliteStoreTest, ListInstancesIsOrderedBySubdomain) {
   ExpectSameInstance((*list)[0], SampleInstance("apple"));
 }
 
+TEST(SqliteStoreTest, ListInstancesPageFiltersSortsAndPagesWithTheTotal) {
+  auto store = OpenOrDie(":memory:");
+  int64_t created = 1000;
+  for (const char* s : {"mango", "apple", "zebra", "kiwi", "fig"}) {
+    Instance in = SampleInstance(s);
+    in.name = std::string("Owner of ") + s;
+    in.status = std::string(s) == "kiwi" || std::string(s) == "fig" ? InstanceStatus::kFailed : InstanceStatus::kRunning;
+    in.created_ms = created--;  // mango oldest… fig newest
+    ASSERT_TRUE(store->InsertInstance(in).ok());
+  }
+  auto subs = [&](const InstanceQuery& q, int64_t* total = nullptr) {
+    auto page = store->ListInstancesPage(q);
+    EXPECT_TRUE(page.ok()) << page.status().message();
+    std::string out;
+    for (const Instance& i : page->instances) out += (out.empty() ? "" : " ") + i.subdomain;
+    if (total) *total = page->total;
+    return out;
+  };
+  int64_t total = 0;
+  EXPECT_EQ(subs({}, &total), "apple fig kiwi mango zebra");
+  EXPECT_EQ(total, 5);
+  EXPECT_EQ(subs({.offset = 1, .limit = 2}, &total), "fig kiwi");
+  EXPECT_EQ(total, 5) << "the total counts every match, not the page";
+  EXPECT_EQ(subs({.offset = 9, .limit = 2}), "");
+  EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kCreated}), "fig kiwi zebra apple mango");
+  EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kCreated, .descending = true}), "mango apple zebra kiwi fig");
+  EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kStatus, .descending = true, .limit = 3}), "zebra mango apple")
+      << "ties by subdomain, in the same direction";
+  EXPECT_EQ(subs({.status = "failed"}, &total), "fig kiwi");
+  EXPECT_EQ(total, 2);
+  EXPECT_EQ(subs({.text = "OWNER OF A"}), "apple") << "any case, in the name";
+  EXPECT_EQ(subs({.text = "ang"}), "mango") << "in the subdomain";
+  EXPECT_EQ(subs({.text = "ADA@"}), "apple fig kiwi mango zebra") << "in the email";
+  EXPECT_EQ(subs({.text = "%"}), "") << "no wildcard";
+  EXPECT_EQ(subs({.text = "_"}), "");
+  EXPECT_EQ(subs({.status = "running", .text = "z"}), "zebra");
+  EXPECT_EQ(subs({.status = "failed", .text = "z"}), "");
+}
+
 TEST(SqliteStoreTest, DeleteInstanceRemovesFlagsSecretsAndLedgerButKeepsOperations) {
   auto store = OpenOrDie(":memory:");
   for (const char* s : {"acme", "other"}) {
