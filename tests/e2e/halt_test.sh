@@ -20,7 +20,7 @@ processes_of_data_dir() {
 }
 
 start_controller
-sub=h$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+sub=$P-h
 md create --subdomain "$sub" --email a@example.com --name A >/dev/null
 assert_eq "$(app_code "$sub" /healthz)" 200 "serving before"
 [ -n "$(processes_of_data_dir)" ] || fail "the test cannot see the data dir's processes"

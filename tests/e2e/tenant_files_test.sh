@@ -26,7 +26,7 @@ shadow_line=$(head -n 1 /etc/shadow)
 fingerprint() { stat -c '%y %s %U %a' "$DATA/victim" "$DATA/rootonly/meltano-ui.log"; sha256sum "$DATA/victim"; }
 before=$(fingerprint)
 
-sub="tf$RANDOM"
+sub=$P-tf
 md create --subdomain "$sub" --email t@example.com --name T --app pidapp >/dev/null
 user=$(jf "$(md show "$sub" -o json)" .unix_user)
 as_tenant() { setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --clear-groups -- "$@"; }
