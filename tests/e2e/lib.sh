@@ -57,8 +57,8 @@ rand_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 P=t$(rand_hex 3)
 # Each controller counts its tenants' UIDs up from uid_base: one of this run's
 # own keeps controllers side by side from handing out (and sweeping) each
-# other's UIDs.
-UID_BASE=$((2000000 + 1000 * (16#$(rand_hex 3) % 100000)))
+# other's UIDs. Above the default (2000000) and host_test's range (3000000+).
+UID_BASE=$((4000000 + 1000 * (16#$(rand_hex 3) % 100000)))
 
 fail() {
   echo "FAIL: $*" >&2
