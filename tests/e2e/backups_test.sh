@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 start_controller
 PGURL="postgresql://postgres:$(cat "$DATA/postgres/superuser.password")@127.0.0.1:$(cat "$DATA/postgres/port")/postgres"
 sql_db() { psql "${PGURL%/postgres}/$1" -tAc "$2"; }
-sub=bkp
+sub=$P-bkp
 backups_json() { md backups list "$@" -o json; }
 count_backups() { backups_json "$@" | jq length; }
 

@@ -20,17 +20,17 @@ browse() {
 }
 
 step "create an instance"
-md create --subdomain brws --email a@brws.example --name Browse --version 3.3.3 >/dev/null
+md create --subdomain "$P-brws" --email a@$P-brws.example --name Browse --version 3.3.3 >/dev/null
 
 step "Chromium trusting the local CA's root shows the app over HTTPS"
 md ca >"$B/root.pem"
 certutil -d "sql:$B/trusting/.pki/nssdb" -N --empty-password
 certutil -d "sql:$B/trusting/.pki/nssdb" -A -t "C,," -n meltanodata-local -i "$B/root.pem"
-dom=$(browse "$B/trusting" "https://brws.localhost:$HP/version")
+dom=$(browse "$B/trusting" "https://$P-brws.localhost:$HP/version")
 assert_contains "$dom" ">3.3.3<" "the app's page"
 
 step "without the root, Chromium refuses the certificate"
-dom=$(browse "$B/plain" "https://brws.localhost:$HP/version")
+dom=$(browse "$B/plain" "https://$P-brws.localhost:$HP/version")
 assert_not_contains "$dom" "3.3.3" "an untrusted page is not shown"
 grep -q "ERR_CERT_AUTHORITY_INVALID" "$B/log" || fail "no certificate error in Chromium's log: $(tail -3 "$B/log")"
 echo "PASS browser"

@@ -22,20 +22,20 @@ expect_exit 4 clusters add second --url "$extra_url" --capacity 2
 assert_not_contains "$(md clusters list)" "${extra_url#*://postgres:}" "password printed"
 
 step "three tenants fill both clusters"
-for sub in t1 t2 t3; do md create --subdomain "$sub" --email "$sub@example.com" --name "$sub" >/dev/null; done
+for sub in "$P-t1" "$P-t2" "$P-t3"; do md create --subdomain "$sub" --email "$sub@example.com" --name "$sub" >/dev/null; done
 list=$(md clusters list -o json)
 assert_eq "$(jq '[.[] | .used] | add' <<<"$list")" 3 "used"
 assert_eq "$(jq '[.[] | select(.full)] | length' <<<"$list")" 2 "both full"
 
 step "a fourth is refused, naming clusters add"
-expect_exit 4 create --subdomain t4 --email t4@example.com --name t4
+expect_exit 4 create --subdomain "$P-t4" --email $P-t4@example.com --name "$P-t4"
 assert_contains "$(cat "$DATA/last.err")" "clusters add"
-expect_exit 3 show t4
+expect_exit 3 show "$P-t4"
 
 step "a delete makes room"
-md delete t2 --yes >/dev/null
-md create --subdomain t4 --email t4@example.com --name t4 >/dev/null
-assert_eq "$(jf "$(md show t4 -o json)" .status)" running
+md delete "$P-t2" --yes >/dev/null
+md create --subdomain "$P-t4" --email $P-t4@example.com --name "$P-t4" >/dev/null
+assert_eq "$(jf "$(md show "$P-t4" -o json)" .status)" running
 
 step "drain and remove"
 second_count=$(md list -o json | jq '[.[] | select(.database.cluster=="second")] | length')
@@ -46,7 +46,7 @@ for sub in $(md list -o json | jq -r '.[] | select(.database.cluster=="second") 
   md delete "$sub" --yes >/dev/null
 done
 [ "$second_count" -ge 1 ] || fail "nothing was placed on the second cluster"
-expect_exit 4 create --subdomain t5 --email t5@example.com --name t5
+expect_exit 4 create --subdomain "$P-t5" --email $P-t5@example.com --name "$P-t5"
 md clusters remove second >/dev/null
 expect_exit 3 clusters remove second
 assert_eq "$(md clusters list -o json | jq length)" 1 "one cluster left"

@@ -90,11 +90,11 @@ settle() {
 step "phase 1: 24 concurrent creates for capacity $CAPACITY"
 arm
 singles=()
-for i in $(seq -w 1 16); do singles+=("s$i"); done
+for i in $(seq -w 1 16); do singles+=("$P-s$i"); done
 for sub in "${singles[@]}"; do
   client "create-$sub" mdc create --subdomain "$sub" --email "$sub@example.com" --name "$sub" --no-wait
 done
-for sub in dupa dupb; do
+for sub in "$P-dupa" "$P-dupb"; do
   for k in 1 2 3 4; do
     client "create-$sub-$k" mdc create --subdomain "$sub" --email "$sub@example.com" --name "$sub $k" --no-wait
   done
@@ -167,7 +167,7 @@ arm
 for k in 1 2 3 4 5 6 7 8; do
   client "again-$k" mdc create --subdomain "$again" --email "$again@example.com" --name "again $k" --no-wait
 done
-for sub in n1 n2 n3 n4; do client "new-$sub" mdc create --subdomain "$sub" --email "$sub@example.com" --name "$sub" --no-wait; done
+for sub in "$P-n1" "$P-n2" "$P-n3" "$P-n4"; do client "new-$sub" mdc create --subdomain "$sub" --email "$sub@example.com" --name "$sub" --no-wait; done
 release
 again_accepted=0
 for name in "${CLIENTS[@]}"; do

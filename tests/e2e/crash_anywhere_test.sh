@@ -24,9 +24,6 @@ db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 for row in db.execute(sys.argv[2]): print(row[0])' "$DATA/meltanodata.db" "$1"
 }
 csort() { LC_ALL=C sort; }
-# Unix user names follow the subdomain and are host-wide: a prefix of this run
-# keeps another test on the same host from owning them.
-P="w$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # Ledger kinds and counts of one instance: "kind count" lines.
 ledger_shape() { ledger "select kind || ' ' || count(*) from ledger where subdomain = '$1' group by kind" | csort; }
 

@@ -27,58 +27,58 @@ wait_op() {
   echo "$state"
 }
 nothing_left() {
-  local sub=$1
+  local sub=$1 db=md_${1//-/_}
   expect_exit 3 show "$sub"
   if getent passwd "md-$sub" >/dev/null; then fail "user md-$sub left"; fi
   [ ! -e "$DATA/tenants/$sub" ] && [ ! -e "$DATA/secrets/$sub" ] && [ ! -e "$DATA/services/tenant-$sub" ] ||
     fail "files of $sub left"
-  assert_eq "$(sql "select count(*) from pg_database where datname = 'md_$sub'")" 0 "database of $sub left"
-  assert_eq "$(sql "select count(*) from pg_roles where rolname = 'md_$sub'")" 0 "role of $sub left"
+  assert_eq "$(sql "select count(*) from pg_database where datname = '$db'")" 0 "database of $sub left"
+  assert_eq "$(sql "select count(*) from pg_roles where rolname = '$db'")" 0 "role of $sub left"
 }
 
 step "cluster down when the create starts, back 2 s later: the create finishes"
 pg_down
-md create --subdomain late --email a@example.com --name A --no-wait >/dev/null
+md create --subdomain "$P-late" --email a@example.com --name A --no-wait >/dev/null
 sleep 2
 pg_up
-assert_eq "$(wait_op late)" succeeded "create after the cluster came back"
-attempts=$(md ops show "$(md ops list -o json | jq -r '[.[] | select(.subdomain=="late" and .kind=="create")][0].id')" -o json |
+assert_eq "$(wait_op "$P-late")" succeeded "create after the cluster came back"
+attempts=$(md ops show "$(md ops list -o json | jq -r --arg s "$P-late" '[.[] | select(.subdomain==$s and .kind=="create")][0].id')" -o json |
   jq '.steps[] | select(.name=="create_role") | .attempts')
 [ "$attempts" -gt 1 ] || fail "create_role, the first step on the cluster, was not retried ($attempts attempt)"
-assert_eq "$(app_code "$(jf "$(md show late -o json)" .subdomain)" "/healthz")" 200
+assert_eq "$(app_code "$(jf "$(md show "$P-late" -o json)" .subdomain)" "/healthz")" 200
 
 step "cluster down past the retry budget: the create fails, says why, leaves nothing"
 pg_down
-expect_exit 1 create --subdomain gone --email a@example.com --name A
+expect_exit 1 create --subdomain "$P-gone" --email a@example.com --name A
 assert_contains "$(cat "$DATA/last.err")" "create_role"
 assert_contains "$(cat "$DATA/last.err")" "removed"
 pg_up
-nothing_left gone
+nothing_left "$P-gone"
 
 step "an app that never becomes healthy: the error has its last log lines"
-expect_exit 1 create --subdomain sick --email a@example.com --name A --version 1.0-unhealthy
+expect_exit 1 create --subdomain "$P-sick" --email a@example.com --name A --version 1.0-unhealthy
 assert_contains "$(cat "$DATA/last.err")" "meltanodata-demo[" "app log lines in the error"
 assert_contains "$(cat "$DATA/last.err")" "/healthz answered 503"
-nothing_left sick
+nothing_left "$P-sick"
 
 step "a failing useradd: a clear error, no half-made tenant"
-groupadd md-clash
-expect_exit 1 create --subdomain clash --email a@example.com --name A
-groupdel md-clash
+groupadd "md-$P-clash"
+expect_exit 1 create --subdomain "$P-clash" --email a@example.com --name A
+groupdel "md-$P-clash"
 assert_contains "$(cat "$DATA/last.err")" "create_user"
-nothing_left clash
+nothing_left "$P-clash"
 
 step "a full disk: a clear error, no half-made tenant"
 mv "$DATA/tenants" "$DATA/tenants.away" && mkdir "$DATA/tenants"
 mount -t tmpfs -o size=1m tmpfs "$DATA/tenants"
-expect_exit 1 create --subdomain full --email a@example.com --name A
+expect_exit 1 create --subdomain "$P-full" --email a@example.com --name A
 assert_contains "$(cat "$DATA/last.err")" "No space left on device"
 assert_contains "$(cat "$DATA/last.err")" "removed"
 assert_eq "$(find "$DATA/tenants" -mindepth 1 | wc -l)" 0 "nothing half-written left"
 umount "$DATA/tenants" && rmdir "$DATA/tenants" && mv "$DATA/tenants.away" "$DATA/tenants"
-nothing_left full
+nothing_left "$P-full"
 
 step "the instance made before is untouched"
-assert_eq "$(jf "$(md show late -o json)" .status)" running
+assert_eq "$(jf "$(md show "$P-late" -o json)" .status)" running
 assert_eq "$(md doctor -o json | jq length)" 0 "doctor finds nothing"
 echo "PASS dependency_faults"

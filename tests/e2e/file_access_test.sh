@@ -12,9 +12,8 @@ E2E_DATA_PARENT=/var/lib
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/acme_fixtures.sh"  # start_knot, dig1; sets the EXIT trap
 
-TAG=$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')
-A="fa$TAG"
-B="fb$TAG"
+A="$P-fa"
+B="$P-fb"
 SFTP_PORT=$(free_port)
 FTP_PORT=$(free_port)
 
@@ -57,18 +56,18 @@ md ca >"$CACERT"
 ftps_curl() { curl -sS --max-time 20 "${RESOLVE[@]}" --ssl-reqd --cacert "$CACERT" "$@"; }
 
 step "SFTP upload as $USER_A, the server checked against show's fingerprint"
-printf 'sftp %s\n' "$TAG" >"$DATA/up-sftp.txt"
+printf 'sftp %s\n' "$P" >"$DATA/up-sftp.txt"
 sftp_curl -u "$USER_A:$PW_A" -T "$DATA/up-sftp.txt" "sftp://$HOST_A:$SFTP_PORT/project/up-sftp.txt" ||
   fail "SFTP upload"
 assert_eq "$(owner_mode "$DATA/tenants/$A/project/up-sftp.txt" | cut -d' ' -f1)" "$USER_A:$USER_A" "owned by the tenant"
-assert_eq "$(cat "$DATA/tenants/$A/project/up-sftp.txt")" "sftp $TAG"
+assert_eq "$(cat "$DATA/tenants/$A/project/up-sftp.txt")" "sftp $P"
 if curl -sS --max-time 20 "${RESOLVE[@]}" --hostpubsha256 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
   -u "$USER_A:$PW_A" "sftp://$HOST_A:$SFTP_PORT/project/" >/dev/null 2>&1; then
   fail "curl accepted another host key"
 fi
 
 step "FTPS upload (explicit TLS, the local CA's certificate)"
-printf 'ftps %s\n' "$TAG" >"$DATA/up-ftps.txt"
+printf 'ftps %s\n' "$P" >"$DATA/up-ftps.txt"
 # The certificate is the domain's wildcard (a local-CA stand-in here): verified by name.
 ftps_curl -u "$USER_A:$PW_A" -T "$DATA/up-ftps.txt" "ftp://$HOST_A:$FTP_PORT/project/up-ftps.txt" ||
   fail "FTPS upload"
@@ -123,8 +122,8 @@ if sftp_curl -u "$USER_A:$PW_B" "sftp://$HOST_A:$SFTP_PORT/" >/dev/null 2>&1; th
 fi
 
 step "wrong passwords are refused"
-if sftp_curl -u "$USER_A:wrong-$TAG" "sftp://$HOST_A:$SFTP_PORT/" >/dev/null 2>&1; then fail "SFTP wrong password"; fi
-if ftps_curl -u "$USER_A:wrong-$TAG" "ftp://$HOST_A:$FTP_PORT/" >/dev/null 2>&1; then fail "FTPS wrong password"; fi
+if sftp_curl -u "$USER_A:wrong-$P" "sftp://$HOST_A:$SFTP_PORT/" >/dev/null 2>&1; then fail "SFTP wrong password"; fi
+if ftps_curl -u "$USER_A:wrong-$P" "ftp://$HOST_A:$FTP_PORT/" >/dev/null 2>&1; then fail "FTPS wrong password"; fi
 
 step "SSHFP records in Knot match the keys the server presents"
 for sub in "$A" "$B"; do

@@ -21,48 +21,49 @@ cp "$DATA/ca/local/root.pem" "$ROOT"
 openssl x509 -in "$ROOT" -noout -subject | grep -q "MeltanoData local CA" || fail "not the local CA's root"
 
 step "a new instance answers through the front door, verified"
-md create --subdomain shop --email a@shop.example --name Shop --version 2.1.0 >/dev/null
-assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "version through https"
+md create --subdomain "$P-shop" --email a@$P-shop.example --name Shop --version 2.1.0 >/dev/null
+assert_eq "$(https "https://$P-shop.localhost:$HP/version")" 2.1.0 "version through https"
 caddy_pid=$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")
 assert_eq "$(stat -c %U "/proc/$caddy_pid")" meltanodata-proxy "Caddy runs unprivileged"
 assert_eq "$(awk '$1 == "CapEff:" {print $2}' "/proc/$caddy_pid/status")" 0000000000000400 \
   "Caddy's only capability: CAP_NET_BIND_SERVICE"
-assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/shop")" "$(jf "$(md show shop -o json)" .unix_user):meltanodata-proxy 2750" \
+assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/$P-shop")" "$(jf "$(md show "$P-shop" -o json)" .unix_user):meltanodata-proxy 2750" \
   "the app's socket dir: the tenant's, entered by the proxy's group"
-issuer=$(openssl s_client -connect "127.0.0.1:$HP" -servername shop.localhost </dev/null 2>/dev/null |
+issuer=$(openssl s_client -connect "127.0.0.1:$HP" -servername $P-shop.localhost </dev/null 2>/dev/null |
   openssl x509 -noout -issuer)
 assert_contains "$issuer" "MeltanoData local CA" "served by the local CA"
-assert_contains "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://shop.localhost:$PP/x")" \
-  "301 https://shop.localhost:$HP/x" "http redirects to https"
+assert_contains "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://$P-shop.localhost:$PP/x")" \
+  "301 https://$P-shop.localhost:$HP/x" "http redirects to https"
 
 step "a second instance gets its route and certificate with no restart of Caddy"
-md create --subdomain blog --email b@blog.example --name Blog >/dev/null
-assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0
+md create --subdomain "$P-blog" --email b@$P-blog.example --name Blog >/dev/null
+assert_eq "$(https "https://$P-blog.localhost:$HP/version")" 1.0.0
 assert_eq "$(https_code "https://nosuch.localhost:$HP/")" 000 "no certificate for an unknown host"
 assert_eq "$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")" "$caddy_pid" "same Caddy process"
 
 step "each instance has its own local-CA certificate (a wildcard of one label is not valid); so has localhost"
 certs=$(md certs list -o json)
+by_name() { printf '%s\n' "$@" | LC_ALL=C sort | paste -sd' '; }  # as certs list orders them
 assert_eq "$(jq -r '[.[] | .names[0] + "|" + .purpose + "|" + (.trusted|tostring)] | join(" ")' <<<"$certs")" \
-  "blog.localhost|instance|false localhost|controller|false shop.localhost|instance|false"
+  "$(by_name "$P-blog.localhost|instance|false" "localhost|controller|false" "$P-shop.localhost|instance|false")"
 key=$(find "$DATA/certs" -name key.pem | head -1)
 assert_eq "$(stat -c %a "$(dirname "$key")")" 700 "cert folder private"
 assert_eq "$(stat -c %a "$key")" 600 "key 0600"
 assert_eq "$(md ca)" "$(cat "$ROOT")" "meltanodata ca prints the root"
-status=$(md status shop -o json)
+status=$(md status "$P-shop" -o json)
 assert_eq "$(jf "$status" .https.code)" 200 "status checks https"
-assert_eq "$(jf "$status" .https.url)" "https://shop.localhost:$HP/"
+assert_eq "$(jf "$status" .https.url)" "https://$P-shop.localhost:$HP/"
 
 step "Caddy keeps serving while the controller is down, and after it restarts"
 kill_controller
-assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "served without the controller"
+assert_eq "$(https "https://$P-shop.localhost:$HP/version")" 2.1.0 "served without the controller"
 restart_controller_same_port
-assert_eq "$(https "https://blog.localhost:$HP/version")" 1.0.0 "served after the restart"
+assert_eq "$(https "https://$P-blog.localhost:$HP/version")" 1.0.0 "served after the restart"
 
 step "delete takes the route away"
-md delete blog --yes --no-backup >/dev/null
-assert_eq "$(https_code "https://blog.localhost:$HP/")" 000 "deleted instance: no route, no certificate"
+md delete "$P-blog" --yes --no-backup >/dev/null
+assert_eq "$(https_code "https://$P-blog.localhost:$HP/")" 000 "deleted instance: no route, no certificate"
 for _ in $(seq 1 50); do [ "$(md certs list -o json | jq length)" = 2 ] && break; sleep 0.1; done
-assert_eq "$(md certs list -o json | jq -r '[.[].names[0]] | join(" ")')" "localhost shop.localhost" "its certificate dropped"
-assert_eq "$(https "https://shop.localhost:$HP/version")" 2.1.0 "the other one still served"
+assert_eq "$(md certs list -o json | jq -r '[.[].names[0]] | join(" ")')" "$(by_name localhost "$P-shop.localhost")" "its certificate dropped"
+assert_eq "$(https "https://$P-shop.localhost:$HP/version")" 2.1.0 "the other one still served"
 echo "PASS front_door"

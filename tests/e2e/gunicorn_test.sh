@@ -11,7 +11,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 SRC=${MELTANODATA_SOURCE_DIR:?set MELTANODATA_SOURCE_DIR to the source tree}
-P="g$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p "$DATA/profiles"
 python3 - "$SRC/profiles/meltano.toml" "$SRC/tests/support/wsgi_flags_app.py" >"$DATA/profiles/wsgi.toml" <<'PY'
 import re, sys

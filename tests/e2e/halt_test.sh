@@ -6,21 +6,21 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # Processes of this data dir: named in their arguments, working in it, or
-# running as one of its tenants.
+# running as one of its tenants. One ps and one find, not commands for each
+# process: tests run side by side, so the host has many.
 processes_of_data_dir() {
-  local p
-  for p in /proc/[0-9]*; do
-    [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
-    if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$DATA" ||
-      [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$DATA"* ]] ||
-      [ "$(stat -c %U "$p" 2>/dev/null)" = "md-$sub" ]; then
-      echo "${p#/proc/}: $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
-    fi
+  local pid stat user args
+  while read -r pid stat user args; do
+    [[ "$stat" == Z* ]] && continue
+    if [[ "$args" == *"$DATA"* || "$user" == "md-$sub" ]]; then echo "$pid: $args"; fi
+  done < <(ps -eo pid=,stat=,user:40=,args=)
+  for pid in $(find /proc/[0-9]*/cwd -maxdepth 0 -lname "$DATA*" 2>/dev/null | cut -d/ -f3); do
+    echo "$pid: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
   done
 }
 
 start_controller
-sub=h$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+sub=$P-h
 md create --subdomain "$sub" --email a@example.com --name A >/dev/null
 assert_eq "$(app_code "$sub" /healthz)" 200 "serving before"
 [ -n "$(processes_of_data_dir)" ] || fail "the test cannot see the data dir's processes"

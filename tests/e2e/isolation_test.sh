@@ -13,7 +13,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-P="i$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 A=${P}a
 B=${P}b
 start_controller

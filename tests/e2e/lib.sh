@@ -22,7 +22,8 @@ dump_state() {
     echo "--- controller log (last 60 lines) ---"
     tail -n 60 "$DATA/controller.log" 2>/dev/null || true
     if command -v gdb >/dev/null; then
-      for pid in $(pgrep -f -- "$BIN" || true); do
+      # This test's controller: others' may run beside it (gdb stops what it attaches to).
+      for pid in $(pgrep -f -- "serve --data-dir $DATA " || true); do
         echo "--- threads of $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid) ---"
         timeout 60 gdb -q -batch -p "$pid" -ex "thread apply all bt 25" 2>/dev/null | grep -E '^(Thread|#)' | head -n 400 || true
       done
@@ -55,6 +56,18 @@ watchdog() {
   WATCHDOG_PID=$!
 }
 watchdog "${E2E_WATCHDOG_S:-540}"
+
+# rand_hex N: N random bytes, in hex.
+rand_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# This run's prefix: ctest runs tests side by side, and what a test makes on
+# the host is host-wide (a subdomain SUB becomes the Unix user and group
+# md-SUB), so every name a test gives starts with it: --subdomain "$P-shop".
+# A letter and 6 hex digits: "md-$P-" leaves 21 of a user name's 32 characters.
+P=t$(rand_hex 3)
+# Each controller counts its tenants' UIDs up from uid_base: one of this run's
+# own keeps controllers side by side from handing out (and sweeping) each
+# other's UIDs. Above the default (2000000) and host_test's range (3000000+).
+UID_BASE=$((4000000 + 1000 * (16#$(rand_hex 3) % 100000)))
 
 fail() {
   echo "FAIL: $*" >&2
@@ -117,6 +130,7 @@ embedded_cluster_capacity = ${EMBEDDED_CAPACITY:-100}
 health_timeout_s = ${HEALTH_TIMEOUT_S:-20}
 step_max_attempts = ${STEP_MAX_ATTEMPTS:-12}
 backup_retention_days = ${BACKUP_RETENTION_DAYS:-7}
+uid_base = $UID_BASE
 https_port = ${HTTPS_PORT:-$(free_port)}
 http_port = ${HTTP_PORT:-$(free_port)}
 ${EXTRA_CONFIG:-}
@@ -186,7 +200,7 @@ start_extra_pg() {
   local name=$1 port dir pw
   port=$(free_port)
   dir="$DATA/extra-pg-$name"
-  pw=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  pw=$(rand_hex 16)
   mkdir -p "$dir/run"
   printf '%s\n' "$pw" >"$dir/pw"
   chown -R meltanodata-pg:meltanodata-pg "$dir"
@@ -220,6 +234,8 @@ cleanup() {
       userdel "$user" 2>/dev/null || true
     fi
   done </etc/passwd
+  # Groups a test made by hand under this run's prefix.
+  getent group | cut -d: -f1 | { grep "^md-$P-" || true; } | while read -r g; do groupdel "$g" 2>/dev/null || true; done
   # Tenant cgroups of this data dir (its parent group is named after it, as in serve.cc).
   local parent
   parent=meltanodata-$(python3 -c 'import sys

@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 start_controller
-sub=m$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+sub=$P-m
 md create --subdomain "$sub" --email a@example.com --name A >/dev/null
 md backup "$sub" >/dev/null
 

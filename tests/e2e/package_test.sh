@@ -42,7 +42,7 @@ meltanodata create --help | grep -q "^examples:" || fail "no examples in --help"
 
 step "the installed controller and CLI create and delete an instance"
 start_controller
-sub=p$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+sub=$P-p
 meltanodata create --subdomain "$sub" --email a@example.com --name A >/dev/null
 assert_eq "$(app_get "$sub" /version)" "$(meltanodata show "$sub" -o json | jq -r .app_version)" "the packaged demo app serves"
 meltanodata delete "$sub" --yes --no-backup >/dev/null

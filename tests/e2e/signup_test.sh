@@ -15,7 +15,6 @@ E2E_DATA_PARENT=/var/lib
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3  # Debian's, which has python3-aiosmtpd
-P=s$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')  # this run's names
 SUB=${P}acme
 SMTP_PORT=$(free_port)
 MAILDIR="$DATA/maildir"

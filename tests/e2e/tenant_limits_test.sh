@@ -9,7 +9,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-P="l$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 A=${P}a
 B=${P}b
 C=${P}c
@@ -34,7 +33,7 @@ assert_contains "$(md status "$A")" "of 48 MiB"
 user_a=$(md show "$A" -o json | jq -r .unix_user)
 uid_a=$(id -u "$user_a")
 assert_eq "$(id -g "$user_a")" "$uid_a" "the group has the user's number"
-[ "$uid_a" -ge 2000000 ] || fail "UID $uid_a is not from the tenant range"
+[ "$uid_a" -ge "$UID_BASE" ] || fail "UID $uid_a is not from the tenant range (uid_base $UID_BASE)"
 app_b=$(md show "$B" -o json | jq -r .subdomain)
 
 step "the app: in its cgroup, no_new_privs, a private /tmp"

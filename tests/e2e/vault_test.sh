@@ -10,8 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-sub=vlt$(rand 3)
+sub=$P-vlt
 start_controller
 PG_PORT=$(cat "$DATA/postgres/port")
 DB_FILE="$DATA/meltanodata.db"
@@ -26,7 +25,7 @@ assert_eq "$(stat -c %s "$DATA/vault.key")" 32 "key size"
 
 step "create, secrets set, load data"
 md create --subdomain "$sub" --email ops@$sub.example --name "Vault Test" >/dev/null
-api_token="tok-$(rand 12)"
+api_token="tok-$(rand_hex 12)"
 printf '%s\n' "$api_token" | md secrets set "$sub" API_TOKEN >/dev/null
 assert_eq "$(app_code "$sub" "/load?schema=tap_vault" -X POST -d "")" 200 "load"
 
@@ -103,7 +102,7 @@ done
 ls "$DB_FILE" "$DATA/backups/$sub"/*/secrets.sealed >/dev/null
 
 step "an older version's clear secrets are sealed at start"
-legacy="legacy-$(rand 12)"
+legacy="legacy-$(rand_hex 12)"
 stop_controller
 sqlite3 "$DB_FILE" "INSERT INTO plain_secrets VALUES ('$sub', 'LEGACY_KEY', '$legacy')"
 restart_controller_same_port

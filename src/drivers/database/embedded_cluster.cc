@@ -96,9 +96,10 @@ Result<int> EmbeddedCluster::EnsurePort(uid_t uid, gid_t gid) {
   if (text.status().code() != Code::kNotFound) return text.status();
   int port = options_.port;
   if (port == 0) {
-    if (PortIsFree(kPortFirst)) port = kPortFirst;
+    // At random, not the first free one: two controllers starting at once
+    // both see a port free until one cluster binds it (seconds later).
     for (int i = 0; i < 200 && port == 0; ++i) {
-      int candidate = kPortFirst + 1 + static_cast<int>(std::stoul(RandomHex(2), nullptr, 16) % (kPortEnd - kPortFirst - 1));
+      int candidate = kPortFirst + static_cast<int>(std::stoul(RandomHex(2), nullptr, 16) % (kPortEnd - kPortFirst));
       if (PortIsFree(candidate)) port = candidate;
     }
     if (port == 0) return Unavailable("no free port in [" + std::to_string(kPortFirst) + ", " + std::to_string(kPortEnd) + ")");

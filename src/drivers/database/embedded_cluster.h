@@ -16,7 +16,7 @@ namespace md {
 struct EmbeddedClusterOptions {
   std::string bin_dir;                     // empty: `pg_config --bindir`, else /usr/lib/postgresql/15/bin
   std::string os_user = "meltanodata-pg";  // created and used when the controller runs as root
-  int port = 0;                            // 0: a free port in [15432, 20000), chosen once and kept
+  int port = 0;                            // 0: a free port in [15432, 20000) at random, chosen once and kept
   int ready_timeout_ms = 30000;            // how long Ensure waits for the cluster to answer
 };
 
