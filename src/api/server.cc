@@ -37,8 +37,6 @@ void WriteJson(Response& res, int status, const Json& body) {
   res.set_content(DumpJson(body), "application/json");
 }
 
-void WriteError(Response& res, const Status& status) { WriteErrorReply(res, status); }
-
 // SHA-256 both sides, then compare in constant time: neither the content nor
 // the length of the token leaks through timing.
 bool TokenMatches(const std::string& given, const std::string& expected) {
@@ -147,7 +145,7 @@ void ApiServer::Serve(const Route& route, const Request& req, Response& res) {
   RouteCall call{{}, req.params, req.body, req.get_header_value("Last-Event-ID"), stopping_};
   std::vector<std::string> values(req.matches.begin() + 1, req.matches.end());
   Result<Reply> reply = RunRoute(route, controller_, call, values);
-  if (!reply.ok()) return WriteError(res, reply.status());
+  if (!reply.ok()) return WriteErrorReply(res, reply.status());
   WriteReply(route, *reply, res);
 }
 
@@ -174,7 +172,7 @@ void ApiServer::InstallRoutes() {
     if (ui_ != nullptr && ui_->Serves(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     if (!Authenticated(req)) {
       const std::string header = req.get_header_value("Authorization");
-      WriteError(res, Status(Code::kUnauthenticated,
+      WriteErrorReply(res, Status(Code::kUnauthenticated,
                              header.empty() ? "missing admin token: send 'Authorization: Bearer TOKEN'"
                                             : "wrong admin token"));
       return httplib::Server::HandlerResponse::Handled;
@@ -183,7 +181,7 @@ void ApiServer::InstallRoutes() {
     bool has_body = req.has_header("Transfer-Encoding") ||
                     (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
     if ((req.method == "GET" || req.method == "HEAD") && has_body) {
-      WriteError(res, InvalidArgument("a " + req.method + " request takes no body"));
+      WriteErrorReply(res, InvalidArgument("a " + req.method + " request takes no body"));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -218,7 +216,7 @@ void ApiServer::InstallRoutes() {
   s.set_post_routing_handler([this](const Request& req, Response& res) { AuditRequest(req, res); });
 
   s.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
-    WriteError(res, Internal("internal error in the API server"));
+    WriteErrorReply(res, Internal("internal error in the API server"));
   });
 
   // No route uses PUT: say so instead of httplib's bare 400.
