@@ -89,6 +89,12 @@ struct SignupInfo {
   std::string instance_status;  // the instance's status, "" if it has none (any more)
 };
 
+// An operator account as the API shows it: never its password or hash.
+struct OperatorInfo {
+  std::string name;
+  int64_t created_ms = 0;
+};
+
 enum class Lifecycle { kStart, kStop, kRestart };
 
 // One line of ~/.ssh/known_hosts: "HOSTS TYPE KEY".
@@ -202,6 +208,15 @@ class Controller {
   // host of instance `subdomain`, or ("") for every instance's host.
   // FailedPrecondition when file access is off.
   virtual Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) = 0;
+
+  // Operator accounts, who sign in to the dashboard with a name and a
+  // password (the admin token works too). Add: AlreadyExists if taken.
+  virtual Result<OperatorInfo> AddOperator(const std::string& name, const std::string& password) = 0;
+  virtual Result<std::vector<OperatorInfo>> ListOperators() = 0;  // ordered by name
+  virtual Status RemoveOperator(const std::string& name) = 0;     // NotFound if absent
+  // Whether `password` is operator `name`'s; false (not NotFound) for an
+  // unknown name, which takes as long as a wrong password.
+  virtual Result<bool> CheckOperatorPassword(const std::string& name, const std::string& password) = 0;
 
   // The feed of operation and instance events (GET /v1/events, the
   // dashboard); null when this controller publishes none.

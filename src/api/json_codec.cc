@@ -559,6 +559,8 @@ Json ToJson(const UpgradeRequest& r) {
 }
 
 Json ToJson(const DomainRequest& r) { return {{"host", r.host}}; }
+Json ToJson(const OperatorInfo& o) { return {{"name", o.name}, {"created_at", TimeOrNull(o.created_ms)}}; }
+Json ToJson(const OperatorRequest& r) { return {{"name", r.name}, {"password", r.password}}; }
 
 Json ToJson(const KnownHostLine& l) { return {{"hosts", l.hosts}, {"type", l.type}, {"key", l.key}}; }
 
@@ -839,6 +841,20 @@ Status FromJson(const Json& j, UpgradeRequest* out) {
 Status FromJson(const Json& j, DomainRequest* out) {
   ObjectReader r(j, "domain request", true);
   r.String("host", &out->host, true);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, OperatorInfo* out) {
+  ObjectReader r(j, "operator", false);
+  r.String("name", &out->name, true);
+  r.Time("created_at", &out->created_ms);
+  return r.Finish();
+}
+
+Status FromJson(const Json& j, OperatorRequest* out) {
+  ObjectReader r(j, "operator request", true);
+  r.String("name", &out->name, true);
+  r.String("password", &out->password, true);
   return r.Finish();
 }
 

@@ -48,6 +48,12 @@ struct DomainRequest {
   std::string host;
 };
 
+// POST /v1/operators. `password` is a secret: never print it.
+struct OperatorRequest {
+  std::string name;
+  std::string password;
+};
+
 // --- helpers ------------------------------------------------------------------------------
 
 // "host:port" of a PostgreSQL connection URL or key=value string, with the
@@ -99,6 +105,8 @@ Json ToJson(const ResourceLimits& change);
 Json ToJson(const ClusterSpec& spec);
 Json ToJson(const UpgradeRequest& request);
 Json ToJson(const DomainRequest& request);
+Json ToJson(const OperatorInfo& info);
+Json ToJson(const OperatorRequest& request);
 Json ToJson(const KnownHostLine& line);
 // id type at subdomain, and operation (+ step: the step's name) or status.
 Json ToJson(const Event& event);
@@ -135,6 +143,8 @@ Status FromJson(const Json& j, ResourceLimits* out);
 Status FromJson(const Json& j, ClusterSpec* out);
 Status FromJson(const Json& j, UpgradeRequest* out);
 Status FromJson(const Json& j, DomainRequest* out);
+Status FromJson(const Json& j, OperatorInfo* out);
+Status FromJson(const Json& j, OperatorRequest* out);
 
 template <typename T>
 Status FromJson(const Json& j, std::vector<T>* out) {

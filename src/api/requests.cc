@@ -36,12 +36,20 @@ Result<ResourceLimits> DecodeLimitsChange(std::string_view body) {
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body) { return Decode(body, &ValidateUpgradeRequest); }
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body) { return Decode(body, &ValidateClusterSpec); }
 Result<DomainRequest> DecodeDomainRequest(std::string_view body) { return Decode(body, &ValidateDomainRequest); }
+Result<OperatorRequest> DecodeOperatorRequest(std::string_view body) {
+  return Decode(body, &ValidateOperatorRequest);
+}
 
 Status DecodeEmptyBody(std::string_view body) {
   if (body.empty()) return Status::Ok();
   MD_ASSIGN_OR_RETURN(Json j, ParseJson(body));
   if (!j.is_object() || !j.empty()) return InvalidArgument("this request takes no body (or an empty JSON object)");
   return Status::Ok();
+}
+
+Status ValidateOperatorRequest(const OperatorRequest& r) {
+  MD_RETURN_IF_ERROR(ValidateOperatorName(r.name));
+  return ValidateOperatorPassword(r.password);
 }
 
 Status ValidateCreateRequest(const CreateRequest& r) {

@@ -37,6 +37,7 @@ Result<ResourceLimits> DecodeLimitsChange(std::string_view body);  // PATCH .../
 Result<UpgradeRequest> DecodeUpgradeRequest(std::string_view body);  // POST /v1/upgrades
 Result<ClusterSpec> DecodeClusterSpec(std::string_view body);      // POST /v1/clusters
 Result<DomainRequest> DecodeDomainRequest(std::string_view body);  // POST /v1/instances/SUB/domains
+Result<OperatorRequest> DecodeOperatorRequest(std::string_view body);  // POST /v1/operators
 // Routes that take no parameters: an empty body or `{}`.
 Status DecodeEmptyBody(std::string_view body);
 
@@ -46,6 +47,7 @@ Status ValidateEnvChange(const EnvChange& change);
 Status ValidateUpgradeRequest(const UpgradeRequest& request);
 Status ValidateClusterSpec(const ClusterSpec& spec);
 Status ValidateDomainRequest(const DomainRequest& request);
+Status ValidateOperatorRequest(const OperatorRequest& request);
 
 // --- path and query parameters -------------------------------------------------------------
 

@@ -25,6 +25,7 @@ const std::vector<PathParamSpec>& PathParamSpecs() {
       {"subdomain", ParamType::kString, "the instance: an RFC 1123 label, not a reserved name", ValidateSubdomain},
       {"host", ParamType::kString, "a customer's own host name", ValidateHostName},
       {"cluster", ParamType::kString, "a database cluster's name", ValidateClusterName},
+      {"operator", ParamType::kString, "an operator account's name", ValidateOperatorName},
       {"id", ParamType::kInteger, "an operation's id",
        [](const std::string& text) { return ParseOperationId(text).status(); }},
   };
@@ -320,6 +321,25 @@ std::vector<Route> MakeRoutes() {
       {"DELETE", "/v1/clusters/{cluster}", {}, "", "", {204, 404, 409}, "Remove an empty cluster",
        [](C& c, const Call& call) -> Result<Reply> {
          MD_RETURN_IF_ERROR(c.RemoveCluster(call.Path("cluster")));
+         return Reply{204, std::nullopt, "", nullptr, std::nullopt};
+       }},
+
+      // --- operator accounts (the dashboard's sign-in) ---
+      {"GET", "/v1/operators", {}, "", "Operator[]", {200}, "The operator accounts, never their passwords",
+       [](C& c, const Call&) -> Result<Reply> {
+         MD_ASSIGN_OR_RETURN(auto list, c.ListOperators());
+         return Ok(ToJson(list));
+       }},
+      {"POST", "/v1/operators", {}, "OperatorRequest", "Operator", {201, 409},
+       "Add an operator account that can sign in to the dashboard",
+       [](C& c, const Call& call) -> Result<Reply> {
+         MD_ASSIGN_OR_RETURN(OperatorRequest request, DecodeOperatorRequest(call.body));
+         MD_ASSIGN_OR_RETURN(OperatorInfo info, c.AddOperator(request.name, request.password));
+         return Reply{201, ToJson(info), "/v1/operators/" + info.name, nullptr, std::nullopt};
+       }},
+      {"DELETE", "/v1/operators/{operator}", {}, "", "", {204, 404}, "Remove an operator account",
+       [](C& c, const Call& call) -> Result<Reply> {
+         MD_RETURN_IF_ERROR(c.RemoveOperator(call.Path("operator")));
          return Reply{204, std::nullopt, "", nullptr, std::nullopt};
        }},
 

@@ -197,7 +197,15 @@ constexpr const char* kSchemas = R"json({
                    "capacity": {"type": "integer", "minimum": 1, "maximum": 100000}}
   },
   "DomainRequest": {"type": "object", "additionalProperties": false, "required": ["host"],
-                    "properties": {"host": {"type": "string"}}}
+                    "properties": {"host": {"type": "string"}}},
+  "Operator": {"type": "object", "additionalProperties": false, "required": ["name", "created_at"],
+               "description": "an operator account of the dashboard; never its password",
+               "properties": {"name": {"type": "string"}, "created_at": {"$ref": "#/components/schemas/Time"}}},
+  "OperatorRequest": {
+    "type": "object", "additionalProperties": false, "required": ["name", "password"],
+    "properties": {"name": {"type": "string", "description": "1-32 of a-z 0-9 _ -, starting with a letter"},
+                   "password": {"type": "string", "minLength": 12, "maxLength": 1024, "description": "a secret"}}
+  }
 })json";
 
 // A status report is an instance with more fields: its schema gets the

@@ -19,6 +19,7 @@
 #include "api/json_codec.h"
 #include "api/event_stream.h"
 #include "api/requests.h"
+#include "api/route_dispatch.h"
 #include "api/routes.h"
 #include "core/clock.h"
 #include "core/validate.h"
@@ -36,11 +37,6 @@ void WriteJson(Response& res, int status, const Json& body) {
   res.set_content(DumpJson(body), "application/json");
 }
 
-void WriteError(Response& res, const Status& status) {
-  WriteJson(res, HttpStatusForCode(status.code()), ErrorToJson(status));
-  if (status.code() == Code::kUnauthenticated) res.set_header("WWW-Authenticate", "Bearer");
-}
-
 // SHA-256 both sides, then compare in constant time: neither the content nor
 // the length of the token leaks through timing.
 bool TokenMatches(const std::string& given, const std::string& expected) {
@@ -50,12 +46,6 @@ bool TokenMatches(const std::string& given, const std::string& expected) {
   SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
   SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b);
   return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
-}
-
-std::vector<std::string> QueryNames(const Route& route) {
-  std::vector<std::string> names;
-  for (const QueryParamSpec& q : route.query) names.push_back(q.name);
-  return names;
 }
 
 // GET /healthz and the like: no token, no input.
@@ -113,7 +103,7 @@ bool ApiServer::Authenticated(const Request& req) const {
 }
 
 void ApiServer::AuditRequest(const Request& req, const Response& res) {
-  if (audit_ == nullptr || IsOpenPath(req.path)) return;
+  if (audit_ == nullptr || IsOpenPath(req.path) || (ui_ != nullptr && ui_->Serves(req.path))) return;
   static const std::regex kCredentials(R"(^/v1/instances/[^/]+/credentials$)");
   const bool reads_only = req.method == "GET" || req.method == "HEAD";
   const bool authenticated = Authenticated(req);
@@ -153,39 +143,15 @@ void ApiServer::AuditRequest(const Request& req, const Response& res) {
 // runs it, turns its Status into a JSON error, and never lets an exception out.
 void ApiServer::Serve(const Route& route, const Request& req, Response& res) {
   RouteCall call{{}, req.params, req.body, req.get_header_value("Last-Event-ID"), stopping_};
-  Result<Reply> reply = Internal("no reply");
-  try {
-    Status checked = route.open ? Status::Ok() : CheckQueryParams(req.params, QueryNames(route));
-    if (checked.ok() && !route.open && route.request.empty()) checked = DecodeEmptyBody(req.body);
-    std::vector<std::string> names = PathParamNames(route.path);
-    for (size_t i = 0; checked.ok() && i < names.size(); ++i) {
-      std::string value = req.matches[i + 1];
-      checked = FindPathParam(names[i])->validate(value);
-      call.path[names[i]] = std::move(value);
-    }
-    reply = checked.ok() ? route.handler(controller_, call) : Result<Reply>(checked);
-  } catch (const std::exception&) {
-    reply = Internal("internal error in the API server");
-  }
-  if (!reply.ok()) return WriteError(res, reply.status());
-  if (!reply->location.empty()) res.set_header("Location", reply->location);
-  for (const auto& [name, value] : reply->headers) res.set_header(name, value);
-  res.status = reply->status;
-  if (reply->stream) {
-    res.set_header("Cache-Control", "no-store");
-    res.set_chunked_content_provider(route.content_type, [next = reply->stream](size_t, httplib::DataSink& sink) {
-      std::string chunk;
-      if (!next(&chunk)) {
-        sink.done();
-        return true;
-      }
-      return sink.write(chunk.data(), chunk.size());
-    });
-  } else if (reply->text) {
-    res.set_content(*reply->text, route.content_type);
-  } else if (reply->body) {
-    WriteJson(res, reply->status, *reply->body);
-  }
+  std::vector<std::string> values(req.matches.begin() + 1, req.matches.end());
+  Result<Reply> reply = RunRoute(route, controller_, call, values);
+  if (!reply.ok()) return WriteErrorReply(res, reply.status());
+  WriteReply(route, *reply, res);
+}
+
+void ApiServer::Mount(WebUi& ui) {
+  ui_ = &ui;
+  ui.Install(*server_, stopping_);
 }
 
 void ApiServer::InstallRoutes() {
@@ -203,9 +169,10 @@ void ApiServer::InstallRoutes() {
 
   s.set_pre_routing_handler([this](const Request& req, Response& res) {
     if (IsOpenPath(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    if (ui_ != nullptr && ui_->Serves(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     if (!Authenticated(req)) {
       const std::string header = req.get_header_value("Authorization");
-      WriteError(res, Status(Code::kUnauthenticated,
+      WriteErrorReply(res, Status(Code::kUnauthenticated,
                              header.empty() ? "missing admin token: send 'Authorization: Bearer TOKEN'"
                                             : "wrong admin token"));
       return httplib::Server::HandlerResponse::Handled;
@@ -214,7 +181,7 @@ void ApiServer::InstallRoutes() {
     bool has_body = req.has_header("Transfer-Encoding") ||
                     (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
     if ((req.method == "GET" || req.method == "HEAD") && has_body) {
-      WriteError(res, InvalidArgument("a " + req.method + " request takes no body"));
+      WriteErrorReply(res, InvalidArgument("a " + req.method + " request takes no body"));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -249,7 +216,7 @@ void ApiServer::InstallRoutes() {
   s.set_post_routing_handler([this](const Request& req, Response& res) { AuditRequest(req, res); });
 
   s.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
-    WriteError(res, Internal("internal error in the API server"));
+    WriteErrorReply(res, Internal("internal error in the API server"));
   });
 
   // No route uses PUT: say so instead of httplib's bare 400.

@@ -6,7 +6,8 @@
 // Every request that changes something, reads credentials or fails to
 // authenticate is recorded in the Audit (if given) before it is answered:
 // who, what, when, from where, result — never a body; refused ones at most
-// once a minute per client address (api/audit_throttle.h). Does not own the Controller or the
+// once a minute per client address (api/audit_throttle.h). A WebUi may be
+// mounted beside the API (Mount). Does not own the Controller or the
 // Audit, which must outlive it. Start/Stop from one thread; handlers run
 // concurrently on the pool.
 
@@ -19,6 +20,7 @@
 #include "api/audit_throttle.h"
 #include "api/controller.h"
 #include "api/routes.h"
+#include "api/web_ui.h"
 #include "core/audit.h"
 #include "core/status.h"
 
@@ -40,6 +42,10 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
+  // Serves `ui` beside the API (its paths skip the token check and the
+  // audit); call before Start(). `ui` must outlive the server.
+  void Mount(WebUi& ui);
+
   // Binds and starts serving in the background. FailedPrecondition if the
   // address is taken or cannot be bound.
   Status Start();
@@ -57,6 +63,7 @@ class ApiServer {
 
   Controller& controller_;
   Audit* audit_;
+  WebUi* ui_ = nullptr;
   std::string admin_token_;
   std::string host_;
   int port_;

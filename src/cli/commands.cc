@@ -135,6 +135,14 @@ const std::vector<Command>& Commands() {
       {"known-hosts", {}, "known-hosts [SUB]",
        "print ~/.ssh/known_hosts lines for the SFTP server at every instance's host (or SUB's)", CmdKnownHosts,
        {"meltanodata known-hosts >> ~/.ssh/known_hosts", "meltanodata known-hosts acme"}},
+      {"operators add", {}, "operators add NAME",
+       "add an operator account for the dashboard; its password is read from stdin (not echoed on a terminal)",
+       CmdOperatorsAdd,
+       {"meltanodata operators add ann", "printf '%s\\n' \"$PASSWORD\" | meltanodata operators add ann"}},
+      {"operators list", {}, "operators list", "list the dashboard's operator accounts (never passwords)",
+       CmdOperatorsList, {"meltanodata operators list"}},
+      {"operators remove", {}, "operators remove NAME", "remove an operator account", CmdOperatorsRemove,
+       {"meltanodata operators remove ann"}},
       {"ops list", {{"--subdomain", true}, {"--limit", true}}, "ops list [--subdomain SUB] [--limit N]",
        "list recent operations, newest first", CmdOpsList,
        {"meltanodata ops list", "meltanodata ops list --subdomain acme --limit 5"}},
@@ -154,7 +162,7 @@ const std::vector<Command>& Commands() {
 bool IsGroup(const std::string& word) {
   return word == "flags" || word == "secrets" || word == "clusters" || word == "ops" || word == "backups" ||
          word == "certs" || word == "domains" || word == "limits" || word == "credentials" ||
-         word == "signups";
+         word == "signups" || word == "operators";
 }
 
 const Command* FindCommand(const std::string& words) {

@@ -1,7 +1,7 @@
 #pragma once
 // The verbs of the command line, one function each, grouped by file:
 // verbs_instances.cc, verbs_env.cc, verbs_limits.cc, verbs_backups.cc, verbs_clusters.cc, verbs_ops.cc,
-// verbs_front_door.cc, verbs_credentials.cc, verbs_signups.cc.
+// verbs_front_door.cc, verbs_credentials.cc, verbs_signups.cc, verbs_operators.cc.
 // Each validates its arguments before any request and returns an exit code.
 
 #include "cli/context.h"
@@ -47,6 +47,10 @@ int CmdDomainsRemove(Context& ctx);
 
 int CmdSignupsList(Context& ctx);
 int CmdResendWelcome(Context& ctx);
+
+int CmdOperatorsAdd(Context& ctx);
+int CmdOperatorsList(Context& ctx);
+int CmdOperatorsRemove(Context& ctx);
 
 int CmdOpsList(Context& ctx);
 int CmdOpsShow(Context& ctx);

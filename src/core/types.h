@@ -216,6 +216,14 @@ struct AuditQuery {
   int limit = 100;        // <= 0: no limit
 };
 
+// A named operator who may sign in to the dashboard. `password_hash` is a
+// libsodium crypto_pwhash_str string (Argon2id), never the password.
+struct OperatorAccount {
+  std::string name;
+  std::string password_hash;
+  int64_t created_ms = 0;
+};
+
 // A signup delivered by the form tool's webhook, stored before it is
 // answered. The same event id delivered again is the same signup.
 struct Signup {

@@ -211,6 +211,24 @@ Status ValidateClusterName(std::string_view name) {
   return Status::Ok();
 }
 
+Status ValidateOperatorName(std::string_view name) {
+  if (!IsSimpleName(name, 32, "_-")) {
+    return InvalidArgument("operator name must be 1-32 of a-z 0-9 _ -, starting with a letter");
+  }
+  return Status::Ok();
+}
+
+Status ValidateOperatorPassword(std::string_view password) {
+  if (password.size() < 12 || password.size() > 1024) return InvalidArgument("password must be 12-1024 characters");
+  if (!IsValidUtf8(password)) return InvalidArgument("password is not valid UTF-8");
+  for (char c : password) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidArgument("password may not contain control characters or line breaks");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateAppName(std::string_view name) {
   if (!IsSimpleName(name, 32, "_-")) {
     return InvalidArgument("app name must be 1-32 of a-z 0-9 _ -, starting with a letter");

@@ -41,6 +41,14 @@ Status ValidateClusterName(std::string_view name);
 // An app profile name: 1-32 of [a-z0-9_-], starting with a letter.
 Status ValidateAppName(std::string_view name);
 
+// An operator account's name (dashboard sign-in): 1-32 of [a-z0-9_-],
+// starting with a letter.
+Status ValidateOperatorName(std::string_view name);
+
+// An operator's password: 12-1024 bytes of UTF-8, no control characters.
+// The message never quotes it.
+Status ValidateOperatorPassword(std::string_view password);
+
 // A customer's own host name (a custom domain): 2-127 labels of lower-case
 // a-z 0-9 and inner '-', each 1-63 bytes, at most 253 bytes; no wildcard, and
 // no IP address in any form LooksLikeIpAddress knows.

@@ -18,6 +18,7 @@
 #include "core/system_user.h"
 #include "core/unix_http.h"
 #include "core/validate.h"
+#include "dashboard/dashboard.h"
 #include "drivers/backup/archiver.h"
 #include "drivers/cgroup/kernel_cgroups.h"
 #include "drivers/database/embedded_cluster.h"
@@ -297,7 +298,10 @@ int RunServe(int argc, char** argv) {
     return Fail(s.WithContext("the public endpoints"));
   }
 
+  // The dashboard at / on the admin listener (plain loopback HTTP: no Secure cookie there).
+  dash::Dashboard dashboard(controller, *token, &audit);
   ApiServer api(controller, *token, config.listen_host, config.listen_port, &audit);
+  api.Mount(dashboard);
   if (Status s = api.Start(); !s.ok()) {
     runner.Stop();
     return Fail(s.WithContext("listening on " + config.listen_host + ":" + std::to_string(config.listen_port)));

@@ -36,7 +36,8 @@ ControllerImpl::ControllerImpl(ServiceDeps deps, TenantSteps& steps, BackupSteps
       mail_(mail),
       options_(options),
       credentials_(steps, resources),
-      metrics_(d_.store, d_.cgroups, backups) {}
+      metrics_(d_.store, d_.cgroups, backups),
+      operators_(d_.store) {}
 
 Result<Instance> ControllerImpl::ExistingInstance(const std::string& sub) {
   MD_RETURN_IF_ERROR(ValidateSubdomain(sub));
@@ -537,6 +538,15 @@ Result<Operation> ControllerImpl::ResendWelcome(const std::string& sub) {
     return FailedPrecondition("instance '" + sub + "' is still being provisioned; its welcome email follows");
   }
   return mail_.ResendWelcome(sub);
+}
+
+Result<OperatorInfo> ControllerImpl::AddOperator(const std::string& name, const std::string& password) {
+  return operators_.Add(name, password);
+}
+Result<std::vector<OperatorInfo>> ControllerImpl::ListOperators() { return operators_.List(); }
+Status ControllerImpl::RemoveOperator(const std::string& name) { return operators_.Remove(name); }
+Result<bool> ControllerImpl::CheckOperatorPassword(const std::string& name, const std::string& password) {
+  return operators_.Check(name, password);
 }
 
 }  // namespace md

@@ -17,6 +17,7 @@
 #include "service/front_door.h"
 #include "service/https_probe.h"
 #include "service/metrics_collector.h"
+#include "service/operator_accounts.h"
 #include "service/resources/resources.h"
 #include "service/tenant_steps.h"
 #include "workflow/runner.h"
@@ -94,6 +95,10 @@ class ControllerImpl final : public Controller {
   Result<std::vector<SignupInfo>> ListSignups() override;
   Result<Operation> ResendWelcome(const std::string& subdomain) override;
   Result<std::vector<KnownHostLine>> KnownHosts(const std::string& subdomain) override;
+  Result<OperatorInfo> AddOperator(const std::string& name, const std::string& password) override;
+  Result<std::vector<OperatorInfo>> ListOperators() override;
+  Status RemoveOperator(const std::string& name) override;
+  Result<bool> CheckOperatorPassword(const std::string& name, const std::string& password) override;
 
  private:
   // The instance, or NotFound naming it; FailedPrecondition for one being
@@ -125,6 +130,7 @@ class ControllerImpl final : public Controller {
   ControllerOptions options_;
   const CredentialKinds credentials_;
   MetricsCollector metrics_;
+  OperatorAccounts operators_;
   std::mutex admission_mu_;
   // Held while a change of flags or secrets is checked against the other
   // kind and stored, so that two changes cannot each pass and then clash.

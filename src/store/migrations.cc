@@ -220,6 +220,16 @@ ALTER TABLE signups ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 CREATE INDEX signups_by_update ON signups(updated_ms);
 )sql";
 
+// Version 8: operator accounts of the dashboard: a name and an Argon2id hash
+// (crypto_pwhash_str), never a password.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE operators (
+  name          TEXT    PRIMARY KEY NOT NULL,
+  password_hash TEXT    NOT NULL,
+  created_ms    INTEGER NOT NULL
+);
+)sql";
+
 Status Exec(sqlite3* db, const std::string& sql, const std::string& what) {
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqlError(db, rc, what);
@@ -274,6 +284,7 @@ const std::vector<Migration>& StoreMigrations() {
       {5, kSchemaV5},
       {6, kSchemaV6},
       {7, kSchemaV7},
+      {8, kSchemaV8},
   };
   return kMigrations;
 }

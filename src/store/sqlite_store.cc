@@ -1139,6 +1139,48 @@ Result<int> SqliteStore::PruneSignups(int64_t before_ms) {
   });
 }
 
+Status SqliteStore::InsertOperator(const OperatorAccount& a) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("INSERT INTO operators (name, password_hash, created_ms) VALUES (?,?,?) "
+                                              "ON CONFLICT(name) DO NOTHING"));
+    MD_RETURN_IF_ERROR(st.Text(a.name).Text(a.password_hash).Int(a.created_ms).Run());
+    if (sqlite3_changes(db_) == 0) return AlreadyExists("operator " + a.name + " already exists");
+    return Status::Ok();
+  });
+}
+
+Result<OperatorAccount> SqliteStore::GetOperator(const std::string& name) {
+  return Transact(false, [&]() -> Result<OperatorAccount> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT name, password_hash, created_ms FROM operators WHERE name = ?"));
+    st.Text(name);
+    MD_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no operator " + name);
+    return OperatorAccount{st.ColText(0), st.ColText(1), st.ColInt(2)};
+  });
+}
+
+Result<std::vector<OperatorAccount>> SqliteStore::ListOperators() {
+  return Transact(false, [&]() -> Result<std::vector<OperatorAccount>> {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT name, password_hash, created_ms FROM operators ORDER BY name"));
+    std::vector<OperatorAccount> out;
+    while (true) {
+      MD_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back({st.ColText(0), st.ColText(1), st.ColInt(2)});
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::DeleteOperator(const std::string& name) {
+  return Transact(true, [&]() -> Status {
+    MD_ASSIGN_OR_RETURN(Statement st, Prepare("DELETE FROM operators WHERE name = ?"));
+    MD_RETURN_IF_ERROR(st.Text(name).Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("no operator " + name);
+    return Status::Ok();
+  });
+}
+
 Status SqliteStore::PutWelcomeMail(const WelcomeMail& m) {
   return Transact(true, [&]() -> Status {
     MD_ASSIGN_OR_RETURN(Statement st,

@@ -89,6 +89,10 @@ class SqliteStore final : public Store {
   Status UpdateSignup(const Signup& signup) override;
   Result<std::vector<Signup>> ListSignups() override;
   Result<int> PruneSignups(int64_t before_ms) override;
+  Status InsertOperator(const OperatorAccount& account) override;
+  Result<OperatorAccount> GetOperator(const std::string& name) override;
+  Result<std::vector<OperatorAccount>> ListOperators() override;
+  Status DeleteOperator(const std::string& name) override;
   Status PutWelcomeMail(const WelcomeMail& mail) override;
   Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) override;
   Status ReplaceCredentialLink(const CredentialLink& link) override;

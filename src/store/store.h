@@ -140,6 +140,13 @@ class Store {
   // updated before before_ms; returns how many.
   virtual Result<int> PruneSignups(int64_t before_ms) = 0;
 
+  // Operator accounts (the dashboard's sign-in). Insert: AlreadyExists if the
+  // name is taken; Get and Delete: NotFound if absent. List: ordered by name.
+  virtual Status InsertOperator(const OperatorAccount& account) = 0;
+  virtual Result<OperatorAccount> GetOperator(const std::string& name) = 0;
+  virtual Result<std::vector<OperatorAccount>> ListOperators() = 0;
+  virtual Status DeleteOperator(const std::string& name) = 0;
+
   // Welcome emails, one per instance (gone with it).
   virtual Status PutWelcomeMail(const WelcomeMail& mail) = 0;
   virtual Result<WelcomeMail> GetWelcomeMail(const std::string& subdomain) = 0;  // NotFound if absent

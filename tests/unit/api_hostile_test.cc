@@ -27,7 +27,7 @@ namespace {
 constexpr const char* kToken = "hostile-test-token";
 
 // The request bodies the tests know, by the schema a route takes (Route::request).
-enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster, kDomain, kLimits };
+enum class Body { kNone, kCreate, kChange, kUpgrade, kCluster, kDomain, kLimits, kOperator };
 
 // What the tests need to know of a route beyond the table.
 struct RouteTest {
@@ -76,6 +76,9 @@ const std::map<std::string, RouteTest>& RouteTests() {
       {"POST /v1/clusters", {}},
       {"POST /v1/clusters/{cluster}/drain", {}},
       {"DELETE /v1/clusters/{cluster}", {}},
+      {"GET /v1/operators", {}},
+      {"POST /v1/operators", {}},
+      {"DELETE /v1/operators/{operator}", {}},
       {"GET /v1/operations", {}},
       {"GET /v1/operations/{id}", {}},
       {"GET /v1/audit", {}},
@@ -104,7 +107,7 @@ Body BodyOf(const Route& route) {
   static const std::map<std::string, Body> kBodies = {
       {"", Body::kNone},         {"CreateRequest", Body::kCreate}, {"EnvChange", Body::kChange},
       {"UpgradeRequest", Body::kUpgrade}, {"ClusterSpec", Body::kCluster}, {"DomainRequest", Body::kDomain},
-      {"LimitsChange", Body::kLimits}};
+      {"LimitsChange", Body::kLimits}, {"OperatorRequest", Body::kOperator}};
   auto it = kBodies.find(route.request);
   EXPECT_NE(it, kBodies.end()) << RouteName(route) << " takes a body the tests do not know: " << route.request;
   return it == kBodies.end() ? Body::kNone : it->second;
@@ -112,7 +115,7 @@ Body BodyOf(const Route& route) {
 
 std::string ValidParam(const std::string& name) {
   static const std::map<std::string, std::string> kValid = {
-      {"subdomain", "acme"}, {"cluster", "db2"}, {"id", "1"}, {"host", "shop.example.com"}};
+      {"subdomain", "acme"}, {"cluster", "db2"}, {"id", "1"}, {"host", "shop.example.com"}, {"operator", "ann"}};
   auto it = kValid.find(name);
   EXPECT_NE(it, kValid.end()) << "no valid value for path parameter " << name;
   return it == kValid.end() ? "" : it->second;
@@ -139,6 +142,7 @@ const char* ValidBody(Body body) {
     case Body::kCluster: return R"({"name":"db3","url":"postgresql://admin:pw@db3.example:5432/postgres","capacity":5})";
     case Body::kDomain: return R"({"host":"www.newco.example"})";
     case Body::kLimits: return R"({"memory_mb":256,"pids":100,"cpu_weight":50})";
+    case Body::kOperator: return R"({"name":"bob","password":"correct horse battery"})";
   }
   return "";
 }
@@ -264,6 +268,13 @@ std::vector<Slot> Slots(Body body) {
           {"pids", R"({"pids":<>})", "100", {R"("100")", "1e400", "false", "[1]"}, false},
           {"cpu_weight", R"({"cpu_weight":<>})", "50", {R"("50")", "18446744073709551616", "{}"}, false},
       };
+    case Body::kOperator:
+      return {
+          {"name", R"({"name":<>,"password":"correct horse battery"})", R"("bob")",
+           with(kNotString, {"null", R"("")", R"("Bob")", R"("1bob")"})},
+          {"password", R"({"name":"bob","password":<>})", R"("correct horse battery")",
+           with(kNotString, {"null", R"("")", R"("short")"}), true, {"semicolon", "dot-dot path", "non-ASCII"}},
+      };
     case Body::kDomain:
       return {
           {"host", R"({"host":<>})", R"("www.newco.example")",
@@ -322,6 +333,7 @@ struct Harness {
     fake.SeedBackup(backup);
     EXPECT_TRUE(fake.AddCluster("db2", "postgresql://admin:pw@db2.example/postgres", 5).ok());
     EXPECT_TRUE(fake.ChangeLifecycle("acme", Lifecycle::kStart).ok());
+    EXPECT_TRUE(fake.AddOperator("ann", "ann's long password").ok());
     server = std::make_unique<ApiServer>(fake, kToken, "127.0.0.1", 0);
     EXPECT_TRUE(server->Start().ok());
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
@@ -631,7 +643,7 @@ TEST_F(ApiHostileTest, HealthzReadsNoInput) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200) << target;
   }
-  EXPECT_TRUE(h_.fake.mutating_calls().size() == 2u);  // the harness's own setup
+  EXPECT_TRUE(h_.fake.mutating_calls().size() == 3u);  // the harness's own setup
 }
 
 }  // namespace

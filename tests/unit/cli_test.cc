@@ -485,6 +485,27 @@ TEST_F(CliTest, SecretsSetRefusesMissingOrLeftOverStdinAndSetsNothing) {
   EXPECT_EQ(fake_.mutating_calls().size(), 0u);
 }
 
+TEST_F(CliTest, OperatorsAddReadsThePasswordFromStdinNeverArgvAndNeverPrintsIt) {
+  Outcome o = Run({"operators", "add", "ann"}, "a long enough password\n");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out.find("a long enough password"), std::string::npos);
+  Result<bool> ok = fake_.CheckOperatorPassword("ann", "a long enough password");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(*ok);
+  EXPECT_EQ(Run({"operators", "add", "ann", "a-password-in-argv"}, "").code, 2);  // no place for it
+  Outcome shorter = Run({"operators", "add", "bob"}, "short\n");
+  EXPECT_EQ(shorter.code, 2);
+  EXPECT_EQ(shorter.err.find("short\n"), std::string::npos);
+  EXPECT_EQ(Run({"operators", "add", "ann"}, "another long password\n").code, 4);  // taken
+  Outcome list = Run({"operators", "list"});
+  EXPECT_EQ(list.code, 0);
+  EXPECT_NE(list.out.find("ann"), std::string::npos);
+  EXPECT_EQ(list.out.find("password"), std::string::npos);
+  EXPECT_EQ(Run({"operators", "remove", "ann"}).code, 0);
+  EXPECT_EQ(Run({"operators", "remove", "ann"}).code, 3);
+  EXPECT_EQ(Run({"operators", "remove", "Not Valid"}).code, 2);
+}
+
 TEST_F(CliTest, SecretsSetWithAValueInArgvWorksButWarns) {
   fake_.Seed("acme");
   Outcome o = Run({"secrets", "set", "acme", "API_KEY=k-456-secret"});

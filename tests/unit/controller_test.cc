@@ -247,6 +247,24 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/sockets/acme/app.sock");
 }
 
+TEST_F(ControllerTest, OperatorsAreStoredAsArgon2idHashesAndChecked) {
+  auto added = controller_->AddOperator("ann", "correct horse battery");
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(controller_->AddOperator("ann", "another long password").status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(controller_->AddOperator("bob", "short").status().code(), Code::kInvalidArgument);
+  auto stored = store_->GetOperator("ann");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->password_hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ(stored->password_hash.find("correct horse"), std::string::npos);
+  EXPECT_TRUE(*controller_->CheckOperatorPassword("ann", "correct horse battery"));
+  EXPECT_FALSE(*controller_->CheckOperatorPassword("ann", "correct horse battery!"));
+  EXPECT_FALSE(*controller_->CheckOperatorPassword("nobody", "correct horse battery"));
+  EXPECT_FALSE(*controller_->CheckOperatorPassword("Not Valid", "x"));
+  ASSERT_EQ(controller_->ListOperators()->size(), 1u);
+  ASSERT_TRUE(controller_->RemoveOperator("ann").ok());
+  EXPECT_FALSE(*controller_->CheckOperatorPassword("ann", "correct horse battery"));
+}
+
 TEST_F(ControllerTest, PublishesAnAaaaRecordWhenAnIpv6AddressIsSet) {
   auto with_v6 = NewDnsRecordsType(*store_, {*door_, *certs_, &dns_, {.ipv4 = "192.0.2.1", .ipv6 = "2001:db8::1"}});
   CreateAndWait("acme");

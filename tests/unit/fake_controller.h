@@ -21,6 +21,7 @@
 #include "api/controller.h"
 #include "core/event_hub.h"
 #include "core/strings.h"
+#include "core/validate.h"
 
 namespace md {
 
@@ -108,7 +109,7 @@ class FakeController : public Controller {
                                                  "ListFlags",     "ListSecretNames", "ListClusters", "ListOperations",
                                                  "GetOperation",  "Doctor", "ListBackups", "ListCertificates",
                                                  "LocalCaRootPem", "ListDomains", "ShowCredentials", "ListAudit", "KnownHosts",
-                                                 "ListSignups"};
+                                                 "ListSignups", "ListOperators", "CheckOperatorPassword"};
     std::vector<std::string> out;
     for (const std::string& call : call_log()) {
       if (!kReads.count(call)) out.push_back(call);
@@ -543,6 +544,36 @@ class FakeController : public Controller {
     return Enqueue("welcome", sub, "{}", {"send_welcome"});
   }
 
+  // Operators: the fake keeps passwords as given (the real one hashes them).
+  Result<OperatorInfo> AddOperator(const std::string& name, const std::string& password) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("AddOperator");
+    if (Status s = ValidateOperatorName(name); !s.ok()) return s;
+    if (Status s = ValidateOperatorPassword(password); !s.ok()) return s;
+    if (operators_.count(name)) return AlreadyExists("operator " + name + " already exists");
+    operators_[name] = {name, password, 1767225600000};
+    return OperatorInfo{name, 1767225600000};
+  }
+  Result<std::vector<OperatorInfo>> ListOperators() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("ListOperators");
+    std::vector<OperatorInfo> out;
+    for (const auto& [name, a] : operators_) out.push_back({name, a.created_ms});
+    return out;
+  }
+  Status RemoveOperator(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("RemoveOperator");
+    if (operators_.erase(name) == 0) return NotFound("no operator " + name);
+    return Status::Ok();
+  }
+  Result<bool> CheckOperatorPassword(const std::string& name, const std::string& password) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record("CheckOperatorPassword");
+    auto it = operators_.find(name);
+    return it != operators_.end() && it->second.password_hash == password;
+  }
+
   // What ListSignups answers; a test fills it in.
   std::vector<SignupInfo> signups;
 
@@ -681,6 +712,7 @@ class FakeController : public Controller {
   std::map<std::string, EnvMap> secrets_;
   std::map<std::string, Cluster> clusters_;
   std::map<std::string, CustomDomain> domains_;  // by host
+  std::map<std::string, OperatorAccount> operators_;  // password_hash holds the password
   std::map<int64_t, TrackedOp> ops_;
   int64_t next_id_ = 1;
   EventHub events_;

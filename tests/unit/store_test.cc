@@ -160,6 +160,25 @@ TEST(SqliteStoreTest, InstanceRoundTripsEveryField) {
   ExpectSameInstance(*got, in);
 }
 
+TEST(SqliteStoreTest, OperatorsThroughTheStoreInterface) {
+  auto sqlite = OpenOrDie(":memory:");
+  Store& store = *sqlite;  // through the interface, as the service calls it
+  ASSERT_TRUE(store.InsertOperator({"bob", "$argon2id$hash-b", 2000}).ok());
+  ASSERT_TRUE(store.InsertOperator({"ann", "$argon2id$hash-a", 1000}).ok());
+  EXPECT_EQ(store.InsertOperator({"ann", "other", 3000}).code(), Code::kAlreadyExists);
+  auto ann = store.GetOperator("ann");
+  ASSERT_TRUE(ann.ok());
+  EXPECT_EQ(ann->password_hash, "$argon2id$hash-a");  // not replaced by the refused insert
+  EXPECT_EQ(ann->created_ms, 1000);
+  auto list = store.ListOperators();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "ann");
+  ASSERT_TRUE(store.DeleteOperator("ann").ok());
+  EXPECT_EQ(store.DeleteOperator("ann").code(), Code::kNotFound);
+  EXPECT_EQ(store.GetOperator("ann").status().code(), Code::kNotFound);
+}
+
 TEST(SqliteStoreTest, EveryInstanceStatusRoundTrips) {
   auto store = OpenOrDie(":memory:");
   const std::vector<InstanceStatus> all = {InstanceStatus::kProvisioning, InstanceStatus::kRunning,
