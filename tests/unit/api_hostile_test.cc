@@ -459,6 +459,7 @@ std::vector<Variant> DuplicatedKeyBodies(Body body) {
       return {{"url", R"({"name":"db3","url":"postgresql://a:pw@db3:5432/p","capacity":5,"url":"postgresql://x@y/z"})"}};
     case Body::kDomain: return {{"host", R"({"host":"www.newco.example","host":"127.0.0.1"})"}};
     case Body::kLimits: return {{"memory_mb", R"({"memory_mb":256,"pids":5,"memory_mb":512})"}};
+    case Body::kOperator: return {{"name", R"({"name":"bob","password":"correct horse battery","name":"root"})"}};
   }
   return {};
 }
