@@ -21,7 +21,7 @@ if [ ! -d "$WORK/node_modules/playwright-core" ] || [ ! -d "$WORK/node_modules/a
 fi
 
 start_controller
-prefix=d$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')
+prefix=$P  # lib.sh: this run's random prefix
 op_name="${prefix}-op"
 op_password="pw-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
