@@ -80,8 +80,25 @@ fail() {
 
 step() { echo "--- [${SECONDS}s] $*"; }
 
+# A port free now, at random in 10000-14999: below the kernel's ephemeral
+# range (32768+), which every outgoing connection of the tests running beside
+# this one draws from (a port the kernel handed out was taken again before the
+# controller bound it, in CI), and below the embedded cluster's 15432+.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  python3 -c 'import random, socket
+for _ in range(200):
+    port = random.randint(10000, 14999)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port in 10000-14999")'
 }
 
 md() { "$BIN" "$@"; }
