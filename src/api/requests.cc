@@ -142,10 +142,11 @@ Result<InstanceQuery> ParseInstanceQuery(std::optional<std::string_view> limit, 
     static const std::pair<std::string_view, InstanceQuery::Sort> kSorts[] = {
         {"subdomain", InstanceQuery::Sort::kSubdomain}, {"name", InstanceQuery::Sort::kName},
         {"status", InstanceQuery::Sort::kStatus},       {"app", InstanceQuery::Sort::kApp},
+        {"version", InstanceQuery::Sort::kVersion},     {"cluster", InstanceQuery::Sort::kCluster},
         {"created", InstanceQuery::Sort::kCreated}};
     auto it = std::find_if(std::begin(kSorts), std::end(kSorts), [&](const auto& s) { return s.first == key; });
     if (it == std::end(kSorts)) {
-      return InvalidArgument("query parameter 'sort' must be subdomain, name, status, app or created, "
+      return InvalidArgument("query parameter 'sort' must be subdomain, name, status, app, version, cluster or created, "
                              "with a leading - for descending");
     }
     query.sort = it->second;

@@ -110,7 +110,7 @@ std::vector<Route> MakeRoutes() {
       {"GET", "/v1/instances",
        {{"limit", ParamType::kInteger, "at most this many (1-1000; default: all)"},
         {"offset", ParamType::kInteger, "skip this many first (default 0)"},
-        {"sort", ParamType::kString, "subdomain (default), name, status, app or created; -KEY: descending"},
+        {"sort", ParamType::kString, "subdomain (default), name, status, app, version, cluster or created; -KEY: descending"},
         {"status", ParamType::kString, "only instances with this status"},
         {"q", ParamType::kString, "only instances whose subdomain, name or email holds this text (any case)"}},
        "", "Instance[]", {200},

@@ -62,7 +62,7 @@ struct Instance {
 // Which instances a list shows, in which order, which page: what
 // GET /v1/instances takes (`?limit=&offset=&sort=&status=&q=`).
 struct InstanceQuery {
-  enum class Sort { kSubdomain, kName, kStatus, kApp, kCreated };
+  enum class Sort { kSubdomain, kName, kStatus, kApp, kVersion, kCluster, kCreated };
   Sort sort = Sort::kSubdomain;
   bool descending = false;
   std::string status;  // an InstanceStatusName; "": any

@@ -88,25 +88,30 @@ const char* const kAppJs = R"js('use strict';
   var log = document.getElementById('log');
   var follow = document.getElementById('follow');
   if (log && follow && log.getAttribute('data-src')) {
+    // The log stream, from where the page's lines end; a reconnect resumes at
+    // the last cursor (Last-Event-ID), so no line comes twice.
     var cursor = log.getAttribute('data-cursor') || '';
-    var busy = false;
+    var lines = null;
+    var open = function () {
+      lines = new EventSource(log.getAttribute('data-src') + '?cursor=' + encodeURIComponent(cursor));
+      lines.addEventListener('log', function (e) {
+        var chunk = JSON.parse(e.data);
+        cursor = chunk.cursor || cursor;
+        if (chunk.text) {
+          log.appendChild(document.createTextNode(chunk.text));
+          log.scrollTop = log.scrollHeight;
+        }
+      });
+      lines.addEventListener('end', function () { lines.close(); });
+    };
+    var close = function () {
+      if (lines) lines.close();
+      lines = null;
+    };
     log.scrollTop = log.scrollHeight;
-    setInterval(function () {
-      if (busy || !follow.checked) return;
-      busy = true;
-      fetch(log.getAttribute('data-src') + '?cursor=' + encodeURIComponent(cursor), { credentials: 'same-origin' })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (chunk) {
-          busy = false;
-          if (!chunk) return;
-          cursor = chunk.cursor || cursor;
-          if (chunk.text) {
-            log.appendChild(document.createTextNode(chunk.text));
-            log.scrollTop = log.scrollHeight;
-          }
-        })
-        .catch(function () { busy = false; });
-    }, 1000);
+    follow.addEventListener('change', function () { return follow.checked ? open() : close(); });
+    window.addEventListener('pagehide', close);
+    if (follow.checked) open();
   }
 })();
 )js";

@@ -91,7 +91,28 @@ bool Dashboard::Serves(const std::string& path) const {
 }
 
 std::optional<Session> Dashboard::SessionOf(const Request& req) {
-  return sessions_.Find(CookieValue(req.get_header_value("Cookie"), kCookie));
+  std::optional<Session> s = sessions_.Find(CookieValue(req.get_header_value("Cookie"), kCookie));
+  if (s && !AccountStands(*s)) {
+    sessions_.End(s->id);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<int64_t> Dashboard::OperatorCreatedMs(const std::string& name) {
+  Result<std::vector<OperatorInfo>> operators = controller_.ListOperators();
+  if (!operators.ok()) return std::nullopt;  // unknown: refused, not let in
+  for (const OperatorInfo& o : *operators) {
+    if (o.name == name) return o.created_ms;
+  }
+  return std::nullopt;
+}
+
+bool Dashboard::AccountStands(const Session& s) {
+  constexpr std::string_view kOperator = "operator:";
+  if (s.actor.rfind(kOperator, 0) != 0) return true;  // the admin token's
+  std::optional<int64_t> created = OperatorCreatedMs(s.actor.substr(kOperator.size()));
+  return created && *created == s.account_created_ms;
 }
 
 std::function<void(const Request&, Response&)> Dashboard::Reader(Page page) {
@@ -147,11 +168,16 @@ void Dashboard::SignIn(const Request& req, Response& res) {
   std::string token = Get(form, "token");
   std::string name = Get(form, "name");
   std::string actor;
+  int64_t account_created_ms = 0;
   if (!token.empty()) {
     if (ConstantTimeEquals(Sha256Hex(token), Sha256Hex(admin_token_))) actor = "admin";
   } else if (!name.empty()) {
     Result<bool> ok = controller_.CheckOperatorPassword(name, Get(form, "password"));
-    if (ok.ok() && *ok) actor = "operator:" + name;
+    std::optional<int64_t> created = OperatorCreatedMs(name);
+    if (ok.ok() && *ok && created) {
+      actor = "operator:" + name;
+      account_created_ms = *created;
+    }
   }
   if (actor.empty()) {
     throttle_.Failed(client, now_());
@@ -159,7 +185,7 @@ void Dashboard::SignIn(const Request& req, Response& res) {
     return Record("", req, res, "");
   }
   throttle_.Succeeded(client);
-  Session s = sessions_.Create(actor);
+  Session s = sessions_.Create(actor, account_created_ms);
   res.set_header("Set-Cookie", std::string(kCookie) + "=" + s.id + "; HttpOnly; SameSite=Strict; Path=/" +
                                    (options_.secure_cookie ? "; Secure" : ""));
   Redirect(res, "/ui/instances");
@@ -174,10 +200,12 @@ void Dashboard::SignOut(const Session& s, const Request&, Response& res) {
 }
 
 void Dashboard::Instances(const Session& s, const Request& req, Response& res) {
-  Result<Json> all = api_->Get("/v1/instances");
-  if (!all.ok()) return SendHtml(res, HttpStatusForCode(all.status().code()), MessagePage(&s, "Instances", all.status().message()));
   TableQuery query = ParseTableQuery(req.params);
-  SendHtml(res, 200, InstancesPage(s, query, SelectInstances(*all, query)));
+  Result<TablePage> page = FetchInstancePage(*api_, query);
+  if (!page.ok()) {
+    return SendHtml(res, HttpStatusForCode(page.status().code()), MessagePage(&s, "Instances", page.status().message()));
+  }
+  SendHtml(res, 200, InstancesPage(s, query, *page));
 }
 
 void Dashboard::Create(const Session& s, const Request& req, Response& res) {
@@ -248,12 +276,13 @@ void Dashboard::Act(const Session& s, const Request& req, Response& res) {
   ShowInstance(s, sub, answer.status().message(), HttpStatusForCode(answer.status().code()), res);
 }
 
-void Dashboard::Logs(const Session&, const Request& req, Response& res) {
+void Dashboard::LogStream(const Session&, const Request& req, Response& res) {
   Params query;
   if (req.has_param("cursor")) query.emplace("cursor", req.get_param_value("cursor"));
-  Result<Json> chunk = api_->Get("/v1/instances/" + req.matches[1].str() + "/logs", query);
-  if (!chunk.ok()) return WriteErrorReply(res, chunk.status());
-  res.set_content(DumpJson(*chunk), "application/json");
+  Result<RoutedReply> r = api_->Call("GET", "/v1/instances/" + req.matches[1].str() + "/logs/stream", query, "",
+                                     req.get_header_value("Last-Event-ID"));
+  if (!r.ok()) return WriteErrorReply(res, r.status());
+  WriteReply(*r->route, r->reply, res);
 }
 
 void Dashboard::Events(const Session&, const Request& req, Response& res) {
@@ -323,7 +352,7 @@ void Dashboard::Install(httplib::Server& server, const std::atomic<bool>& stoppi
   server.Get(R"(/ui/instances/([^/]+))", Reader([this](const Session& s, const Request& req, Response& res) {
     ShowInstance(s, req.matches[1], "", 200, res);
   }));
-  server.Get(R"(/ui/instances/([^/]+)/logs)", Reader(page(&Dashboard::Logs)));
+  server.Get(R"(/ui/instances/([^/]+)/logs/stream)", Reader(page(&Dashboard::LogStream)));
   server.Post(R"(/ui/instances/([^/]+)/([a-z-]+))", Writer(page(&Dashboard::Act)));
   server.Get("/ui/events", Reader(page(&Dashboard::Events)));
   for (const char* path : {"/ui/operations", "/ui/clusters", "/ui/certificates", "/ui/backups",

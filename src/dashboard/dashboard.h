@@ -50,7 +50,11 @@ class Dashboard final : public WebUi {
   using Page = std::function<void(const Session&, const httplib::Request&, httplib::Response&)>;
 
   // The request's live session, if its cookie names one.
+  // The request's live session; one whose operator account was removed (or
+  // removed and made again) is ended.
   std::optional<Session> SessionOf(const httplib::Request& req);
+  std::optional<int64_t> OperatorCreatedMs(const std::string& name);
+  bool AccountStands(const Session& s);
   // A GET page: needs a session, else redirects to the sign-in page.
   std::function<void(const httplib::Request&, httplib::Response&)> Reader(Page page);
   // A POST: needs a session (else 403) and its CSRF token (else 403); audited.
@@ -65,7 +69,7 @@ class Dashboard final : public WebUi {
   void ShowInstance(const Session& s, const std::string& sub, const std::string& error, int status,
                     httplib::Response& res);
   void Act(const Session& s, const httplib::Request& req, httplib::Response& res);
-  void Logs(const Session& s, const httplib::Request& req, httplib::Response& res);
+  void LogStream(const Session& s, const httplib::Request& req, httplib::Response& res);
   void Events(const Session& s, const httplib::Request& req, httplib::Response& res);
   void Fleet(const Session& s, const httplib::Request& req, httplib::Response& res);
 

@@ -6,25 +6,6 @@
 namespace md::dash {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string Str(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
-  return j[key].get<std::string>();
-}
-
-std::string SortKey(const Json& row, const std::string& column) {
-  if (column == "version") return Str(row, "app_version");
-  if (column == "created") return Str(row, "created_at");
-  if (column == "cluster") return row.contains("database") ? Str(row["database"], "cluster") : "";
-  return Str(row, column.c_str());
-}
-
 int Number(const Params& params, const char* name, int fallback, int lo, int hi) {
   auto it = params.find(name);
   if (it == params.end()) return fallback;
@@ -35,10 +16,20 @@ int Number(const Params& params, const char* name, int fallback, int lo, int hi)
   return n;
 }
 
+int64_t TotalOf(const Reply& reply) {
+  for (const auto& [name, value] : reply.headers) {
+    int64_t n = 0;
+    if (name == "X-Total-Count" && std::from_chars(value.data(), value.data() + value.size(), n).ec == std::errc()) {
+      return n;
+    }
+  }
+  return reply.body && reply.body->is_array() ? static_cast<int64_t>(reply.body->size()) : 0;
+}
+
 }  // namespace
 
 const std::vector<std::string>& SortColumns() {
-  static const std::vector<std::string> columns = {"subdomain", "status", "version", "url", "cluster", "created"};
+  static const std::vector<std::string> columns = {"subdomain", "status", "version", "cluster", "created"};
   return columns;
 }
 
@@ -46,7 +37,7 @@ TableQuery ParseTableQuery(const Params& params) {
   TableQuery q;
   auto get = [&](const char* name) {
     auto it = params.find(name);
-    return it == params.end() ? std::string() : it->second.substr(0, 200);
+    return it == params.end() ? std::string() : it->second;
   };
   q.text = get("q");
   q.status = get("status");
@@ -58,33 +49,29 @@ TableQuery ParseTableQuery(const Params& params) {
   return q;
 }
 
-TablePage SelectInstances(const Json& instances, const TableQuery& query) {
-  TablePage page;
-  if (!instances.is_array()) return page;
-  const std::string needle = Lower(query.text);
-  for (const Json& row : instances) {
-    if (!query.status.empty() && Str(row, "status") != query.status) continue;
-    if (!needle.empty()) {
-      std::string hay = Lower(Str(row, "subdomain") + "\n" + Str(row, "name") + "\n" + Str(row, "email") + "\n" +
-                              Str(row, "url"));
-      if (hay.find(needle) == std::string::npos) continue;
+Params ApiQueryOf(const TableQuery& query) {
+  Params api = {{"limit", std::to_string(query.per_page)},
+                {"offset", std::to_string(static_cast<int64_t>(query.page - 1) * query.per_page)},
+                {"sort", (query.descending ? "-" : "") + query.sort}};
+  if (!query.status.empty()) api.emplace("status", query.status);
+  if (!query.text.empty()) api.emplace("q", query.text);
+  return api;
+}
+
+Result<TablePage> FetchInstancePage(ApiCaller& api, TableQuery query) {
+  while (true) {
+    MD_ASSIGN_OR_RETURN(RoutedReply r, api.Call("GET", "/v1/instances", ApiQueryOf(query)));
+    TablePage page;
+    page.total = TotalOf(r.reply);
+    page.pages = static_cast<int>(std::max<int64_t>(1, (page.total + query.per_page - 1) / query.per_page));
+    if (query.page > page.pages) {  // past the end, or the list shrank: the last page
+      query.page = page.pages;
+      continue;
     }
-    page.rows.push_back(&row);
+    page.page = query.page;
+    if (r.reply.body && r.reply.body->is_array()) page.rows = std::move(*r.reply.body);
+    return page;
   }
-  std::vector<std::pair<std::string, const Json*>> keyed;
-  keyed.reserve(page.rows.size());
-  for (const Json* row : page.rows) keyed.emplace_back(SortKey(*row, query.sort), row);
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    return query.descending ? b.first < a.first : a.first < b.first;
-  });
-  page.total = keyed.size();
-  page.pages = std::max<int>(1, static_cast<int>((page.total + query.per_page - 1) / query.per_page));
-  page.page = std::clamp(query.page, 1, page.pages);
-  size_t begin = static_cast<size_t>(page.page - 1) * query.per_page;
-  size_t end = std::min(page.total, begin + query.per_page);
-  page.rows.clear();
-  for (size_t i = begin; i < end; ++i) page.rows.push_back(keyed[i].second);
-  return page;
 }
 
 }  // namespace md::dash

@@ -1,9 +1,10 @@
 #pragma once
-// The instance list's filter, sort and paging, done in the server so that a
-// page stays small with thousands of instances: the rows of one page of the
-// API's GET /v1/instances answer. Pure functions; thread-safe.
+// The instance list's filter, sort and paging as the page's query string
+// states them, fetched as one page of the API's paged GET /v1/instances: the
+// store filters, sorts and counts, so a page costs the same with ten or ten
+// thousand instances. Thread-safe.
 
-#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@
 namespace md::dash {
 
 struct TableQuery {
-  std::string text;                // in subdomain, name, email or URL; case-insensitive
+  std::string text;                // in subdomain, name or email; case-insensitive
   std::string status;              // "": any
   std::string sort = "subdomain";  // one of SortColumns()
   bool descending = false;
@@ -21,20 +22,23 @@ struct TableQuery {
   int per_page = 50;
 };
 
-// The columns the list sorts by: subdomain, status, version, url, cluster, created.
+// The columns the list sorts by (the API's sort keys): subdomain, status, version, cluster, created.
 const std::vector<std::string>& SortColumns();
 
 // From the page's query string; what is out of range falls back to the default.
 TableQuery ParseTableQuery(const Params& params);
 
+// The API query (limit, offset, sort, status, q) of the page asked for.
+Params ApiQueryOf(const TableQuery& query);
+
 struct TablePage {
-  std::vector<const Json*> rows;  // into the list given
-  size_t total = 0;               // after the filter
-  int page = 1;                   // clamped to 1..pages
+  Json rows = Json::array();  // the API's Instance objects of this page
+  int64_t total = 0;          // how many match in all
+  int page = 1;               // clamped to 1..pages
   int pages = 1;
 };
 
-// `instances` is the API's array of Instance objects.
-TablePage SelectInstances(const Json& instances, const TableQuery& query);
+// The page `query` asks for; a page past the end gives the last one.
+Result<TablePage> FetchInstancePage(ApiCaller& api, TableQuery query);
 
 }  // namespace md::dash

@@ -86,7 +86,7 @@ std::string Logs(const InstanceView& v) {
   return "<section aria-labelledby=\"h-logs\"><h2 id=\"h-logs\">Logs</h2>"
          "<p class=\"check\"><input type=\"checkbox\" id=\"follow\" checked> <label for=\"follow\">Follow (new lines appear as they "
          "are written)</label></p><pre id=\"log\" class=\"log\" role=\"log\" tabindex=\"0\" aria-label=\"Log lines\" data-src=\"" +
-         InstanceHref(v.subdomain) + "/logs\" data-cursor=\"" + Field(v.logs, "cursor", "") + "\">" +
+         InstanceHref(v.subdomain) + "/logs/stream\" data-cursor=\"" + Field(v.logs, "cursor", "") + "\">" +
          Field(v.logs, "text", "") + "</pre></section>";
 }
 

@@ -61,19 +61,19 @@ std::string InstancesPage(const Session& s, const TableQuery& q, const TablePage
           std::to_string(page.pages) + "</p>";
   body += "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Instances (scrolls sideways)\"><table><caption class=\"visually-hidden\">Instances</caption><thead><tr>" +
           Header(q, "subdomain", "Subdomain") + Header(q, "status", "Status") + Header(q, "version", "Version") +
-          Header(q, "url", "URL") + Header(q, "cluster", "Cluster") + Header(q, "created", "Created") +
+          "<th scope=\"col\">URL</th>" + Header(q, "cluster", "Cluster") + Header(q, "created", "Created") +
           "</tr></thead><tbody>";
-  for (const Json* row : page.rows) {
-    std::string sub = Raw(*row, "subdomain");
-    std::string url = Raw(*row, "url");
-    std::string cluster = row->contains("database") ? Field((*row)["database"], "cluster") : "-";
+  for (const Json& row : page.rows) {
+    std::string sub = Raw(row, "subdomain");
+    std::string url = Raw(row, "url");
+    std::string cluster = row.contains("database") ? Field(row["database"], "cluster") : "-";
     body += "<tr><th scope=\"row\"><a href=\"" + InstanceHref(sub) + "\">" + Escape(sub) + "</a></th><td>" +
-            "<span class=\"badge badge-" + Field(*row, "status") + "\">" + Field(*row, "status") + "</span></td><td>" +
-            Field(*row, "app") + " " + Field(*row, "app_version") + "</td><td>" +
+            "<span class=\"badge badge-" + Field(row, "status") + "\">" + Field(row, "status") + "</span></td><td>" +
+            Field(row, "app") + " " + Field(row, "app_version") + "</td><td>" +
             (url.rfind("https://", 0) == 0 ? "<a href=\"" + Escape(url) + "\" rel=\"noopener noreferrer\">" +
                                                  Escape(url) + "</a>"
                                            : Escape(url)) +
-            "</td><td>" + cluster + "</td><td>" + Field(*row, "created_at") + "</td></tr>";
+            "</td><td>" + cluster + "</td><td>" + Field(row, "created_at") + "</td></tr>";
   }
   if (page.rows.empty()) body += "<tr><td colspan=\"6\">No instance matches.</td></tr>";
   body += "</tbody></table></div><nav class=\"pager\" aria-label=\"Pages\">";

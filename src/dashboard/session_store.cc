@@ -13,9 +13,14 @@ bool SessionStore::Expired(const Session& s, int64_t now) const {
   return now - s.last_seen_ms >= kIdleMs || now - s.created_ms >= kAbsoluteMs;
 }
 
-Session SessionStore::Create(const std::string& actor) {
+Session SessionStore::Create(const std::string& actor, int64_t account_created_ms) {
   const int64_t now = now_();
-  Session s{RandomHex(32), actor, RandomHex(32), now, now};
+  Session s{.id = RandomHex(32),
+            .actor = actor,
+            .csrf = RandomHex(32),
+            .created_ms = now,
+            .last_seen_ms = now,
+            .account_created_ms = account_created_ms};
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = by_digest_.begin(); it != by_digest_.end();) {
     it = Expired(it->second, now) ? by_digest_.erase(it) : std::next(it);

@@ -21,6 +21,7 @@ struct Session {
   std::string csrf;   // the hidden field every form carries
   int64_t created_ms = 0;
   int64_t last_seen_ms = 0;
+  int64_t account_created_ms = 0;  // an operator's: when its account was made (a remade one is another)
 };
 
 class SessionStore {
@@ -32,7 +33,7 @@ class SessionStore {
   // `now` gives wall-clock milliseconds (tests pass a fake clock).
   explicit SessionStore(std::function<int64_t()> now);
 
-  Session Create(const std::string& actor);
+  Session Create(const std::string& actor, int64_t account_created_ms = 0);
   // The live session of `id`, seen now; nullopt (and it is forgotten) once expired.
   std::optional<Session> Find(const std::string& id);
   void End(const std::string& id);

@@ -261,8 +261,9 @@ Result<Operation> ControllerImpl::ChangeEnv(const std::string& sub, EnvKind kind
     // a flag or a secret, never both.
     std::lock_guard lock(env_mu_);
     // Only the other kind's names are compared: secrets stay sealed.
+    MD_ASSIGN_OR_RETURN(EnvMap own, flags ? d_.store.GetFlags(sub) : d_.store.GetSecrets(sub));
     MD_ASSIGN_OR_RETURN(EnvMap other, flags ? d_.store.GetSecrets(sub) : d_.store.GetFlags(sub));
-    MD_RETURN_IF_ERROR(CheckEnvNames(profile, kind, set, other));
+    MD_RETURN_IF_ERROR(CheckEnvNames(profile, kind, set, unset, own, other));
     MD_RETURN_IF_ERROR(flags ? d_.store.SetFlags(sub, set, unset) : d_.secrets().Set(sub, set, unset));
   }
   return runner_.Submit(flags ? op_kind::kFlags : op_kind::kSecrets, sub, "{}");

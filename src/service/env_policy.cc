@@ -44,8 +44,17 @@ Status CheckName(const AppProfile& profile, EnvKind kind, const std::string& nam
 
 }  // namespace
 
-Status CheckEnvNames(const AppProfile& profile, EnvKind kind, const EnvMap& set, const EnvMap& other) {
+Status CheckEnvNames(const AppProfile& profile, EnvKind kind, const EnvMap& set,
+                     const std::vector<std::string>& unset, const EnvMap& own, const EnvMap& other) {
   for (const auto& [name, value] : set) MD_RETURN_IF_ERROR(CheckName(profile, kind, name, other));
+  for (const std::string& name : unset) {
+    const bool platforms =
+        IsReservedEnvName(name) || profile.environment.count(name) || profile.secret_environment.count(name);
+    if (platforms && !own.count(name)) {
+      return InvalidArgument(std::string(kind == EnvKind::kFlag ? "flag" : "secret") + " '" + name +
+                             "' is set by the platform for the " + profile.name + " profile; it cannot be removed");
+    }
+  }
   return Status::Ok();
 }
 

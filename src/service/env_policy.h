@@ -5,6 +5,9 @@
 // [secret_environment], and, for a flag, only the profile's `flags` patterns.
 // Pure functions; thread-safe.
 
+#include <string>
+#include <vector>
+
 #include "core/status.h"
 #include "core/types.h"
 #include "profile/profile.h"
@@ -18,6 +21,11 @@ enum class EnvKind { kFlag, kSecret };
 // flag, its flags for a secret). A name the platform or profile sets, or a
 // flag no pattern accepts, is InvalidArgument; a name of `other` is
 // AlreadyExists (a conflict with the instance's state: unset that first).
-Status CheckEnvNames(const AppProfile& profile, EnvKind kind, const EnvMap& set, const EnvMap& other);
+// A name of `unset` the platform or profile sets is InvalidArgument unless
+// `own` (the instance's own of `kind`) has it: what the platform sets
+// (DATABASE_URL, ...) is not the instance's to remove, but a flag set before
+// its profile took the name can go.
+Status CheckEnvNames(const AppProfile& profile, EnvKind kind, const EnvMap& set,
+                     const std::vector<std::string>& unset, const EnvMap& own, const EnvMap& other);
 
 }  // namespace md

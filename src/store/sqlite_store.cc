@@ -385,6 +385,8 @@ Result<InstancePage> SqliteStore::ListInstancesPage(const InstanceQuery& query) 
     case InstanceQuery::Sort::kName: column = "name"; break;
     case InstanceQuery::Sort::kStatus: column = "status"; break;
     case InstanceQuery::Sort::kApp: column = "app"; break;
+    case InstanceQuery::Sort::kVersion: column = "app_version"; break;
+    case InstanceQuery::Sort::kCluster: column = "cluster"; break;
     case InstanceQuery::Sort::kCreated: column = "created_ms"; break;
   }
   const char* direction = query.descending ? " DESC" : "";

@@ -398,8 +398,10 @@ TEST_F(ControllerTest, FlagsAndSecretsCannotTakeANameThePlatformSets) {
   }
   EXPECT_TRUE(store_->GetFlags("acme")->empty());
   EXPECT_EQ(*controller_->ListSecretNames("acme"), (std::vector<std::string>{"ADMIN_PASSWORD", "DATABASE_URL"}));
-  // Unsetting any valid name stays possible (a flag of an older profile can go).
-  EXPECT_TRUE(controller_->ChangeFlags("acme", {}, {"PATH"}).ok());
+  // A flag set before the profile took its name can go; a name the platform sets and the instance does not is refused.
+  ASSERT_TRUE(store_->SetFlags("acme", {{"SOCKET", "/old"}}, {}).ok());
+  EXPECT_TRUE(controller_->ChangeFlags("acme", {}, {"SOCKET"}).ok());
+  EXPECT_EQ(controller_->ChangeFlags("acme", {}, {"PATH"}).status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(ControllerTest, AFlagAndASecretCannotShareAName) {
@@ -421,11 +423,26 @@ TEST_F(ControllerTest, MeltanoFlagsCannotOverrideWhatItsProfileSets) {
   ASSERT_TRUE(meltano.ok());
   for (const char* name : {"GUNICORN_CMD_ARGS", "MELTANO_PROJECT_ROOT", "MELTANO_UI_AUTHENTICATION", "MELTANO_DATABASE_URI",
                            "MELTANO_UI_SECRET_KEY", "FLASK_ENV", "PATH"}) {
-    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kFlag, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;
-    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kSecret, {{name, "x"}}, {}).code(), Code::kInvalidArgument) << name;
+    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kFlag, {{name, "x"}}, {}, {}, {}).code(), Code::kInvalidArgument) << name;
+    EXPECT_EQ(CheckEnvNames(*meltano, EnvKind::kSecret, {{name, "x"}}, {}, {}, {}).code(), Code::kInvalidArgument) << name;
   }
-  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kFlag, {{"MELTANO_UI_READONLY", "true"}}, {}).ok());
-  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kSecret, {{"TAP_GITHUB_TOKEN", "t"}}, {}).ok());
+  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kFlag, {{"MELTANO_UI_READONLY", "true"}}, {}, {}, {}).ok());
+  EXPECT_TRUE(CheckEnvNames(*meltano, EnvKind::kSecret, {{"TAP_GITHUB_TOKEN", "t"}}, {}, {}, {}).ok());
+}
+
+TEST_F(ControllerTest, WhatThePlatformSetsCannotBeRemoved) {
+  CreateAndWait("acme");
+  for (const char* name : {"ADMIN_PASSWORD", "PATH"}) {
+    auto secret = controller_->ChangeSecrets("acme", {}, {name});
+    EXPECT_EQ(secret.status().code(), Code::kInvalidArgument) << name;
+    EXPECT_NE(secret.status().message().find("cannot be removed"), std::string::npos) << secret.status().message();
+  }
+  auto names = controller_->ListSecretNames("acme");
+  ASSERT_TRUE(names.ok());
+  EXPECT_NE(std::find(names->begin(), names->end(), "ADMIN_PASSWORD"), names->end()) << "still set";
+  EXPECT_EQ(Wait(*controller_->ChangeSecrets("acme", {{"TOKEN", "t"}}, {})).state, OperationState::kSucceeded);
+  EXPECT_EQ(Wait(*controller_->ChangeSecrets("acme", {}, {"TOKEN"})).state, OperationState::kSucceeded)
+      << "a secret of the instance's own is removed";
 }
 
 TEST_F(ControllerTest, FillsClustersThenRefusesNamingClustersAdd) {

@@ -176,6 +176,8 @@ class FakeController : public Controller {
         case InstanceQuery::Sort::kName: return in.name;
         case InstanceQuery::Sort::kStatus: return InstanceStatusName(in.status);
         case InstanceQuery::Sort::kApp: return in.app;
+        case InstanceQuery::Sort::kVersion: return in.app_version;
+        case InstanceQuery::Sort::kCluster: return in.cluster;
         case InstanceQuery::Sort::kCreated: return std::to_string(1000000000000000 + in.created_ms);
         case InstanceQuery::Sort::kSubdomain: break;
       }
@@ -551,8 +553,9 @@ class FakeController : public Controller {
     if (Status s = ValidateOperatorName(name); !s.ok()) return s;
     if (Status s = ValidateOperatorPassword(password); !s.ok()) return s;
     if (operators_.count(name)) return AlreadyExists("operator " + name + " already exists");
-    operators_[name] = {name, password, 1767225600000};
-    return OperatorInfo{name, 1767225600000};
+    const int64_t created_ms = ++operator_clock_ms_;
+    operators_[name] = {name, password, created_ms};
+    return OperatorInfo{name, created_ms};
   }
   Result<std::vector<OperatorInfo>> ListOperators() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -713,6 +716,7 @@ class FakeController : public Controller {
   std::map<std::string, Cluster> clusters_;
   std::map<std::string, CustomDomain> domains_;  // by host
   std::map<std::string, OperatorAccount> operators_;  // password_hash holds the password
+  int64_t operator_clock_ms_ = 1767225600000;         // each account made a millisecond later
   std::map<int64_t, TrackedOp> ops_;
   int64_t next_id_ = 1;
   EventHub events_;

@@ -310,6 +310,8 @@ TEST(SqliteStoreTest, ListInstancesPageFiltersSortsAndPagesWithTheTotal) {
     in.name = std::string("Owner of ") + s;
     in.status = std::string(s) == "kiwi" || std::string(s) == "fig" ? InstanceStatus::kFailed : InstanceStatus::kRunning;
     in.created_ms = created--;  // mango oldest… fig newest
+    in.cluster = std::string(s) == "zebra" ? "a" : "b";
+    in.app_version = std::string(s) == "apple" ? "2.0" : "1.0";
     ASSERT_TRUE(store->InsertInstance(in).ok());
   }
   auto subs = [&](const InstanceQuery& q, int64_t* total = nullptr) {
@@ -330,6 +332,8 @@ TEST(SqliteStoreTest, ListInstancesPageFiltersSortsAndPagesWithTheTotal) {
   EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kCreated, .descending = true}), "mango apple zebra kiwi fig");
   EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kStatus, .descending = true, .limit = 3}), "zebra mango apple")
       << "ties by subdomain, in the same direction";
+  EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kCluster}), "zebra apple fig kiwi mango");
+  EXPECT_EQ(subs({.sort = InstanceQuery::Sort::kVersion, .descending = true}), "apple zebra mango kiwi fig");
   EXPECT_EQ(subs({.status = "failed"}, &total), "fig kiwi");
   EXPECT_EQ(total, 2);
   EXPECT_EQ(subs({.text = "OWNER OF A"}), "apple") << "any case, in the name";
