@@ -7,7 +7,7 @@
 # Usage: bench/list_instances.sh        (N=10000 RUNS=50; about a minute)
 #   N=…      instances     RUNS=…   requests per measurement
 #   BUILD=…  the build dir (default build)
-# Exit 1 when the full list's p95 is 100 ms or more.
+# Exit 1 when a page (the API's or the dashboard's) takes 100 ms or more at p95.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
