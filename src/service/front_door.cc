@@ -1,6 +1,7 @@
 #include "service/front_door.h"
 
 #include <algorithm>
+#include <map>
 
 #include "service/layout.h"
 
@@ -42,23 +43,23 @@ void FrontDoor::RemoveChallenge(const std::string& host, const std::string& toke
   std::erase_if(challenges_, [&](const HttpChallenge& c) { return c.host == host && c.token == token; });
 }
 
+Result<bool> FrontDoor::Routed(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> ledger, store_.ListLedger(sub));
+  return std::any_of(ledger.begin(), ledger.end(), [](const LedgerEntry& e) { return e.kind == ResourceKind::kRoute; });
+}
+
 Result<ProxyConfig> FrontDoor::Desired() {
   ProxyConfig config;
-  MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, store_.ListInstances());
+  const Layout layout(settings_.data_dir);
+  // Every instance at its own socket through one route: nothing here grows with the instances.
+  config.routes.push_back({.hosts = {"*." + settings_.domain},
+                           .upstream = "unix/" + layout.socket_path(std::string(kSubdomainToken))});
   MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, store_.ListCustomDomains(""));
-  MD_ASSIGN_OR_RETURN(std::vector<LedgerEntry> ledger, store_.ListLedger(""));
-  std::set<std::string> routed;
-  for (const LedgerEntry& e : ledger) {
-    if (e.kind == ResourceKind::kRoute) routed.insert(e.subdomain);
-  }
-  for (const Instance& inst : instances) {
-    if (!routed.count(inst.subdomain)) continue;
-    ProxyRoute route{.hosts = {HostOf(inst.subdomain)},
-                     .upstream = "unix/" + Layout(settings_.data_dir).socket_path(inst.subdomain)};
-    for (const CustomDomain& d : domains) {
-      if (d.subdomain == inst.subdomain) route.hosts.push_back(d.host);
-    }
-    config.routes.push_back(std::move(route));
+  std::map<std::string, std::vector<std::string>> custom_hosts;  // by subdomain
+  for (const CustomDomain& d : domains) custom_hosts[d.subdomain].push_back(d.host);
+  for (auto& [sub, hosts] : custom_hosts) {
+    MD_ASSIGN_OR_RETURN(bool routed, Routed(sub));
+    if (routed) config.routes.push_back({.hosts = std::move(hosts), .upstream = "unix/" + layout.socket_path(sub)});
   }
   if (!settings_.public_socket.empty()) {
     config.routes.push_back({.hosts = {settings_.domain},
@@ -96,18 +97,22 @@ Status FrontDoor::Sync() {
     covering = requested_;
   }
   auto config = Desired();
-  last_ = (config.ok() ? proxy_.Apply(*config) : config.status()).WithContext("front door");
-  applied_ = covering;
-  if (last_.ok()) {
-    served_.clear();
-    for (const ProxyRoute& route : config->routes) served_.insert(route.hosts.front());
+  if (config.ok() && serving_ && *config == *serving_) {
+    last_ = Status::Ok();  // the proxy serves it already: no reload
+  } else {
+    last_ = (config.ok() ? proxy_.Apply(*config) : config.status()).WithContext("front door");
+    serving_.reset();
+    if (last_.ok()) serving_ = std::move(*config);
   }
+  applied_ = covering;
   return last_;
 }
 
-bool FrontDoor::Serves(const std::string& sub) {
+Result<bool> FrontDoor::Serves(const std::string& sub) {
+  MD_ASSIGN_OR_RETURN(bool routed, Routed(sub));
   std::lock_guard apply(apply_mu_);
-  return served_.count(HostOf(sub)) > 0;
+  return routed && serving_.has_value() && !serving_->routes.empty() &&
+         serving_->routes.front().upstream.find(kSubdomainToken) != std::string::npos;
 }
 
 }  // namespace md

@@ -1,13 +1,16 @@
 #pragma once
 // FrontDoor: what the shared HTTPS proxy must serve, computed from the store
-// — for each route in the ledger, SUB.DOMAIN (and each custom domain) → the
-// instance's unix socket; every stored certificate; and the HTTP-01 challenges being answered —
-// and pushed to it in one change. Concurrent Sync calls are coalesced into
-// one Apply that covers them all. Thread-safe.
+// — one route for every SUB.DOMAIN, each to its own instance's unix socket
+// (kSubdomainToken); each custom domain of an instance with a route in the
+// ledger → its socket; every stored certificate; and the HTTP-01 challenges
+// being answered — and pushed to it in one change. An instance that comes or
+// goes changes none of it, so the proxy is not reloaded: only custom domains
+// and certificates change its configuration. Concurrent Sync calls are
+// coalesced into one Apply that covers them all. Thread-safe.
 
 #include <cstdint>
 #include <mutex>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +38,9 @@ class FrontDoor {
   // that includes every write made before the call has been applied.
   Status Sync();
 
-  // Whether the last change applied to the proxy routes instance `sub`.
-  bool Serves(const std::string& sub);
+  // Whether instance `sub` has its route in the ledger and the proxy serves
+  // the subdomains' route.
+  Result<bool> Serves(const std::string& sub);
 
   // HTTP-01 answers for custom domains; applied by the next Sync.
   void AddChallenge(const HttpChallenge& challenge);
@@ -49,6 +53,8 @@ class FrontDoor {
 
  private:
   Result<ProxyConfig> Desired();
+  // Whether `sub` has its route in the ledger.
+  Result<bool> Routed(const std::string& sub);
 
   Store& store_;
   FrontProxy& proxy_;
@@ -63,7 +69,7 @@ class FrontDoor {
   uint64_t requested_ = 0;  // Sync calls so far; guarded by counter_mu_
   uint64_t applied_ = 0;    // requests covered by the last Apply; guarded by apply_mu_
   Status last_;             // its result; guarded by apply_mu_
-  std::set<std::string> served_;  // SUB.DOMAIN of each route of the last applied change; guarded by apply_mu_
+  std::optional<ProxyConfig> serving_;  // what the proxy was last given, if it took it; guarded by apply_mu_
 };
 
 }  // namespace md

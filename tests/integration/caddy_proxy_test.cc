@@ -106,7 +106,8 @@ class TestPki {
 // An HTTP upstream on a unix socket of its own, answering its name.
 class Upstream {
  public:
-  explicit Upstream(const std::string& name) {
+  explicit Upstream(const std::string& name, std::string path = "/tmp/md-upstream-" + RandomHex(6) + ".sock")
+      : path_(std::move(path)) {
     server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
     server_.set_keep_alive_max_count(100000);
     server_.Get("/", [name](const httplib::Request&, httplib::Response& res) { res.set_content(name, "text/plain"); });
@@ -131,7 +132,7 @@ class Upstream {
   std::string address() const { return "unix/" + path_; }
 
  private:
-  std::string path_ = "/tmp/md-upstream-" + RandomHex(6) + ".sock";
+  std::string path_;
   UnixServer server_;
   std::thread thread_;
 };
@@ -344,6 +345,31 @@ TEST_F(CaddyProxyTest, RoutesEachHostToItsUpstream) {
   // Caddy sets X-Forwarded-* itself and ignores a client's X-Forwarded-For.
   Response headers = client.Get(Https("a.example.test", "/headers"), {"X-Forwarded-For: 6.6.6.6"});
   EXPECT_EQ(headers.body, "A https a.example.test:" + std::to_string(settings_.https_port) + " 127.0.0.1");
+}
+
+TEST_F(CaddyProxyTest, OneRouteServesEachSubdomainAtItsOwnSocketWithNoChangeForANewOne) {
+  const std::string root = tmp_.path() + "/sockets";
+  for (const char* sub : {"a", "b-2", "idle", "c"}) fs::create_directories(root + "/" + sub);
+  Upstream a("A", root + "/a/app.sock");
+  Upstream b("B", root + "/b-2/app.sock");
+  ProxyConfig config{.routes = {{.hosts = {"*.example.test"}, .upstream = "unix/" + root + "/{subdomain}/app.sock"}},
+                     .certificates = {cert1_}};
+  ASSERT_TRUE(proxy_->Apply(config).ok());
+  Client client(pki_.bundle());
+  EXPECT_EQ(client.Get(Https("a.example.test")).body, "A");
+  EXPECT_EQ(client.Get(Https("b-2.example.test")).body, "B");
+  Response idle = client.Get(Https("idle.example.test"));
+  EXPECT_EQ(idle.status, 502) << "a socket directory but no app";
+  EXPECT_EQ(idle.body, "the app at this address is not answering\n");
+  Response gone = client.Get(Https("gone.example.test"));
+  EXPECT_EQ(gone.status, 404) << "no socket directory: no such instance";
+  EXPECT_EQ(gone.body, "no such instance\n");
+  EXPECT_EQ(client.Get(Https("a.example.test"), {"Host: A.example.test"}).status, 404)
+      << "only a subdomain's own spelling becomes a path";
+  EXPECT_EQ(client.Get(Https("x.a.example.test")).status, 404) << "one label only";
+
+  Upstream c("C", root + "/c/app.sock");
+  EXPECT_EQ(client.Get(Https("c.example.test")).body, "C") << "a new instance is served with no change of the proxy";
 }
 
 TEST_F(CaddyProxyTest, UnknownHostGets404) {

@@ -109,6 +109,39 @@ TEST(CaddyConfigTest, ExactHostsComeBeforeWildcards) {
   EXPECT_EQ(routes[2]["handle"][0]["upstreams"][0]["dial"], "unix//srv/md/sockets/a/app.sock");
 }
 
+TEST(CaddyConfigTest, OneRouteServesEverySubdomainAtItsOwnSocket) {
+  ProxyConfig config = OneRoute({"*.md.example.com"}, "unix//srv/md/sockets/{subdomain}/app.sock");
+  json j = Render(config);
+  const json& route = Front(j)["routes"][0];
+  EXPECT_EQ(route["handle"][0]["upstreams"][0]["dial"], "unix//srv/md/sockets/{http.request.host.labels.3}/app.sock")
+      << "the label before md.example.com, counted from the right";
+  EXPECT_EQ(route["match"], json::parse(R"([{"host":["*.md.example.com"],
+      "vars_regexp":{"{http.request.host}":{"pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.md\\.example\\.com$"}}}])"));
+  const json& errors = Front(j)["errors"]["routes"];
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0]["match"][0]["file"], json::parse(R"({"root":"/srv/md/sockets","try_files":["/{http.request.host.labels.3}/"]})"));
+  EXPECT_EQ(errors[0]["handle"][0]["status_code"], 502) << "its socket directory exists: the app does not answer";
+  EXPECT_EQ(errors[1]["handle"][0]["status_code"], 404) << "no such instance";
+  EXPECT_EQ(Render(OneRoute({"*.localhost"}, "unix//s/{subdomain}/a.sock"))["apps"]["http"]["servers"]["front"]["routes"]
+                [0]["handle"][0]["upstreams"][0]["dial"],
+            "unix//s/{http.request.host.labels.1}/a.sock");
+}
+
+TEST(CaddyConfigTest, TheSubdomainTokenIsADirectoryOfOneWildcardRoute) {
+  for (const char* upstream : {"unix//s/{subdomain}", "unix//s/x{subdomain}/a.sock", "unix//s/{subdomain}/{subdomain}/a",
+                               "unix/s/{subdomain}/a.sock", "unix//s/../{subdomain}/a.sock"}) {
+    EXPECT_EQ(RenderStatus(OneRoute({"*.example.com"}, upstream)).code(), Code::kInvalidArgument) << upstream;
+  }
+  EXPECT_EQ(RenderStatus(OneRoute({"a.example.com"}, "unix//s/{subdomain}/a.sock")).code(), Code::kInvalidArgument)
+      << "not a wildcard";
+  EXPECT_EQ(RenderStatus(OneRoute({"*.example.com", "*.example.org"}, "unix//s/{subdomain}/a.sock")).code(),
+            Code::kInvalidArgument)
+      << "two hosts";
+  EXPECT_EQ(RenderStatus(OneRoute({"*.example.com"}, "unix//" + std::string(40, 's') + "/{subdomain}/a.sock")).code(),
+            Code::kInvalidArgument)
+      << "too long for sockaddr_un with a 63-byte subdomain";
+}
+
 TEST(CaddyConfigTest, AnswersChallengeOnItsHostAndRedirectsTheRestToHttps) {
   json j = Render({.challenges = {Challenge()}});
   const json& routes = Challenges(j)["routes"];

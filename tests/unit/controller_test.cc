@@ -243,8 +243,19 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
   ASSERT_EQ(served->routes.size(), 1u);
-  EXPECT_EQ(served->routes[0].hosts, std::vector<std::string>{"acme.example.test"});
-  EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/sockets/acme/app.sock");
+  EXPECT_EQ(served->routes[0].hosts, std::vector<std::string>{"*.example.test"});
+  EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/sockets/{subdomain}/app.sock");
+}
+
+TEST_F(ControllerTest, InstancesComeAndGoWithoutAChangeOfTheProxy) {
+  CreateAndWait("first");
+  const int changes = proxy_.changes();
+  for (const char* sub : {"t1", "t2", "t3"}) EXPECT_EQ(CreateAndWait(sub).state, OperationState::kSucceeded);
+  ASSERT_EQ(Wait(*controller_->DeleteInstance("t2", false)).state, OperationState::kSucceeded);
+  EXPECT_EQ(proxy_.changes(), changes) << "one route serves every subdomain";
+  auto doctor = controller_->Doctor(false);
+  ASSERT_TRUE(doctor.ok());
+  for (const DoctorFinding& f : *doctor) ADD_FAILURE() << f.kind << " " << f.resource << ": " << f.detail;
 }
 
 TEST_F(ControllerTest, OperatorsAreStoredAsArgon2idHashesAndChecked) {
@@ -334,7 +345,8 @@ TEST_F(ControllerTest, DeleteTakesTheRouteAndDnsRecordAway) {
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "SSHFP")->empty());
   EXPECT_FALSE(file_accounts_.Get("md-acme").has_value()) << "its login is gone";
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
-  EXPECT_TRUE(proxy_.serving()->routes.empty());
+  EXPECT_FALSE(*door_->Serves("acme")) << "its route is out of the ledger";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "sockets" / "acme")) << "so the subdomains' route answers 404 for it";
 }
 
 TEST_F(ControllerTest, CertificatesAreLocalStandInsWithoutAnAcmeCa) {
@@ -353,14 +365,15 @@ TEST_F(ControllerTest, CustomDomainsAreRoutedAndGetTheirOwnCertificate) {
   auto added = controller_->AddDomain("acme", "shop.customer.example");
   ASSERT_TRUE(added.ok()) << added.status().message();
   auto routes = proxy_.serving()->routes;
-  ASSERT_EQ(routes.size(), 1u);
-  EXPECT_EQ(routes[0].hosts, (std::vector<std::string>{"acme.example.test", "shop.customer.example"}));
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[1].hosts, (std::vector<std::string>{"shop.customer.example"}));
+  EXPECT_EQ(routes[1].upstream, "unix/" + dir_.string() + "/sockets/acme/app.sock");
   EXPECT_EQ(controller_->ListCertificates()->size(), 2u);
   EXPECT_EQ(controller_->AddDomain("acme", "shop.customer.example").status().code(), Code::kAlreadyExists);
   EXPECT_EQ(controller_->AddDomain("acme", "x.example.test").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(controller_->AddDomain("ghost", "a.example.org").status().code(), Code::kNotFound);
   ASSERT_TRUE(controller_->RemoveDomain("acme", "shop.customer.example").ok());
-  EXPECT_EQ(proxy_.serving()->routes[0].hosts.size(), 1u);
+  EXPECT_EQ(proxy_.serving()->routes.size(), 1u);
   EXPECT_EQ(controller_->ListCertificates()->size(), 1u);
   EXPECT_EQ(controller_->RemoveDomain("acme", "shop.customer.example").code(), Code::kNotFound);
 }
@@ -373,7 +386,7 @@ TEST_F(ControllerTest, CustomDomainsRefuseIpLiteralsAndRouteNothing) {
     EXPECT_NE(added.status().message().find("IP address"), std::string::npos) << added.status().message();
   }
   EXPECT_TRUE(controller_->ListDomains("acme")->empty());
-  EXPECT_EQ(proxy_.serving()->routes[0].hosts, (std::vector<std::string>{"acme.example.test"}));
+  EXPECT_EQ(proxy_.serving()->routes.size(), 1u) << "the subdomains' route alone";
 }
 
 TEST_F(ControllerTest, FlagsMustMatchTheProfilesPatterns) {

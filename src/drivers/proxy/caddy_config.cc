@@ -1,5 +1,7 @@
 #include "drivers/proxy/caddy_config.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/strings.h"
@@ -50,6 +52,31 @@ json TextResponse(int status, const std::string& body) {
           {"body", body}};
 }
 
+// The placeholder of a request's label before `domain` (Caddy counts labels from the right, from 0).
+std::string LabelBefore(const std::string& domain) {
+  return "{http.request.host.labels." + std::to_string(std::count(domain.begin(), domain.end(), '.') + 1) + "}";
+}
+
+// SUB.DOMAIN whose SUB is a subdomain's label: a host of another shape never
+// becomes part of a socket path.
+json SubdomainMatch(const SubdomainUpstream& u) {
+  std::string escaped;
+  for (char c : u.domain) escaped += c == '.' ? std::string("\\.") : std::string(1, c);
+  return {{"host", {"*." + u.domain}},
+          {"vars_regexp", {{"{http.request.host}", {{"pattern", "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\." + escaped + "$"}}}}}};
+}
+
+// What a route proxies to: its upstream, or for a kSubdomainToken one the request's own socket.
+json ProxyMatchAndDial(const ProxyRoute& route, const json& hosts, std::string* dial) {
+  if (route.upstream.find(kSubdomainToken) == std::string::npos) {
+    *dial = route.upstream;
+    return {{{"host", hosts}}};
+  }
+  SubdomainUpstream u = *SplitSubdomainUpstream(route);  // validated before
+  *dial = "unix/" + u.root + "/" + LabelBefore(u.domain) + "/" + u.rest;
+  return {SubdomainMatch(u)};
+}
+
 // Exact names first: Caddy takes the first matching route, and an exact
 // name must win over a wildcard that also matches it.
 json FrontRoutes(const ProxyConfig& config) {
@@ -61,8 +88,10 @@ json FrontRoutes(const ProxyConfig& config) {
         if (h.starts_with("*.") == wildcards) hosts.push_back(h);
       }
       if (hosts.empty()) continue;
+      std::string dial;
+      json match = ProxyMatchAndDial(route, hosts, &dial);
       json proxy = {{"handler", "reverse_proxy"},
-                    {"upstreams", {{{"dial", route.upstream}}}},
+                    {"upstreams", {{{"dial", dial}}}},
                     // Named explicitly, the transport is cleaned up on reload: Caddy 2.6
                     // leaves the default one's idle upstream connections open.
                     {"transport", {{"protocol", "http"}}}};
@@ -70,10 +99,28 @@ json FrontRoutes(const ProxyConfig& config) {
         // Set, not appended: the upstream trusts this header because only the proxy writes it.
         proxy["headers"] = {{"request", {{"set", {{"X-Forwarded-For", {"{http.request.remote.host}"}}}}}}};
       }
-      routes.push_back({{"match", {{{"host", hosts}}}}, {"handle", {proxy}}, {"terminal", true}});
+      routes.push_back({{"match", match}, {"handle", {proxy}}, {"terminal", true}});
     }
   }
   routes.push_back({{"handle", {TextResponse(404, "no such instance\n")}}});
+  return routes;
+}
+
+// When a kSubdomainToken route's app does not answer: 404 if the subdomain
+// has no socket directory (no such instance), else 502.
+json FrontErrorRoutes(const ProxyConfig& config) {
+  json routes = json::array();
+  for (const ProxyRoute& route : config.routes) {
+    if (route.upstream.find(kSubdomainToken) == std::string::npos) continue;
+    SubdomainUpstream u = *SplitSubdomainUpstream(route);
+    json match = SubdomainMatch(u);
+    json exists = match;
+    exists["file"] = {{"root", u.root}, {"try_files", {"/" + LabelBefore(u.domain) + "/"}}};
+    routes.push_back({{"match", {exists}},
+                      {"handle", {TextResponse(502, "the app at this address is not answering\n")}},
+                      {"terminal", true}});
+    routes.push_back({{"match", {match}}, {"handle", {TextResponse(404, "no such instance\n")}}, {"terminal", true}});
+  }
   return routes;
 }
 
@@ -109,7 +156,8 @@ Result<std::string> RenderCaddyConfig(const CaddySettings& settings, const Proxy
                 {"protocols", {"h1", "h2"}},  // no HTTP/3: no UDP listener
                 {"automatic_https", {{"disable", true}}},
                 {"tls_connection_policies", {json::object()}},  // TLS on; the certificate is chosen by SNI
-                {"routes", FrontRoutes(config)}};
+                {"routes", FrontRoutes(config)},
+                {"errors", {{"routes", FrontErrorRoutes(config)}}}};
   json challenges = {{"listen", Listen(settings, settings.http_port)},
                      {"protocols", {"h1"}},
                      {"automatic_https", {{"disable", true}}},

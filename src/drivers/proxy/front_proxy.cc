@@ -55,6 +55,25 @@ Status ValidateChallenge(const HttpChallenge& c) {
 
 }  // namespace
 
+Result<SubdomainUpstream> SplitSubdomainUpstream(const ProxyRoute& route) {
+  const std::string token = "/" + std::string(kSubdomainToken) + "/";
+  size_t at = route.upstream.find(token);
+  if (route.hosts.size() != 1 || !route.hosts[0].starts_with("*.") || at == std::string::npos ||
+      route.upstream.find(kSubdomainToken, at + token.size()) != std::string::npos) {
+    return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' may hold " + std::string(kSubdomainToken) +
+                           " only once, as a directory, in the route of one wildcard host");
+  }
+  // Checked as it would be with the longest subdomain in place of the token.
+  std::string longest = route.upstream.substr(0, at + 1) + std::string(63, 'a') + route.upstream.substr(at + token.size() - 1);
+  if (!IsUnixUpstream(longest)) {
+    return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' is not unix/ and a plain absolute path");
+  }
+  constexpr size_t kUnix = std::string_view("unix/").size();
+  return SubdomainUpstream{.root = route.upstream.substr(kUnix, at - kUnix),
+                           .rest = route.upstream.substr(at + token.size()),
+                           .domain = route.hosts[0].substr(2)};
+}
+
 Status ValidateProxyHost(std::string_view host, bool allow_wildcard) {
   std::string_view name = host;
   if (allow_wildcard && name.starts_with("*.")) name.remove_prefix(2);
@@ -81,6 +100,10 @@ Status ValidateProxyConfig(const ProxyConfig& config) {
     for (const std::string& host : route.hosts) {
       MD_RETURN_IF_ERROR(ValidateProxyHost(host, true));
       if (!hosts.insert(host).second) return InvalidArgument("host " + host + " is routed twice");
+    }
+    if (route.upstream.find(kSubdomainToken) != std::string::npos) {
+      MD_RETURN_IF_ERROR(SplitSubdomainUpstream(route).status());
+      continue;
     }
     if (!IsUnixUpstream(route.upstream)) {
       return InvalidArgument("upstream '" + ForMessage(route.upstream) + "' is not unix/ and a plain absolute path");

@@ -12,12 +12,22 @@
 
 namespace md {
 
+// In the upstream of a route whose one host is "*.NAME": the label a
+// request's host has before NAME. One such route serves every subdomain, each
+// at its own socket, so an instance that comes or goes changes nothing in the
+// proxy. It takes only labels of [a-z0-9-] (no '-' first or last); a
+// subdomain whose socket directory (the upstream's path up to the label) does
+// not exist is answered 404, one whose app does not answer 502.
+inline constexpr std::string_view kSubdomainToken = "{subdomain}";
+
 struct ProxyRoute {
   // Lower-case LDH names of at least two labels (or "localhost");
   // "*.example.com" covers one label. An exact name wins over a wildcard
   // that also matches.
   std::vector<std::string> hosts;
-  std::string upstream;  // "unix/" + the app's socket path
+  // "unix/" + the app's socket path; with a wildcard host, it may hold
+  // kSubdomainToken once, as a whole directory name: "unix/ROOT/{subdomain}/REST".
+  std::string upstream;
   // The upstream gets the client's address in X-Forwarded-For, set by the
   // proxy alone (whatever the client sent in it is dropped).
   bool forward_client_address = false;
@@ -47,6 +57,16 @@ struct ProxyConfig {
   std::vector<HttpChallenge> challenges;
   bool operator==(const ProxyConfig&) const = default;
 };
+
+// A kSubdomainToken upstream's parts: unix/ROOT/{subdomain}/REST for *.DOMAIN.
+struct SubdomainUpstream {
+  std::string root;
+  std::string rest;
+  std::string domain;
+};
+// InvalidArgument unless `route` is one wildcard host and a well-formed
+// kSubdomainToken upstream.
+Result<SubdomainUpstream> SplitSubdomainUpstream(const ProxyRoute& route);
 
 // InvalidArgument (one line, no secret) unless every name, upstream, tag,
 // token and PEM block is well-formed and no host is routed twice.

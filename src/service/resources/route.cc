@@ -1,9 +1,10 @@
-// An instance's route through the front door (ref: its subdomain):
-// SUB.DOMAIN and its custom domains to its app's socket. The proxy's whole
-// configuration is computed from the ledger's routes on every change
-// (FrontDoor::Sync), so the row goes first on removal, and nothing can be
-// left on the proxy that the next change would not take away: there is no
-// orphan sweep.
+// An instance's route through the front door (ref: its subdomain): its
+// custom domains to its app's socket. SUB.DOMAIN needs nothing of its own
+// (one route serves every subdomain at its socket), so for an instance
+// without custom domains the proxy is not changed. The proxy's configuration
+// is computed from the ledger's routes on every change (FrontDoor::Sync), so
+// the row goes first on removal, and nothing can be left on the proxy that
+// the next change would not take away: there is no orphan sweep.
 
 #include "core/clock.h"
 #include "service/resources/resource_types.h"
