@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 namespace md {
 namespace {
@@ -25,6 +26,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -110,22 +112,29 @@ Result<HttpAnswer> ParseAnswer(const std::string& raw) {
 
 }  // namespace
 
-Result<HttpAnswer> SendUnixHttp(const std::string& socket_path, const UnixHttpRequest& request) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(request.timeout_ms);
+Result<int> ConnectUnixSocket(const std::string& socket_path, std::optional<uid_t> peer_uid, int timeout_ms) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (fd.get() < 0) return Internal(std::string("socket: ") + std::strerror(errno));
   MD_RETURN_IF_ERROR(Connect(fd.get(), socket_path, deadline));
-  if (request.peer_uid) {
+  if (peer_uid) {
     ucred cred{};
     socklen_t len = sizeof cred;
     if (getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
       return Internal(std::string("SO_PEERCRED: ") + std::strerror(errno));
     }
-    if (cred.uid != *request.peer_uid) {
+    if (cred.uid != *peer_uid) {
       return FailedPrecondition(socket_path + " is served by uid " + std::to_string(cred.uid) + ", not " +
-                                std::to_string(*request.peer_uid));
+                                std::to_string(*peer_uid));
     }
   }
+  return fd.release();
+}
+
+Result<HttpAnswer> SendUnixHttp(const std::string& socket_path, const UnixHttpRequest& request) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(request.timeout_ms);
+  MD_ASSIGN_OR_RETURN(int connected, ConnectUnixSocket(socket_path, request.peer_uid, request.timeout_ms));
+  Fd fd(connected);
   std::string head = request.method + " " + request.target + " HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n";
   if (!request.body.empty() || request.method == "POST") {
     head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";

@@ -35,6 +35,12 @@ struct HttpAnswer {
   std::string body;
 };
 
+// A non-blocking socket connected to `socket_path` within `timeout_ms`;
+// with `peer_uid`, the process listening must run as it (SO_PEERCRED).
+// Unavailable when nothing listens there, FailedPrecondition when the peer
+// is another user.
+Result<int> ConnectUnixSocket(const std::string& socket_path, std::optional<uid_t> peer_uid, int timeout_ms);
+
 // Unavailable when nothing answers in time (no socket, refused, timed out),
 // FailedPrecondition when the peer is not `peer_uid`, Internal when the
 // answer is not HTTP or too long.

@@ -42,6 +42,15 @@ class Layout {
   // tenant and the proxy can enter: no other local user can reach or squat it.
   std::string socket_dir(const std::string& sub) const { return sockets_root() + "/" + sub; }
   std::string socket_path(const std::string& sub) const { return socket_dir(sub) + "/app.sock"; }
+  // The waker's: one entry per instance (root's alone), the instances it
+  // put to sleep, and where it listens for each, in a folder of its own that
+  // only root and the proxy can enter.
+  std::string wake_entries_dir() const { return data_dir_ + "/wake/tenants"; }
+  std::string asleep_dir() const { return data_dir_ + "/wake/asleep"; }
+  std::string wake_entry_path(const std::string& sub) const { return wake_entries_dir() + "/" + sub; }
+  std::string front_root() const { return data_dir_ + "/front"; }
+  std::string front_dir(const std::string& sub) const { return front_root() + "/" + sub; }
+  std::string front_socket(const std::string& sub) const { return front_dir(sub) + "/http.sock"; }
   // Backups outlive their instance: DATA/backups/SUB/ID/.
   std::string backups_root() const { return data_dir_ + "/backups"; }
   std::string backup_dir(const std::string& sub, const std::string& id) const {
