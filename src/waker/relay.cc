@@ -59,16 +59,6 @@ bool Relay::Pump(size_t* moved) {
   return !(to_app_.shut && to_client_.shut);
 }
 
-void AnswerAndClose(int client_fd, const std::string& answer) {
-  char drain[4096];
-  while (read(client_fd, drain, sizeof(drain)) > 0) {
-  }
-  // The answer is small: one send fits a unix socket's buffer.
-  (void)send(client_fd, answer.data(), answer.size(), MSG_NOSIGNAL);
-  shutdown(client_fd, SHUT_WR);
-  close(client_fd);
-}
-
 std::string HtmlAnswer(const std::string& status, const std::string& title, const std::string& text) {
   std::string page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
                      "</title></head><body><h1>" + title + "</h1><p>" + text + "</p></body></html>\n";

@@ -46,10 +46,6 @@ class Relay {
   Direction to_client_;
 };
 
-// Writes `answer` (a whole HTTP response) to a client the waker answers
-// itself, with what the client sent read and dropped, and closes it.
-void AnswerAndClose(int client_fd, const std::string& answer);
-
 // A complete HTTP/1.1 response with an HTML page: `status` "503 Service Unavailable".
 std::string HtmlAnswer(const std::string& status, const std::string& title, const std::string& text);
 

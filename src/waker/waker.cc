@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -106,6 +107,9 @@ void Waker::Close() {
   for (const std::string& sub : subs) Remove(sub);
   ended_links_.clear();
   ended_tenants_.clear();
+  for (auto& [fd, l] : lingering_) close(fd);
+  lingering_.clear();
+  ended_lingering_.clear();
   for (int* fd : {&epoll_, &inotify_, &jobs_event_}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
@@ -130,10 +134,12 @@ Status Waker::Run(const std::atomic<bool>& stop) {
           if (watch->tenant->listener >= 0) OnListener(*watch->tenant);
           break;
         case Watch::Kind::kLink: OnLink(*watch->link); break;
+        case Watch::Kind::kLinger: OnLinger(*watch->lingering); break;
       }
     }
     ended_links_.clear();
     ended_tenants_.clear();
+    ended_lingering_.clear();
     if (NowMs() >= next_tick) {
       Tick(NowMs());
       next_tick = NowMs() + settings_.tick.count();
@@ -249,10 +255,10 @@ void Waker::OnListener(Tenant& t) {
 
 void Waker::Admit(Tenant& t, int client) {
   const int64_t now = NowMs();
-  if (!t.entry.wakeable) return AnswerAndClose(client, StoppedAnswer());
-  if (t.state == State::kFailed && now < t.retry_at_ms) return AnswerAndClose(client, NotStartingAnswer());
+  if (!t.entry.wakeable) return Answer(client, StoppedAnswer());
+  if (t.state == State::kFailed && now < t.retry_at_ms) return Answer(client, NotStartingAnswer());
   if (t.state == State::kWaking) {
-    if (t.waiting.size() >= kMaxWaiting) return AnswerAndClose(client, BusyAnswer());
+    if (t.waiting.size() >= kMaxWaiting) return Answer(client, BusyAnswer());
     t.waiting.push_back(client);
     return;
   }
@@ -261,7 +267,7 @@ void Waker::Admit(Tenant& t, int client) {
     if (app.ok()) return Join(t, client, *app);
     if (app.status().code() == Code::kFailedPrecondition) {
       Log(t.entry.subdomain + ": " + app.status().message());
-      return AnswerAndClose(client, WrongPeerAnswer());
+      return Answer(client, WrongPeerAnswer());
     }
   }
   // Asleep, or its app does not listen (starting, restarting, crashed): wake it, this one waiting.
@@ -302,8 +308,32 @@ void Waker::CloseLinks(Tenant& t) {
 }
 
 void Waker::AnswerWaiting(Tenant& t, const std::string& answer) {
-  for (int client : t.waiting) AnswerAndClose(client, answer);
+  for (int client : t.waiting) Answer(client, answer);
   t.waiting.clear();
+}
+
+void Waker::Answer(int client, const std::string& answer) {
+  // Small: one send fits a unix socket's buffer.
+  (void)send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+  shutdown(client, SHUT_WR);
+  auto l = std::make_unique<Lingering>(client, NowMs() + kLingerMs);
+  epoll_event ev{.events = EPOLLIN | EPOLLRDHUP, .data = {.ptr = &l->watch}};
+  epoll_ctl(epoll_, EPOLL_CTL_ADD, client, &ev);
+  lingering_[client] = std::move(l);
+}
+
+void Waker::OnLinger(Lingering& l) {
+  auto it = lingering_.find(l.fd);
+  if (it == lingering_.end() || it->second.get() != &l) return;  // closed earlier in this batch
+  char drain[4096];
+  ssize_t n;
+  while ((n = read(l.fd, drain, sizeof(drain))) > 0) {
+  }
+  if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    close(l.fd);
+    ended_lingering_.push_back(std::move(it->second));
+    lingering_.erase(it);
+  }
 }
 
 void Waker::StartJob(Tenant& t, bool wake) {
@@ -356,7 +386,7 @@ void Waker::OnJobsDone() {
         if (app.ok()) {
           Join(t, client, *app);
         } else {
-          AnswerAndClose(client, NotStartingAnswer());
+          Answer(client, NotStartingAnswer());
         }
       }
     } else if (t.entry.wakeable) {
@@ -373,6 +403,15 @@ void Waker::OnJobsDone() {
 }
 
 void Waker::Tick(int64_t now_ms) {
+  for (auto it = lingering_.begin(); it != lingering_.end();) {
+    if (it->second->until_ms > now_ms) {
+      ++it;
+      continue;
+    }
+    close(it->first);
+    ended_lingering_.push_back(std::move(it->second));
+    it = lingering_.erase(it);
+  }
   for (auto& [sub, t] : tenants_) {
     const int64_t idle_ms = int64_t{t->entry.idle_after_s} * 1000;
     if (t->state != State::kServing || !t->entry.wakeable || idle_ms == 0 || now_ms - t->last_active_ms < idle_ms) {

@@ -21,7 +21,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -59,11 +58,13 @@ class Waker {
  private:
   struct Tenant;
   struct Link;
+  struct Lingering;
   // What an epoll event is about.
   struct Watch {
-    enum class Kind { kListener, kLink, kInotify, kJobDone } kind;
+    enum class Kind { kListener, kLink, kLinger, kInotify, kJobDone } kind;
     Tenant* tenant = nullptr;
     Link* link = nullptr;
+    Lingering* lingering = nullptr;
   };
   struct Link {
     Link(int client, int app, Tenant* t) : relay(client, app), tenant(t), watch{Watch::Kind::kLink, t, this} {}
@@ -71,6 +72,16 @@ class Waker {
     Tenant* tenant;
     Watch watch;
   };
+  // A client the waker answered itself: kept open until it has sent its
+  // request (read and dropped) and closed, so that it reads the answer
+  // rather than a reset, but no longer than kLingerMs.
+  struct Lingering {
+    Lingering(int f, int64_t until) : fd(f), until_ms(until), watch{Watch::Kind::kLinger, nullptr, nullptr, this} {}
+    int fd;
+    int64_t until_ms;
+    Watch watch;
+  };
+  static constexpr int64_t kLingerMs = 2000;
   enum class State { kServing, kWaking, kAsleep, kFailed };
   struct Tenant {
     WakeEntry entry;
@@ -104,6 +115,9 @@ class Waker {
   void OnLink(Link& link);
   void CloseLinks(Tenant& t);
   void AnswerWaiting(Tenant& t, const std::string& answer);
+  // Sends `answer` (a whole HTTP response) to `client`, then lingers.
+  void Answer(int client, const std::string& answer);
+  void OnLinger(Lingering& l);
   void StartJob(Tenant& t, bool wake);
   void OnJobsDone();
   void Tick(int64_t now_ms);
@@ -121,6 +135,8 @@ class Waker {
   // the batch may name them).
   std::vector<std::unique_ptr<Link>> ended_links_;
   std::vector<std::unique_ptr<Tenant>> ended_tenants_;
+  std::map<int, std::unique_ptr<Lingering>> lingering_;  // by descriptor
+  std::vector<std::unique_ptr<Lingering>> ended_lingering_;
 
   std::mutex jobs_mu_;
   std::vector<JobDone> done_;            // guarded by jobs_mu_

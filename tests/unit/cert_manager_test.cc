@@ -182,7 +182,7 @@ TEST_F(CertManagerTest, ACertificateWhoseFilesAreLostIsLeftOutAndReplacedByAStan
 // controller's public endpoints, with their own local-CA certificate.
 TEST_F(CertManagerTest, LocalhostServesTheControllersHostWithItsOwnCertificate) {
   FrontDoor door(*store_, proxy_, files_,
-                 {.domain = "localhost", .data_dir = dir_.string(), .public_socket = "/srv/md/public/controller.sock"});
+                 {.domain = "localhost", .data_dir = "/srv/md", .public_socket = "/srv/md/public/controller.sock"});
   budget_ = std::make_unique<CertBudget>(RateLimits{}, psl_);
   CertManager certs(*store_, *local_ca_, acme_.get(), nullptr, door, files_, *budget_, {.domain = "localhost"});
   ASSERT_TRUE(certs.Reconcile(NowMs()).ok());
@@ -194,10 +194,11 @@ TEST_F(CertManagerTest, LocalhostServesTheControllersHostWithItsOwnCertificate) 
   std::optional<ProxyConfig> serving = proxy_.serving();
   ASSERT_TRUE(serving.has_value());
   const ProxyConfig& served = *serving;
-  ASSERT_EQ(served.routes.size(), 1u);
-  EXPECT_EQ(served.routes[0].hosts, std::vector<std::string>{"localhost"});
-  EXPECT_EQ(served.routes[0].upstream, "unix//srv/md/public/controller.sock");
-  EXPECT_TRUE(served.routes[0].forward_client_address);
+  ASSERT_EQ(served.routes.size(), 2u);
+  EXPECT_EQ(served.routes[0].hosts, std::vector<std::string>{"*.localhost"}) << "every instance";
+  EXPECT_EQ(served.routes[1].hosts, std::vector<std::string>{"localhost"});
+  EXPECT_EQ(served.routes[1].upstream, "unix//srv/md/public/controller.sock");
+  EXPECT_TRUE(served.routes[1].forward_client_address);
   EXPECT_EQ(served.certificates.size(), 1u);
 }
 

@@ -238,7 +238,9 @@ TEST_F(WakerTest, EntriesThatComeGoOrAreHostile) {
   evil.listen_socket = dir_ + "/front/evil/http.sock";
   Register(evil);
   std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(ReadFile(evil.listen_socket).value_or(""), "a file, not a socket") << "what is not a socket is kept";
+  auto kept = ReadFile(evil.listen_socket);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(*kept, "a file, not a socket") << "what is not a socket is kept";
   EXPECT_TRUE(Listening(e)) << "the others are served on";
 
   fs::remove(dir_ + "/tenants/acme");
