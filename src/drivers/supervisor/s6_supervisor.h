@@ -14,7 +14,7 @@
 namespace md {
 
 struct S6SupervisorOptions {
-  int max_services = 4000;        // s6-svscan -c (a service with a logger counts twice)
+  int max_services = 20000;       // s6-svscan -c: 10,000 instances, each with its logger (which counts too)
   int pickup_timeout_ms = 10000;  // Install/EnsureRunning: wait this long for s6 to answer
   int state_timeout_ms = 15000;   // Start/Stop/Restart/Remove/Shutdown: wait this long for up/down
   int kill_after_ms = 10000;      // a service that ignores SIGTERM gets SIGKILL after this (timeout-kill)
