@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/files.h"
+#include "eventually.h"
 #include "drivers/supervisor/fake_supervisor.h"
 #include "drivers/supervisor/s6_supervisor.h"
 
@@ -28,15 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// Polls `cond` every 10 ms for up to `timeout`.
-bool Eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5000ms) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+using test::Eventually;
 
 std::string Slurp(const std::string& path) {
   auto r = ReadFile(path);

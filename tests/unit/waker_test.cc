@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "eventually.h"
 #include "core/random.h"
 #include "core/unix_http.h"
 #include "core/unix_http_server.h"
@@ -28,14 +29,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-bool Eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5000ms) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+using test::Eventually;
 
 // An app: an HTTP server on a unix socket, answering "hello from NAME".
 class TestApp {
