@@ -27,9 +27,10 @@ const char* NameOf(const std::array<std::pair<E, const char*>, N>& names, E valu
   return "unknown";
 }
 
-constexpr std::array<std::pair<InstanceStatus, const char*>, 6> kInstanceStatus = {{
+constexpr std::array<std::pair<InstanceStatus, const char*>, 7> kInstanceStatus = {{
     {InstanceStatus::kProvisioning, "provisioning"},
     {InstanceStatus::kRunning, "running"},
+    {InstanceStatus::kIdle, "idle"},
     {InstanceStatus::kStopped, "stopped"},
     {InstanceStatus::kDegraded, "degraded"},
     {InstanceStatus::kFailed, "failed"},
@@ -50,7 +51,7 @@ constexpr std::array<std::pair<StepState, const char*>, 4> kStepState = {{
     {StepState::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<ResourceKind, const char*>, 9> kResourceKind = {{
+constexpr std::array<std::pair<ResourceKind, const char*>, 10> kResourceKind = {{
     {ResourceKind::kPgRole, "pg_role"},
     {ResourceKind::kPgDatabase, "pg_database"},
     {ResourceKind::kUnixUser, "unix_user"},
@@ -60,6 +61,7 @@ constexpr std::array<std::pair<ResourceKind, const char*>, 9> kResourceKind = {{
     {ResourceKind::kService, "service"},
     {ResourceKind::kDnsRecord, "dns_record"},
     {ResourceKind::kRoute, "route"},
+    {ResourceKind::kWakeEntry, "wake_entry"},
 }};
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 namespace md {
 
-enum class InstanceStatus { kProvisioning, kRunning, kStopped, kDegraded, kFailed, kDeleting };
+// kIdle: running, but scaled to zero by the waker until its next request
+// (never stored: a running instance the waker put to sleep is shown so).
+enum class InstanceStatus { kProvisioning, kRunning, kIdle, kStopped, kDegraded, kFailed, kDeleting };
 const char* InstanceStatusName(InstanceStatus s);
 bool ParseInstanceStatus(const std::string& name, InstanceStatus* out);
 
@@ -130,9 +132,11 @@ enum class ResourceKind {
   kCgroup,
   kService,
   kDnsRecord,
-  kRoute
+  kRoute,
+  kWakeEntry
 };
-// "pg_role", "pg_database", "unix_user", "directory", "file_account", "cgroup", "service", "dns_record", "route".
+// "pg_role", "pg_database", "unix_user", "directory", "file_account", "cgroup", "service", "dns_record", "route",
+// "wake_entry".
 const char* ResourceKindName(ResourceKind k);
 bool ParseResourceKind(const std::string& name, ResourceKind* out);
 

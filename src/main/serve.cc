@@ -12,6 +12,7 @@
 #include "api/public_server.h"
 #include "api/server.h"
 #include "core/data_dir.h"
+#include "main/waker_service.h"
 #include "core/files.h"
 #include "core/random.h"
 #include "core/strings.h"
@@ -210,6 +211,7 @@ int RunServe(int argc, char** argv) {
 
   S6Supervisor supervisor(config.data_dir + "/services");
   if (Status s = supervisor.EnsureRunning(); !s.ok()) return Fail(s.WithContext("starting the supervisor"));
+  if (Status s = InstallWakerService(supervisor, config.data_dir); !s.ok()) return Fail(s.WithContext("the waker"));
   if (Status s = EnsureEmbeddedCluster(**store, **vault, supervisor, config); !s.ok()) {
     return Fail(s.WithContext("starting the embedded PostgreSQL cluster"));
   }
@@ -250,7 +252,9 @@ int RunServe(int argc, char** argv) {
                    .layout = Layout(config.data_dir),
                    .libexec_dir = LibexecDir(),
                    .health_timeout_ms = config.health_timeout_s * 1000,
-                   .uid_base = config.uid_base};
+                   .uid_base = config.uid_base,
+                   .scan_dir = supervisor.scan_dir(),
+                   .idle_after_s = config.idle_after_s};
   if (proxy_user) deps.proxy_group = proxy_user->gid;
   EventHub events;
   deps.events = &events;

@@ -151,7 +151,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   const std::string where = "--config " + path;
   MD_RETURN_IF_ERROR(CheckKeys(t, where,
                                {"data_dir", "listen", "profiles_dir", "port_base", "port_count", "uid_base",
-                                "embedded_cluster_capacity", "health_timeout_s", "step_max_attempts",
+                                "embedded_cluster_capacity", "health_timeout_s", "idle_after_s", "step_max_attempts",
                                 "backup_retention_days", "audit_retention_days", "db_connection_limit", "domain",
                                 "https_port", "http_port", "public_ipv4", "public_ipv6", "dns", "acme", "limits", "signup", "smtp",
                                 "welcome_link_hours", "vault_key_file", "files"}));
@@ -167,6 +167,10 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   if (auto v = t["uid_base"].value<int64_t>()) config->uid_base = *v;
   if (auto v = t["embedded_cluster_capacity"].value<int>()) config->embedded_cluster_capacity = *v;
   if (auto v = t["health_timeout_s"].value<int>()) config->health_timeout_s = *v;
+  if (auto v = t["idle_after_s"].value<int>()) {
+    if (*v < 0 || *v > 365 * 86400) return InvalidArgument(where + ": idle_after_s must be 0 (never) to 31536000 seconds");
+    config->idle_after_s = *v;
+  }
   if (auto v = t["step_max_attempts"].value<int>()) config->step_max_attempts = *v;
   if (auto v = t["backup_retention_days"].value<int>()) config->backup_retention_days = *v;
   if (auto v = t["audit_retention_days"].value<int>()) config->audit_retention_days = *v;

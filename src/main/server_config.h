@@ -30,6 +30,7 @@ struct ServerConfig {
   int64_t uid_base = 2000000;
   int embedded_cluster_capacity = 100;
   int health_timeout_s = 600;        // upper bound on a profile's own health timeout
+  int idle_after_s = 900;            // an app with no request this long is stopped until the next (0: never)
   int step_max_attempts = 12;        // tries of a step that fails transiently (backoff 0.2 s doubling to 5 s)
   int backup_retention_days = 7;     // backups older than this are removed (checked at start, then hourly)
   int audit_retention_days = 365;    // audit events and finished signups older than this too

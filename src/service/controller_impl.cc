@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/random.h"
 #include "core/validate.h"
 #include "service/doctor.h"
@@ -125,8 +126,11 @@ Result<Operation> ControllerImpl::Admit(const Instance& inst, const EnvMap& flag
   return op;
 }
 
-Instance ControllerImpl::WithUrl(Instance inst) {
+Instance ControllerImpl::AsShown(Instance inst) {
   inst.url = front_.door.UrlOf(inst.subdomain);
+  if (inst.status == InstanceStatus::kRunning && PathExists(d_.layout.asleep_dir() + "/" + inst.subdomain)) {
+    inst.status = InstanceStatus::kIdle;
+  }
   const FileAccessSummary& files = options_.file_access;
   if (files.sftp_port != 0) {
     inst.file_access = {.host = front_.door.HostOf(inst.subdomain),
@@ -140,19 +144,19 @@ Instance ControllerImpl::WithUrl(Instance inst) {
 
 Result<std::vector<Instance>> ControllerImpl::ListInstances() {
   MD_ASSIGN_OR_RETURN(std::vector<Instance> instances, d_.store.ListInstances());
-  for (Instance& inst : instances) inst = WithUrl(std::move(inst));
+  for (Instance& inst : instances) inst = AsShown(std::move(inst));
   return instances;
 }
 
 Result<InstancePage> ControllerImpl::ListInstancesPage(const InstanceQuery& query) {
   MD_ASSIGN_OR_RETURN(InstancePage page, d_.store.ListInstancesPage(query));
-  for (Instance& inst : page.instances) inst = WithUrl(std::move(inst));
+  for (Instance& inst : page.instances) inst = AsShown(std::move(inst));
   return page;
 }
 
 Result<Instance> ControllerImpl::GetInstance(const std::string& sub) {
   MD_ASSIGN_OR_RETURN(Instance inst, ExistingInstance(sub));
-  return WithUrl(std::move(inst));
+  return AsShown(std::move(inst));
 }
 
 Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
@@ -173,13 +177,16 @@ Result<InstanceStatusReport> ControllerImpl::GetStatus(const std::string& sub) {
   } else if (!user.ok()) {
     report.health_error = user.status().message();
   } else {
-    report.health_error = "service is down";
+    report.health_error = inst.status == InstanceStatus::kIdle ? "asleep: its next request starts it" : "service is down";
   }
-  // The same check through the front door, as a browser would make it.
+  // The same check through the front door, as a browser would make it;
+  // not of an idle one, which it would wake.
   const FrontDoor& door = front_.door;
   report.url = door.UrlOf(sub);
-  report.https_code =
-      front_.probe.Get(door.HostOf(sub), door.settings().https_port, path, front_.trusted_roots, &report.https_error);
+  if (inst.status != InstanceStatus::kIdle) {
+    report.https_code =
+        front_.probe.Get(door.HostOf(sub), door.settings().https_port, path, front_.trusted_roots, &report.https_error);
+  }
   std::string domain = door.settings().domain;
   if (auto usage = d_.cgroups.Usage(Layout::CgroupName(sub)); usage.ok()) {
     report.memory_bytes = usage->memory_bytes;

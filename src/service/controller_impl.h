@@ -104,8 +104,9 @@ class ControllerImpl final : public Controller {
   // The instance, or NotFound naming it; FailedPrecondition for one being
   // deleted (only a delete may be asked for again).
   Result<Instance> ExistingInstance(const std::string& subdomain);
-  // `inst` with its public URL filled in.
-  Instance WithUrl(Instance inst);
+  // `inst` as its readers see it: its public URL and file access filled in,
+  // and `idle` if it runs but the waker has put its app to sleep.
+  Instance AsShown(Instance inst);
   // Checks a request's fields and returns the version to install.
   Result<std::string> ValidateCreate(const CreateRequest& request);
   // Places a new instance (cluster, port, derived names); admission_mu_ held.

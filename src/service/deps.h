@@ -46,6 +46,10 @@ struct ServiceDeps {
   std::optional<gid_t> proxy_group;
   // Told when an instance's status changes or it is removed; null: nobody listens.
   EventHub* events = nullptr;
+  // The supervisor's scan dir, where the waker starts and stops apps; and
+  // how long an app may go without a request before it is stopped (0: never).
+  std::string scan_dir;
+  int idle_after_s = 900;
 
   // The instance secrets, sealed in the store by the vault.
   Secrets secrets() const { return Secrets(store, vault); }

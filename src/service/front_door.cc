@@ -52,14 +52,19 @@ Result<ProxyConfig> FrontDoor::Desired() {
   ProxyConfig config;
   const Layout layout(settings_.data_dir);
   // Every instance at its own socket through one route: nothing here grows with the instances.
+  // The waker closes an app's connections when it stops the app: none is kept idle.
   config.routes.push_back({.hosts = {"*." + settings_.domain},
-                           .upstream = "unix/" + layout.socket_path(std::string(kSubdomainToken))});
+                           .upstream = "unix/" + layout.front_socket(std::string(kSubdomainToken)),
+                           .reuse_connections = false});
   MD_ASSIGN_OR_RETURN(std::vector<CustomDomain> domains, store_.ListCustomDomains(""));
   std::map<std::string, std::vector<std::string>> custom_hosts;  // by subdomain
   for (const CustomDomain& d : domains) custom_hosts[d.subdomain].push_back(d.host);
   for (auto& [sub, hosts] : custom_hosts) {
     MD_ASSIGN_OR_RETURN(bool routed, Routed(sub));
-    if (routed) config.routes.push_back({.hosts = std::move(hosts), .upstream = "unix/" + layout.socket_path(sub)});
+    if (routed) {
+      config.routes.push_back(
+          {.hosts = std::move(hosts), .upstream = "unix/" + layout.front_socket(sub), .reuse_connections = false});
+    }
   }
   if (!settings_.public_socket.empty()) {
     config.routes.push_back({.hosts = {settings_.domain},

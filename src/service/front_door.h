@@ -1,8 +1,9 @@
 #pragma once
 // FrontDoor: what the shared HTTPS proxy must serve, computed from the store
-// — one route for every SUB.DOMAIN, each to its own instance's unix socket
-// (kSubdomainToken); each custom domain of an instance with a route in the
-// ledger → its socket; every stored certificate; and the HTTP-01 challenges
+// — one route for every SUB.DOMAIN, each to its own instance's socket at the
+// waker (DATA/front/SUB/http.sock, kSubdomainToken), which relays to the app
+// and wakes it when idle; each custom domain of an instance with a route in
+// the ledger → that socket; every stored certificate; and the HTTP-01 challenges
 // being answered — and pushed to it in one change. An instance that comes or
 // goes changes none of it, so the proxy is not reloaded: only custom domains
 // and certificates change its configuration. Concurrent Sync calls are
@@ -23,7 +24,7 @@ namespace md {
 struct FrontDoorSettings {
   std::string domain = "localhost";  // instances answer at SUB.DOMAIN
   int https_port = 8443;
-  std::string data_dir;  // where the apps' sockets are (Layout)
+  std::string data_dir;  // where the waker's sockets are (Layout::front_socket)
   // The controller's public endpoints (signup webhook, credential pages),
   // served at DOMAIN itself; empty: DOMAIN is not routed.
   std::string public_socket;

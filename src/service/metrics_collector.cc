@@ -10,8 +10,9 @@ namespace md {
 namespace {
 
 constexpr InstanceStatus kStatuses[] = {InstanceStatus::kProvisioning, InstanceStatus::kRunning,
-                                        InstanceStatus::kStopped,      InstanceStatus::kDegraded,
-                                        InstanceStatus::kFailed,       InstanceStatus::kDeleting};
+                                        InstanceStatus::kIdle,         InstanceStatus::kStopped,
+                                        InstanceStatus::kDegraded,     InstanceStatus::kFailed,
+                                        InstanceStatus::kDeleting};
 
 // Step durations from a few milliseconds (a config write) to minutes (an
 // app install, a backup of a large database).

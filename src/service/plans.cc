@@ -139,10 +139,13 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     add("restart_service", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.RestartService(sub); }); });
     add("wait_healthy", [&s, sub] { return s.UnlessStopped(sub, [&s, sub] { return s.WaitHealthy(sub); }); });
   } else if (kind == op_kind::kStart || kind == op_kind::kRestart) {
+    ResourceType& waker = r.Of(ResourceKind::kWakeEntry);
     if (kind == op_kind::kStart) add("start_service", [&s, sub] { return s.StartService(sub); });
     else add("restart_service", [&s, sub] { return s.RestartService(sub); });
     add("wait_healthy", [&s, sub] { return s.WaitHealthy(sub); });
     add("mark_running", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kRunning); });
+    // The waker may wake it again once it is idle.
+    add(waker.traits().ensure_step, [&waker, sub] { return waker.Ensure(sub); });
     plan.on_failure = [&s, sub](const Status& error) {
       (void)s.SetStatus(sub, InstanceStatus::kDegraded);
       return error;
@@ -151,8 +154,11 @@ Result<Plan> TenantPlans::Build(const Operation& op) {
     ResourceType& cgroup = r.Of(ResourceKind::kCgroup);
     add(cgroup.traits().ensure_step, [&cgroup, sub] { return cgroup.Ensure(sub); });
   } else if (kind == op_kind::kStop) {
-    add("stop_service", [&s, sub] { return s.StopService(sub); });
+    // Stopped first in the store and at the waker, so that no request wakes it while it stops.
+    ResourceType& waker = r.Of(ResourceKind::kWakeEntry);
     add("mark_stopped", [&s, sub] { return s.SetStatus(sub, InstanceStatus::kStopped); });
+    add(waker.traits().ensure_step, [&waker, sub] { return waker.Ensure(sub); });
+    add("stop_service", [&s, sub] { return s.StopService(sub); });
   } else if (kind == op_kind::kWipeDb || kind == op_kind::kRestore) {
     add("stop_service", [&s, sub] { return s.StopService(sub); });
     std::string reason = kind == op_kind::kWipeDb ? "before wipe-db" : "before restore";

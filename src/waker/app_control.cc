@@ -1,7 +1,9 @@
 #include "waker/app_control.h"
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/process.h"
 #include "core/unix_http.h"
@@ -13,10 +15,15 @@ using Clock = std::chrono::steady_clock;
 constexpr int kConnectTimeoutMs = 1000;
 constexpr auto kHealthPoll = std::chrono::milliseconds(10);
 
-Status Svc(const WakeEntry& entry, const char* flag) {
+constexpr int kStopTimeoutMs = 20000;  // s6 sends SIGKILL after its own kill timeout (10 s)
+
+Status Svc(const WakeEntry& entry, std::vector<std::string> flags) {
   ProcessOptions opts;
-  opts.timeout_ms = 10000;
-  return RunChecked({"s6-svc", flag, entry.service_dir}, opts).status().WithContext("s6-svc " + entry.subdomain);
+  opts.timeout_ms = kStopTimeoutMs + 5000;
+  std::vector<std::string> argv = {"s6-svc"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  argv.push_back(entry.service_dir);
+  return RunChecked(argv, opts).status().WithContext("s6-svc " + entry.subdomain);
 }
 
 }  // namespace
@@ -27,7 +34,7 @@ Result<int> S6AppControl::Connect(const WakeEntry& entry) {
 
 Status S6AppControl::Wake(const WakeEntry& entry) {
   const auto deadline = Clock::now() + std::chrono::seconds(entry.start_timeout_s);
-  MD_RETURN_IF_ERROR(Svc(entry, "-u"));
+  MD_RETURN_IF_ERROR(Svc(entry, {"-u"}));
   Status last = Unavailable("not answering yet");
   while (Clock::now() < deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -43,6 +50,9 @@ Status S6AppControl::Wake(const WakeEntry& entry) {
                      " s: " + last.message());
 }
 
-Status S6AppControl::Sleep(const WakeEntry& entry) { return Svc(entry, "-d"); }
+// Returns once the app is down for good: a wake right after must not find it still answering.
+Status S6AppControl::Sleep(const WakeEntry& entry) {
+  return Svc(entry, {"-wD", "-T", std::to_string(kStopTimeoutMs), "-d"});
+}
 
 }  // namespace md

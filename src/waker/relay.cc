@@ -13,9 +13,14 @@ Relay::Relay(int client_fd, int app_fd) {
   to_client_.to = client_fd;
 }
 
-Relay::~Relay() {
-  close(to_app_.from);
-  close(to_client_.from);
+Relay::~Relay() { Close(); }
+
+void Relay::Close() {
+  for (Direction* d : {&to_app_, &to_client_}) {
+    if (d->from >= 0) close(d->from);
+    d->from = d->to = -1;
+    d->shut = true;
+  }
 }
 
 bool Relay::Step(Direction& d, size_t* moved) {

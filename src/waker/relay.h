@@ -22,6 +22,8 @@ class Relay {
   // Moves what can move now; adds the bytes moved to *moved. False once the
   // relay is over: both directions ended, or a socket failed.
   bool Pump(size_t* moved);
+  // Closes both sockets now (the destructor does too, if not yet).
+  void Close();
 
   int client_fd() const { return to_app_.from; }
   int app_fd() const { return to_client_.from; }

@@ -212,6 +212,11 @@ void Waker::Reload(const std::string& sub) {
     epoll_event ev{.events = EPOLLIN, .data = {.ptr = &t->watch}};
     epoll_ctl(epoll_, EPOLL_CTL_ADD, t->listener, &ev);
     it = tenants_.emplace(sub, std::move(t)).first;
+    // Asleep before this waker started: kept down (a supervisor that came back up starts every service).
+    if (it->second->state == State::kAsleep) {
+      it->second->entry = *entry;
+      StartJob(*it->second, /*wake=*/false);
+    }
   }
   Tenant& t = *it->second;
   const bool was_wakeable = t.entry.wakeable;
@@ -302,8 +307,12 @@ void Waker::OnLink(Link& link) {
   }
 }
 
+// Closed at once (a client must not send on a connection about to go), freed after the batch.
 void Waker::CloseLinks(Tenant& t) {
-  for (auto& [raw, link] : t.links) ended_links_.push_back(std::move(link));
+  for (auto& [raw, link] : t.links) {
+    link->relay.Close();
+    ended_links_.push_back(std::move(link));
+  }
   t.links.clear();
 }
 
@@ -373,7 +382,15 @@ void Waker::OnJobsDone() {
     t.job_running = false;
     const int64_t now = NowMs();
     if (!job.wake) {
-      if (!job.status.ok()) Log(job.subdomain + ": could not be stopped: " + job.status.message());
+      if (!job.status.ok()) {
+        Log(job.subdomain + ": could not be stopped: " + job.status.message());
+        if (t.state == State::kAsleep) {
+          t.state = State::kServing;  // tried again once idle again
+          t.last_active_ms = now;
+        }
+      } else if (t.state == State::kAsleep) {
+        MarkAsleep(job.subdomain, true);  // down for good: shown idle from now
+      }
     } else if (job.status.ok()) {
       Log(job.subdomain + ": awake in " + std::to_string(now - t.wake_started_ms) + " ms");
       t.state = State::kServing;
@@ -386,6 +403,7 @@ void Waker::OnJobsDone() {
         if (app.ok()) {
           Join(t, client, *app);
         } else {
+          Log(job.subdomain + ": awake but not reachable: " + app.status().message());
           Answer(client, NotStartingAnswer());
         }
       }
@@ -420,7 +438,6 @@ void Waker::Tick(int64_t now_ms) {
     Log(sub + ": asleep after " + std::to_string(t->entry.idle_after_s) + " s without a request");
     CloseLinks(*t);
     t->state = State::kAsleep;
-    MarkAsleep(sub, true);
     StartJob(*t, /*wake=*/false);
   }
 }

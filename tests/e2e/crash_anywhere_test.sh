@@ -83,6 +83,8 @@ assert_exact() {
     "[]" "$what: unfinished or failed operations"
   # Each instance's socket listened on by exactly one process; no other socket.
   assert_eq "$(ls -A "$DATA/sockets" 2>/dev/null | csort || true)" "$subs" "$what: socket dirs"
+  assert_eq "$(ls -A "$DATA/wake/tenants" 2>/dev/null | csort || true)" "$subs" "$what: the waker's entries"
+  assert_eq "$(ls -A "$DATA/front" 2>/dev/null | csort || true)" "$subs" "$what: the waker's socket dirs"
   have=$(ss -Hlx | awk '{print $5}')
   for sub in $subs; do
     assert_eq "$(grep -cx "$(app_sock "$sub")" <<<"$have" || true)" 1 "$what: listeners on $sub's socket"
@@ -123,6 +125,7 @@ assert_gone() {
   assert_eq "$(pgrep -c -f "$DATA/tenants/$sub/" || true)" 0 "$what: processes left"
   assert_eq "$(app_code "$sub" "/healthz")" 000 "$what: $sub still answers"
   [ ! -e "$DATA/sockets/$sub" ] || fail "$what: socket dir of $sub left"
+  [ ! -e "$DATA/wake/tenants/$sub" ] || fail "$what: wake entry of $sub left"
 }
 
 # One crash point: start the controller with the fault armed just before the

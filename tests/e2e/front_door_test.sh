@@ -27,8 +27,11 @@ caddy_pid=$(pgrep -f "caddy run --config $DATA/caddy/caddy.json")
 assert_eq "$(stat -c %U "/proc/$caddy_pid")" meltanodata-proxy "Caddy runs unprivileged"
 assert_eq "$(awk '$1 == "CapEff:" {print $2}' "/proc/$caddy_pid/status")" 0000000000000400 \
   "Caddy's only capability: CAP_NET_BIND_SERVICE"
-assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/$P-shop")" "$(jf "$(md show "$P-shop" -o json)" .unix_user):meltanodata-proxy 2750" \
-  "the app's socket dir: the tenant's, entered by the proxy's group"
+tenant=$(jf "$(md show "$P-shop" -o json)" .unix_user)
+assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/$P-shop")" "$tenant:$tenant 700" \
+  "the app's socket dir: the tenant's alone (the proxy goes through the waker)"
+assert_eq "$(stat -c '%U:%G %a' "$DATA/front/$P-shop")" "root:meltanodata-proxy 750" \
+  "the waker's socket dir: root's, entered by the proxy's group"
 issuer=$(openssl s_client -connect "127.0.0.1:$HP" -servername $P-shop.localhost </dev/null 2>/dev/null |
   openssl x509 -noout -issuer)
 assert_contains "$issuer" "MeltanoData local CA" "served by the local CA"

@@ -44,7 +44,7 @@ master=$(jf "$status" .pid)
 assert_eq "$(cat "$DATA/tenants/$P/project/.meltano/run/gunicorn.pid")" "$master" "pid file names the master"
 assert_eq "$(app_get "$P" /process | jq -r .master)" "$master" "workers are the master's"
 user=$(jf "$(md show "$P" -o json)" .unix_user)
-assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/$P")" "$user:meltanodata-proxy 2750" "socket dir: the tenant's, entered by the proxy's group"
+assert_eq "$(stat -c '%U:%G %a' "$DATA/sockets/$P")" "$user:$user 700" "socket dir: the tenant's alone"
 for pid in $(ss -Hltnup | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
   [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" != "$user" ] || fail "gunicorn ($pid) listens on an IP port"
 done

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/random.h"
 #include "drivers/backup/fake_archiver.h"
 #include "drivers/certs/fake_cert_files.h"
@@ -34,6 +35,7 @@
 #include "service/metrics_collector.h"
 #include "core/prom_text.h"
 #include "service/plans.h"
+#include "waker/wake_entry.h"
 #include "service/public_service.h"
 #include "service/record_retention.h"
 #include "store/sqlite_store.h"
@@ -237,14 +239,14 @@ TEST_F(ControllerTest, CreateProvisionsEveryResourceAndRuns) {
   EXPECT_TRUE(TenantFile("secrets/acme/DATABASE_URL"));
   auto ledger = store_->ListLedger("acme");
   ASSERT_TRUE(ledger.ok());
-  // role, database, user, 3 directories, file account, cgroup, service, DNS records A and SSHFP, route
-  EXPECT_EQ(ledger->size(), 12u);
+  // role, database, user, 3 directories, file account, cgroup, service, wake entry, DNS records A and SSHFP, route
+  EXPECT_EQ(ledger->size(), 13u);
   EXPECT_EQ(*dns_.Lookup("acme.example.test", "A"), std::vector<std::string>{"192.0.2.1"});
   auto served = proxy_.serving();
   ASSERT_TRUE(served.has_value());
   ASSERT_EQ(served->routes.size(), 1u);
   EXPECT_EQ(served->routes[0].hosts, std::vector<std::string>{"*.example.test"});
-  EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/sockets/{subdomain}/app.sock");
+  EXPECT_EQ(served->routes[0].upstream, "unix/" + dir_.string() + "/front/{subdomain}/http.sock") << "the waker's";
 }
 
 TEST_F(ControllerTest, InstancesComeAndGoWithoutAChangeOfTheProxy) {
@@ -256,6 +258,42 @@ TEST_F(ControllerTest, InstancesComeAndGoWithoutAChangeOfTheProxy) {
   auto doctor = controller_->Doctor(false);
   ASSERT_TRUE(doctor.ok());
   for (const DoctorFinding& f : *doctor) ADD_FAILURE() << f.kind << " " << f.resource << ": " << f.detail;
+}
+
+TEST_F(ControllerTest, TheWakerLearnsEachInstanceAndWhetherAnOperatorStoppedIt) {
+  CreateAndWait("acme");
+  auto entry_of = [&] {
+    auto text = ReadFile((dir_ / "wake" / "tenants" / "acme").string());
+    EXPECT_TRUE(text.ok());
+    auto entry = ParseWakeEntry(text.ok() ? *text : "");
+    EXPECT_TRUE(entry.ok()) << entry.status().message();
+    return entry.ok() ? *entry : WakeEntry{};
+  };
+  WakeEntry entry = entry_of();
+  EXPECT_EQ(entry.listen_socket, (dir_ / "front" / "acme" / "http.sock").string());
+  EXPECT_EQ(entry.app_socket, (dir_ / "sockets" / "acme" / "app.sock").string());
+  EXPECT_EQ(entry.health_path, "/healthz");
+  EXPECT_TRUE(entry.wakeable);
+
+  ASSERT_EQ(Wait(*controller_->ChangeLifecycle("acme", Lifecycle::kStop)).state, OperationState::kSucceeded);
+  EXPECT_FALSE(entry_of().wakeable) << "a request never wakes what an operator stopped";
+  ASSERT_EQ(Wait(*controller_->ChangeLifecycle("acme", Lifecycle::kStart)).state, OperationState::kSucceeded);
+  EXPECT_TRUE(entry_of().wakeable);
+}
+
+TEST_F(ControllerTest, AnInstanceTheWakerPutToSleepIsIdleAndStatusDoesNotWakeIt) {
+  CreateAndWait("acme");
+  std::filesystem::create_directories(dir_ / "wake" / "asleep");
+  ASSERT_TRUE(WriteFileAtomic((dir_ / "wake" / "asleep" / "acme").string(), "", 0644).ok());
+  EXPECT_EQ(controller_->GetInstance("acme")->status, InstanceStatus::kIdle);
+  EXPECT_EQ(controller_->ListInstancesPage({})->instances.at(0).status, InstanceStatus::kIdle);
+  EXPECT_EQ(store_->GetInstance("acme")->status, InstanceStatus::kRunning) << "the store keeps it running";
+  ASSERT_TRUE(supervisor_.Stop(Layout::ServiceName("acme")).ok());
+  auto report = controller_->GetStatus("acme");
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->health_error, "asleep: its next request starts it");
+  EXPECT_EQ(report->https_code, 0);
+  EXPECT_TRUE(report->https_error.empty()) << "not probed through the front door: that would wake it";
 }
 
 TEST_F(ControllerTest, OperatorsAreStoredAsArgon2idHashesAndChecked) {
@@ -346,7 +384,8 @@ TEST_F(ControllerTest, DeleteTakesTheRouteAndDnsRecordAway) {
   EXPECT_FALSE(file_accounts_.Get("md-acme").has_value()) << "its login is gone";
   EXPECT_TRUE(dns_.Lookup("acme.example.test", "A")->empty());
   EXPECT_FALSE(*door_->Serves("acme")) << "its route is out of the ledger";
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "sockets" / "acme")) << "so the subdomains' route answers 404 for it";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "front" / "acme")) << "so the subdomains' route answers 404 for it";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "wake" / "tenants" / "acme")) << "and the waker forgets it";
 }
 
 TEST_F(ControllerTest, CertificatesAreLocalStandInsWithoutAnAcmeCa) {
@@ -367,7 +406,7 @@ TEST_F(ControllerTest, CustomDomainsAreRoutedAndGetTheirOwnCertificate) {
   auto routes = proxy_.serving()->routes;
   ASSERT_EQ(routes.size(), 2u);
   EXPECT_EQ(routes[1].hosts, (std::vector<std::string>{"shop.customer.example"}));
-  EXPECT_EQ(routes[1].upstream, "unix/" + dir_.string() + "/sockets/acme/app.sock");
+  EXPECT_EQ(routes[1].upstream, "unix/" + dir_.string() + "/front/acme/http.sock");
   EXPECT_EQ(controller_->ListCertificates()->size(), 2u);
   EXPECT_EQ(controller_->AddDomain("acme", "shop.customer.example").status().code(), Code::kAlreadyExists);
   EXPECT_EQ(controller_->AddDomain("acme", "x.example.test").status().code(), Code::kInvalidArgument);

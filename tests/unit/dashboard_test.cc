@@ -292,7 +292,8 @@ TEST_F(DashboardHttpTest, APostWithoutItsCsrfTokenIsRefusedAndChangesNothing) {
   std::string cookie = SignIn({{"token", kToken}});
   std::string csrf = CsrfOf(cookie, "/ui/instances/acme");
   ASSERT_EQ(csrf.size(), 64u);
-  for (const httplib::Params& form : {httplib::Params{}, httplib::Params{{"csrf", "0" + csrf.substr(1)}},
+  const std::string wrong = (csrf[0] == '0' ? "1" : "0") + csrf.substr(1);  // one character off
+  for (const httplib::Params& form : {httplib::Params{}, httplib::Params{{"csrf", wrong}},
                                       httplib::Params{{"csrf", ""}}}) {
     auto r = client_->Post("/ui/instances/acme/restart", {{"Cookie", cookie}}, form);
     ASSERT_TRUE(r);

@@ -95,6 +95,7 @@ json FrontRoutes(const ProxyConfig& config) {
                     // Named explicitly, the transport is cleaned up on reload: Caddy 2.6
                     // leaves the default one's idle upstream connections open.
                     {"transport", {{"protocol", "http"}}}};
+      if (!route.reuse_connections) proxy["transport"]["keep_alive"] = {{"enabled", false}};
       if (route.forward_client_address) {
         // Set, not appended: the upstream trusts this header because only the proxy writes it.
         proxy["headers"] = {{"request", {{"set", {{"X-Forwarded-For", {"{http.request.remote.host}"}}}}}}};

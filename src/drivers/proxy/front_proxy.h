@@ -31,6 +31,10 @@ struct ProxyRoute {
   // The upstream gets the client's address in X-Forwarded-For, set by the
   // proxy alone (whatever the client sent in it is dropped).
   bool forward_client_address = false;
+  // False: a new upstream connection for each request, none kept idle (an
+  // upstream that closes idle connections at will would fail requests sent
+  // on one just as it closes).
+  bool reuse_connections = true;
   bool operator==(const ProxyRoute&) const = default;
 };
 

@@ -10,9 +10,8 @@ namespace {
 
 constexpr mode_t kRootDir = 0755;
 constexpr mode_t kTenantDir = 0750;
-// An app's socket dir: the tenant's, and entered by the proxy through its
-// group (or, when the proxy runs as root, by nobody else at all).
-constexpr mode_t kSocketDirForProxy = 02750;
+// An app's socket dir: the tenant's alone. The proxy reaches the app only
+// through the waker (DATA/front), which runs as root.
 constexpr mode_t kSocketDir = 0700;
 
 class DirectoriesType final : public ResourceType {
@@ -44,10 +43,7 @@ class DirectoriesType final : public ResourceType {
     MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/project", kTenantDir, tenant));
     MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/app", kRootDir, {}));
     MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(tenants, sub + "/logs", kTenantDir, tenant));
-    // The tenant makes its socket there; set-group-ID hands it the proxy's group.
-    MD_RETURN_IF_ERROR(d_.proxy_group ? d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDirForProxy,
-                                                                     {user.uid, *d_.proxy_group})
-                                      : d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
+    MD_RETURN_IF_ERROR(d_.tenant_fs.EnsureDirectory(d_.layout.sockets_root(), sub, kSocketDir, tenant));
     return d_.tenant_fs.EnsureDirectory(d_.layout.secrets_root(), sub, Layout::kSecretsDirMode, tenant);
   }
 

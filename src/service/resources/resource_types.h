@@ -42,6 +42,7 @@ std::unique_ptr<ResourceType> NewCgroupType(ServiceDeps deps, InstanceContext& c
 std::unique_ptr<ResourceType> NewAppServiceType(ServiceDeps deps, InstanceContext& ctx);
 std::unique_ptr<ResourceType> NewDnsRecordsType(Store& store, FrontDoorResources front);
 std::unique_ptr<ResourceType> NewRouteType(Store& store, FrontDoorResources front);
+std::unique_ptr<ResourceType> NewWakeEntryType(ServiceDeps deps, InstanceContext& ctx);
 
 // Whether a lookup found its object: NotFound is false; another error stays one.
 template <typename T>

@@ -12,6 +12,7 @@ Resources::Resources(ServiceDeps deps, InstanceContext& ctx, FrontDoorResources 
   types_.push_back(NewFileAccountType(deps));
   types_.push_back(NewCgroupType(deps, ctx));
   types_.push_back(NewAppServiceType(deps, ctx));
+  types_.push_back(NewWakeEntryType(deps, ctx));
   types_.push_back(NewDnsRecordsType(deps.store, front));
   types_.push_back(NewRouteType(deps.store, front));
 }
