@@ -224,7 +224,7 @@ void Waker::Reload(const std::string& sub) {
   if (!t.entry.wakeable) {
     // Stopped by an operator: not idle, and nothing waits for it.
     AnswerWaiting(t, StoppedAnswer());
-    if (t.state != State::kServing) t.state = State::kServing;
+    t.state = State::kServing;
     MarkAsleep(sub, false);
   } else if (!was_wakeable) {
     t.state = State::kServing;  // started by an operator: idle from now on only
